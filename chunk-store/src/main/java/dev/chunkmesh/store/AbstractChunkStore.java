@@ -1,0 +1,150 @@
+package dev.chunkmesh.store;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * What every store shares: hashing on put, verification on read, LRU eviction with pins, and the
+ * handling of corrupt chunks. Subclasses only move frames to and from their medium.
+ */
+public abstract class AbstractChunkStore implements ChunkStore {
+
+    private final LruIndex index;
+    private final AtomicLong corruptFound = new AtomicLong();
+
+    protected AbstractChunkStore(StoreLimits limits) {
+        this.index = new LruIndex(Objects.requireNonNull(limits, "limits"));
+    }
+
+    /** Writes a frame so that it becomes visible whole or not at all. */
+    protected abstract void writeFrame(Digest digest, byte[] frame);
+
+    /** Reads a stored frame. @throws ChunkMissingException if it is gone */
+    protected abstract byte[] readFrame(Digest digest);
+
+    /** Removes a stored frame if present. */
+    protected abstract void deleteFrame(Digest digest);
+
+    /** Takes a corrupt frame out of service (a disk store keeps it aside for inspection). */
+    protected abstract void quarantine(Digest digest);
+
+    /** Registers a chunk found in the medium when the store opens; oldest first. */
+    protected final void loadExisting(Digest digest, long frameSize) {
+        index.load(digest, frameSize);
+    }
+
+    /** Evicts down to the low watermark if the chunks found at open exceed the high watermark. */
+    protected final void evictAfterLoad() {
+        deleteVictims(index.evictIfAboveHigh());
+    }
+
+    @Override
+    public boolean has(Digest digest) {
+        return index.contains(digest);
+    }
+
+    @Override
+    public byte[] get(Digest digest) {
+        return ChunkFrame.decode(digest, verifiedFrame(digest).frame);
+    }
+
+    @Override
+    public byte[] getFrame(Digest digest) {
+        return verifiedFrame(digest).frame;
+    }
+
+    private record Checked(byte[] frame) {}
+
+    private Checked verifiedFrame(Digest digest) {
+        if (!index.touch(digest)) {
+            throw new ChunkMissingException(digest);
+        }
+        byte[] frame;
+        try {
+            frame = readFrame(digest);
+        } catch (ChunkMissingException e) {
+            index.remove(digest);
+            throw e;
+        }
+        try {
+            ChunkFrame.decode(digest, frame);
+        } catch (ChunkCorruptException e) {
+            if (index.remove(digest)) {
+                corruptFound.incrementAndGet();
+                quarantine(digest);
+            }
+            throw e;
+        }
+        return new Checked(frame);
+    }
+
+    @Override
+    public Digest put(byte[] raw, PinSet pins) {
+        Digest digest = Digest.sha256(raw);
+        store(digest, raw, pins);
+        return digest;
+    }
+
+    @Override
+    public void put(Digest expected, byte[] raw, PinSet pins) {
+        Digest actual = Digest.sha256(raw);
+        if (!actual.equals(expected)) {
+            throw new ChunkCorruptException(expected, actual);
+        }
+        store(expected, raw, pins);
+    }
+
+    private void store(Digest digest, byte[] raw, PinSet pins) {
+        Objects.requireNonNull(pins, "pins");
+        byte[] frame = ChunkFrame.encode(raw);
+        LruIndex.Admission admission = index.admit(digest, frame.length, pins);
+        deleteVictims(admission.victims());
+        if (admission.alreadyHeld()) {
+            return;
+        }
+        if (!admission.fits()) {
+            StoreStats s = index.stats(corruptFound.get());
+            throw new StoreFullException("put chunk " + digest + ": store full, " + s.usedBytes() + " of "
+                    + s.capacityBytes() + " bytes used and " + s.pinned() + " chunks pinned by in-flight blobs");
+        }
+        try {
+            writeFrame(digest, frame);
+        } catch (RuntimeException e) {
+            index.abort(frame.length);
+            throw e;
+        }
+        index.commit(digest, frame.length, pins);
+    }
+
+    private void deleteVictims(List<LruIndex.Victim> victims) {
+        for (LruIndex.Victim v : victims) {
+            deleteFrame(v.digest());
+        }
+    }
+
+    @Override
+    public boolean delete(Digest digest) {
+        boolean held = index.remove(digest);
+        if (held) {
+            deleteFrame(digest);
+        }
+        return held;
+    }
+
+    @Override
+    public void forEachHeld(Consumer<Digest> action) {
+        index.snapshot().forEach(action);
+    }
+
+    @Override
+    public PinSet openPinSet() {
+        return index.newPinSet();
+    }
+
+    @Override
+    public StoreStats stats() {
+        return index.stats(corruptFound.get());
+    }
+}

@@ -1,0 +1,146 @@
+package dev.chunkmesh.store;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
+
+/**
+ * The form a chunk takes on disk and on the wire: a 6-byte header, then the payload.
+ *
+ * <pre>
+ *   byte 0     magic 0xC7
+ *   byte 1     codec: 0 = raw, 1 = zstd
+ *   bytes 2-5  raw length, unsigned big-endian
+ *   bytes 6-   the raw bytes, or one zstd frame that decodes to them
+ * </pre>
+ *
+ * A chunk is compressed only when the zstd frame is smaller than the raw bytes. {@link #decode} always
+ * checks the SHA-256 of what it decoded against the digest it was asked for.
+ */
+public final class ChunkFrame {
+
+    public static final int HEADER_SIZE = 6;
+    static final byte MAGIC = (byte) 0xC7;
+    static final byte RAW = 0;
+    static final byte ZSTD = 1;
+    /** Zstandard level used for chunks: fast, and most of the gain on layer data. */
+    public static final int DEFAULT_LEVEL = 1;
+    /** No chunk is larger than the chunker's largest maximum; a header claiming more is corrupt. */
+    static final long MAX_RAW_LENGTH = dev.chunkmesh.store.chunker.ChunkerParams.MAXIMUM_MAX;
+
+    private static final ThreadLocal<ZstdCompressCtx> COMPRESSORS = ThreadLocal.withInitial(() -> {
+        ZstdCompressCtx ctx = new ZstdCompressCtx();
+        ctx.setLevel(DEFAULT_LEVEL);
+        ctx.setChecksum(false);
+        return ctx;
+    });
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
+    private ChunkFrame() {
+    }
+
+    /** Encodes {@code raw[offset, offset+length)} as a frame, compressed if that makes it smaller. */
+    public static byte[] encode(byte[] raw, int offset, int length) {
+        int bound = (int) Zstd.compressBound(length);
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < bound) {
+            scratch = new byte[bound];
+            SCRATCH.set(scratch);
+        }
+        int compressed = length < 64 ? length
+                : COMPRESSORS.get().compressByteArray(scratch, 0, scratch.length, raw, offset, length);
+        byte[] frame;
+        if (compressed < length) {
+            frame = header(ZSTD, length, compressed);
+            System.arraycopy(scratch, 0, frame, HEADER_SIZE, compressed);
+        } else {
+            frame = header(RAW, length, length);
+            System.arraycopy(raw, offset, frame, HEADER_SIZE, length);
+        }
+        return frame;
+    }
+
+    /** Encodes all of {@code raw}. */
+    public static byte[] encode(byte[] raw) {
+        return encode(raw, 0, raw.length);
+    }
+
+    /**
+     * Decodes a frame and verifies that its bytes hash to {@code expected}.
+     *
+     * @throws ChunkCorruptException if the frame is malformed or its content is not {@code expected}
+     */
+    public static byte[] decode(Digest expected, byte[] frame) {
+        byte[] raw = decodeUnverified(expected, frame);
+        Digest actual = Digest.sha256(raw);
+        if (!actual.equals(expected)) {
+            throw new ChunkCorruptException(expected, actual);
+        }
+        return raw;
+    }
+
+    private static byte[] decodeUnverified(Digest expected, byte[] frame) {
+        if (frame.length < HEADER_SIZE) {
+            throw new ChunkCorruptException(expected, "frame of " + frame.length + " bytes is shorter than its header");
+        }
+        if (frame[0] != MAGIC) {
+            throw new ChunkCorruptException(expected, String.format("frame starts with 0x%02x, not the magic 0xc7", frame[0]));
+        }
+        long rawLength = readLength(frame);
+        if (rawLength > MAX_RAW_LENGTH) {
+            throw new ChunkCorruptException(expected, "frame claims " + rawLength + " bytes, more than the largest chunk (" + MAX_RAW_LENGTH + ")");
+        }
+        int payload = frame.length - HEADER_SIZE;
+        switch (frame[1]) {
+            case RAW: {
+                if (rawLength != payload) {
+                    throw new ChunkCorruptException(expected, "raw frame says " + rawLength + " bytes but carries " + payload);
+                }
+                byte[] raw = new byte[payload];
+                System.arraycopy(frame, HEADER_SIZE, raw, 0, payload);
+                return raw;
+            }
+            case ZSTD: {
+                byte[] raw = new byte[(int) rawLength];
+                long n;
+                try {
+                    n = Zstd.decompressByteArray(raw, 0, raw.length, frame, HEADER_SIZE, payload);
+                } catch (ZstdException e) {
+                    throw new ChunkCorruptException(expected, "zstd payload does not decode: " + e.getMessage());
+                }
+                if (Zstd.isError(n)) {
+                    throw new ChunkCorruptException(expected, "zstd payload does not decode: " + Zstd.getErrorName(n));
+                }
+                if (n != rawLength) {
+                    throw new ChunkCorruptException(expected, "zstd payload decodes to " + n + " bytes, header says " + rawLength);
+                }
+                return raw;
+            }
+            default:
+                throw new ChunkCorruptException(expected, "unknown codec " + frame[1]);
+        }
+    }
+
+    /** The raw length a frame header announces, or -1 if {@code frame} does not start with a header. */
+    public static long rawLength(byte[] frame) {
+        if (frame.length < HEADER_SIZE || frame[0] != MAGIC) {
+            return -1;
+        }
+        return readLength(frame);
+    }
+
+    private static long readLength(byte[] frame) {
+        return ((frame[2] & 0xFFL) << 24) | ((frame[3] & 0xFFL) << 16) | ((frame[4] & 0xFFL) << 8) | (frame[5] & 0xFFL);
+    }
+
+    private static byte[] header(byte codec, int rawLength, int payload) {
+        byte[] frame = new byte[HEADER_SIZE + payload];
+        frame[0] = MAGIC;
+        frame[1] = codec;
+        frame[2] = (byte) (rawLength >>> 24);
+        frame[3] = (byte) (rawLength >>> 16);
+        frame[4] = (byte) (rawLength >>> 8);
+        frame[5] = (byte) rawLength;
+        return frame;
+    }
+}

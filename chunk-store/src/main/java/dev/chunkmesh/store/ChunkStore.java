@@ -1,0 +1,67 @@
+package dev.chunkmesh.store;
+
+import java.util.function.Consumer;
+
+/**
+ * A content-addressed store of chunks, keyed by the SHA-256 of each chunk's raw bytes.
+ *
+ * <p>Every implementation guarantees: what {@link #get} returns hashes to the digest asked for; a
+ * chunk is visible to {@link #has} and {@link #get} only once it is wholly stored; chunks pinned by an
+ * open {@link PinSet} are never evicted. All methods are safe to call from many threads and may block
+ * on disk, so callers on an event loop must move them to a worker thread.
+ */
+public interface ChunkStore extends AutoCloseable {
+
+    /** Whether the chunk is held now. */
+    boolean has(Digest digest);
+
+    /**
+     * The chunk's raw bytes, verified against {@code digest}.
+     *
+     * @throws ChunkMissingException if it is not held
+     * @throws ChunkCorruptException if the stored bytes do not match; the chunk is then dropped
+     */
+    byte[] get(Digest digest);
+
+    /**
+     * The chunk as a frame ({@link ChunkFrame}), ready to send to a peer; its content has been verified
+     * against {@code digest} like {@link #get}.
+     */
+    byte[] getFrame(Digest digest);
+
+    /**
+     * Stores {@code raw} under its own SHA-256 and pins it in {@code pins}, atomically with respect to
+     * eviction. Storing a chunk already held only refreshes its recency.
+     *
+     * @return the chunk's digest
+     * @throws StoreFullException if there is no room even after evicting every unpinned chunk
+     */
+    Digest put(byte[] raw, PinSet pins);
+
+    /** {@link #put(byte[], PinSet)} without pinning. */
+    default Digest put(byte[] raw) {
+        return put(raw, PinSet.NONE);
+    }
+
+    /**
+     * Stores bytes that were sent as chunk {@code expected}, refusing them if they hash to anything
+     * else.
+     *
+     * @throws ChunkCorruptException if {@code raw} does not hash to {@code expected}; nothing is stored
+     */
+    void put(Digest expected, byte[] raw, PinSet pins);
+
+    /** Removes the chunk if held; returns whether it was. Pinned chunks can still be deleted explicitly. */
+    boolean delete(Digest digest);
+
+    /** Calls {@code action} once for every chunk held when the call began, in no particular order. */
+    void forEachHeld(Consumer<Digest> action);
+
+    /** A new, empty set of pins on this store. */
+    PinSet openPinSet();
+
+    StoreStats stats();
+
+    @Override
+    void close();
+}

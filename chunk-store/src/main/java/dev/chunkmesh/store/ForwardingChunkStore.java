@@ -1,0 +1,67 @@
+package dev.chunkmesh.store;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A store that passes every call to another; override single methods to add behaviour by wrapping
+ * (counting, fault injection, delays) without touching the wrapped store.
+ */
+public abstract class ForwardingChunkStore implements ChunkStore {
+
+    protected final ChunkStore delegate;
+
+    protected ForwardingChunkStore(ChunkStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public boolean has(Digest digest) {
+        return delegate.has(digest);
+    }
+
+    @Override
+    public byte[] get(Digest digest) {
+        return delegate.get(digest);
+    }
+
+    @Override
+    public byte[] getFrame(Digest digest) {
+        return delegate.getFrame(digest);
+    }
+
+    @Override
+    public Digest put(byte[] raw, PinSet pins) {
+        return delegate.put(raw, pins);
+    }
+
+    @Override
+    public void put(Digest expected, byte[] raw, PinSet pins) {
+        delegate.put(expected, raw, pins);
+    }
+
+    @Override
+    public boolean delete(Digest digest) {
+        return delegate.delete(digest);
+    }
+
+    @Override
+    public void forEachHeld(Consumer<Digest> action) {
+        delegate.forEachHeld(action);
+    }
+
+    @Override
+    public PinSet openPinSet() {
+        return delegate.openPinSet();
+    }
+
+    @Override
+    public StoreStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.chunkmesh.store.ingest;
+
+import dev.chunkmesh.store.ChunkRef;
+import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.ChunkStoreException;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.PinSet;
+import dev.chunkmesh.store.Recipe;
+import dev.chunkmesh.store.chunker.ChunkerParams;
+import dev.chunkmesh.store.chunker.StreamChunker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+/**
+ * Streams a blob through the chunker into a store and returns its recipe.
+ *
+ * <p>The calling thread reads, hashes the whole blob and finds cut points; each chunk's SHA-256,
+ * compression and write run on {@code workers}. At most {@code maxInFlight} chunks are held in memory
+ * at once, so memory stays bounded by {@code maxInFlight x maxSize} plus the chunker's window whatever
+ * the blob's size. Every chunk of the blob is pinned in the caller's {@link PinSet} as it is stored.
+ */
+public final class BlobIngester {
+
+    private final ChunkStore store;
+    private final StreamChunker chunker;
+    private final ExecutorService workers;
+    private final int maxInFlight;
+
+    public BlobIngester(ChunkStore store, ChunkerParams params, ExecutorService workers, int maxInFlight) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.chunker = new StreamChunker(params);
+        this.workers = Objects.requireNonNull(workers, "workers");
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+        }
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** Ingests {@code in} without keeping its chunks pinned afterwards. */
+    public Recipe ingest(InputStream in) throws IOException {
+        try (PinSet pins = store.openPinSet()) {
+            return ingest(in, pins, n -> { });
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end, stores every chunk and returns the recipe. {@code progress} receives
+     * the bytes read so far after each chunk.
+     *
+     * @throws ChunkStoreException if a chunk cannot be stored (then the rest of the stream is not read)
+     */
+    public Recipe ingest(InputStream in, PinSet pins, LongConsumer progress) throws IOException {
+        MessageDigest blobHash = Digest.newSha256();
+        Semaphore slots = new Semaphore(maxInFlight);
+        List<CompletableFuture<ChunkRef>> refs = new ArrayList<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        long size;
+        try {
+            size = chunker.chunk(in, (offset, buf, start, length) -> {
+                blobHash.update(buf, start, length);
+                byte[] raw = new byte[length];
+                System.arraycopy(buf, start, raw, 0, length);
+                acquire(slots);
+                RuntimeException failed = failure.get();
+                if (failed != null) {
+                    throw failed;
+                }
+                CompletableFuture<ChunkRef> ref = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new ChunkRef(offset, length, store.put(raw, pins));
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                        throw e;
+                    } finally {
+                        slots.release();
+                    }
+                }, workers);
+                refs.add(ref);
+                progress.accept(offset + length);
+            });
+        } catch (IOException | RuntimeException e) {
+            refs.forEach(f -> f.cancel(false));
+            awaitQuietly(refs);
+            throw e;
+        }
+        List<ChunkRef> chunks = new ArrayList<>(refs.size());
+        for (CompletableFuture<ChunkRef> f : refs) {
+            chunks.add(join(f));
+        }
+        return new Recipe(Digest.ofBytes(blobHash.digest()), size, chunks);
+    }
+
+    /**
+     * Ingests a blob that must have digest {@code expected}.
+     *
+     * @throws BlobDigestMismatchException if it does not; its chunks stay stored (they are valid chunks)
+     */
+    public Recipe ingestExpecting(Digest expected, InputStream in, PinSet pins, LongConsumer progress) throws IOException {
+        Recipe recipe = ingest(in, pins, progress);
+        if (!recipe.blob().equals(expected)) {
+            throw new BlobDigestMismatchException(expected, recipe.blob());
+        }
+        return recipe;
+    }
+
+    private static void acquire(Semaphore slots) throws InterruptedIOException {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while ingesting");
+        }
+    }
+
+    private static ChunkRef join(CompletableFuture<ChunkRef> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ChunkStoreException("ingest failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(List<CompletableFuture<ChunkRef>> refs) {
+        for (CompletableFuture<ChunkRef> f : refs) {
+            try {
+                f.join();
+            } catch (RuntimeException ignored) {
+                // the first failure is what the caller sees
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.chunkmesh.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./mesh} command line: every user-facing command is a subcommand of this one. */
+@Command(name = "mesh", mixinStandardHelpOptions = true, version = "chunk mesh 0.1.0",
+        description = "A peer-to-peer distribution mesh for container images and other large immutable blobs.",
+        subcommands = {DemoCommand.class, ChunkCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class MeshCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Builds the command line with the mesh's converters and error handling. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new MeshCommand());
+        cl.registerConverter(ByteSize.class, ByteSize::parse);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("mesh " + line.getCommandName() + ": " + describe(ex));
+            return 1;
+        });
+        return cl;
+    }
+
+    private static String describe(Throwable ex) {
+        String message = ex.getMessage();
+        return message == null ? ex.toString() : message;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.chunkmesh.cli;
+
+import dev.chunkmesh.store.StoreLimits;
+import dev.chunkmesh.store.disk.DiskChunkStore;
+import dev.chunkmesh.store.disk.DiskStoreConfig;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mesh bench store-index}: fills a disk store with many small chunks, then times how long
+ * reopening it takes (temp sweep + index rebuild) and how much heap the index uses.
+ */
+@Command(name = "store-index", mixinStandardHelpOptions = true,
+        description = "Time the index rebuild of a disk store holding many chunks.")
+final class StoreIndexBench implements Callable<Integer> {
+
+    @Option(names = "--chunks", description = "Chunks to store (default: 1000000).")
+    int chunks = 1_000_000;
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", description = "Bytes per chunk (default: 256; the rebuild reads no chunk bytes).")
+    ByteSize chunkSize = new ByteSize(256);
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where the store is made (default: a temp folder, removed afterwards).")
+    Path dir;
+
+    @Option(names = "--reopens", description = "Timed reopens; the median is reported (default: 3).")
+    int reopens = 3;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = dir != null ? dir : Files.createTempDirectory("mesh-bench-index");
+        Path storeDir = root.resolve("store");
+        int size = chunkSize.asInt("--chunk-size");
+        try {
+            fill(storeDir, size);
+            double[] seconds = new double[reopens];
+            long heap = 0;
+            long found = 0;
+            for (int r = 0; r < reopens; r++) {
+                long before = usedHeap();
+                long t0 = System.nanoTime();
+                try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(storeDir, StoreLimits.unlimited(), false))) {
+                    seconds[r] = (System.nanoTime() - t0) / 1e9;
+                    heap = usedHeap() - before;
+                    found = store.stats().chunks();
+                }
+                System.err.printf(Locale.ROOT, "  reopen %d: %.2f s%n", r + 1, seconds[r]);
+            }
+            System.out.printf(Locale.ROOT, "chunks indexed    %d%n", found);
+            System.out.printf(Locale.ROOT, "reopen (median)   %.2f s  (%.0f chunks/s; sweep + parallel scan + LRU load)%n",
+                    Stopwatch.median(seconds), found / Stopwatch.median(seconds));
+            System.out.printf(Locale.ROOT, "index heap        %s  (%.0f bytes per chunk, after GC)%n", ByteSize.human(heap),
+                    (double) heap / Math.max(1, found));
+            System.out.println("page cache warm: the files were just written or read; a cold cache after a reboot is slower");
+        } finally {
+            FileTrees.deleteRecursively(dir != null ? storeDir : root);
+        }
+        return 0;
+    }
+
+    private void fill(Path storeDir, int size) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong next = new AtomicLong();
+        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(storeDir, StoreLimits.unlimited(), false));
+             ProgressBar bar = Progress.count("writing chunks", chunks)) {
+            Future<?>[] fs = new Future<?>[threads];
+            for (int t = 0; t < threads; t++) {
+                fs[t] = pool.submit(() -> {
+                    for (long i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
+                        byte[] raw = new byte[size];
+                        ByteBuffer.wrap(raw).putLong(i).putLong(i * 0x9E3779B97F4A7C15L);
+                        store.put(raw);
+                        bar.step();
+                    }
+                    return null;
+                });
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
