@@ -35,6 +35,13 @@ public abstract class AbstractChunkStore implements ChunkStore {
         index.load(digest, frameSize);
     }
 
+    /** Calls {@code action} with every held chunk and its frame size, least recently used first. */
+    protected final void forEachIndexedOldestFirst(java.util.function.ObjLongConsumer<Digest> action) {
+        for (LruIndex.Victim e : index.entriesOldestFirst()) {
+            action.accept(e.digest(), e.size());
+        }
+    }
+
     /** Evicts down to the low watermark if the chunks found at open exceed the high watermark. */
     protected final void evictAfterLoad() {
         deleteVictims(index.evictIfAboveHigh());

@@ -98,6 +98,13 @@ final class LruIndex {
         return used + reserved > limits.highBytes() ? evictDownTo(limits.lowBytes()) : List.of();
     }
 
+    /** Every held chunk with its size, least recently used first. */
+    synchronized List<Victim> entriesOldestFirst() {
+        List<Victim> out = new ArrayList<>(sizes.size());
+        sizes.forEach((d, s) -> out.add(new Victim(d, s)));
+        return out;
+    }
+
     synchronized List<Digest> snapshot() {
         return new ArrayList<>(sizes.keySet());
     }

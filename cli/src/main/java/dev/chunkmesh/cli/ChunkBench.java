@@ -1,6 +1,10 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ChunkFrame;
+import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.ForwardingChunkStore;
+import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import dev.chunkmesh.store.PinSet;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import dev.chunkmesh.store.chunker.StreamChunker;
@@ -58,6 +62,8 @@ final class ChunkBench implements Callable<Integer> {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         double[] sha = new double[rounds];
         double[] cdc = new double[rounds];
+        double[] cpu = new double[rounds];
+        double[] files = new double[rounds];
         double[] ingest = new double[rounds];
         long chunks = 0;
         long stored = 0;
@@ -67,6 +73,15 @@ final class ChunkBench implements Callable<Integer> {
             for (int r = -1; r < rounds; r++) {
                 double s = Stopwatch.seconds(() -> sha256(input));
                 double c = Stopwatch.seconds(() -> new StreamChunker(params).chunk(new ByteArrayInputStream(input), (o, b, st, l) -> { }));
+                double p = Stopwatch.seconds(() -> {
+                    try (ChunkStore discard = new DiscardingStore(); PinSet pins = PinSet.NONE) {
+                        new BlobIngester(discard, params, pool, 2 * workers + 2).ingest(new ByteArrayInputStream(input), pins, n -> { });
+                    }
+                });
+                Path plainDir = root.resolve("plain");
+                FileTrees.deleteRecursively(plainDir);
+                double f = Stopwatch.seconds(() -> writePlainFiles(input, params.avgSize(), plainDir, fsync));
+                FileTrees.deleteRecursively(plainDir);
                 Path storeDir = root.resolve("store");
                 FileTrees.deleteRecursively(storeDir);
                 long[] counts = new long[2];
@@ -82,11 +97,13 @@ final class ChunkBench implements Callable<Integer> {
                 if (r >= 0) {
                     sha[r] = input.length / s / 1e6;
                     cdc[r] = input.length / c / 1e6;
+                    cpu[r] = input.length / p / 1e6;
+                    files[r] = input.length / f / 1e6;
                     ingest[r] = input.length / i / 1e6;
                     chunks = counts[0];
                     stored = counts[1];
-                    System.err.printf(Locale.ROOT, "  round %d: sha256 %.0f MB/s, chunker %.0f MB/s, ingest %.0f MB/s%n",
-                            r + 1, sha[r], cdc[r], ingest[r]);
+                    System.err.printf(Locale.ROOT, "  round %d: sha256 %.0f MB/s, chunker %.0f MB/s, ingest without writes %.0f MB/s,"
+                            + " plain file writes %.0f MB/s, ingest %.0f MB/s%n", r + 1, sha[r], cdc[r], cpu[r], files[r], ingest[r]);
                 }
             }
         } finally {
@@ -99,15 +116,54 @@ final class ChunkBench implements Callable<Integer> {
         }
         double shaM = Stopwatch.median(sha);
         double cdcM = Stopwatch.median(cdc);
+        double cpuM = Stopwatch.median(cpu);
         double ingM = Stopwatch.median(ingest);
         System.out.printf(Locale.ROOT, "input            %s %s, %d chunks, %s stored%n", ByteSize.human(input.length), data, chunks,
                 ByteSize.human(stored));
         System.out.printf(Locale.ROOT, "sha256 (1 thread) %8.0f MB/s%n", shaM);
         System.out.printf(Locale.ROOT, "chunker alone     %8.0f MB/s   (%.2f x sha256)%n", cdcM, cdcM / shaM);
+        System.out.printf(Locale.ROOT, "ingest, no writes %8.0f MB/s   (%.2f x sha256; chunk + both SHA-256s + frame, %d workers)%n",
+                cpuM, cpuM / shaM, workers);
+        double filesM = Stopwatch.median(files);
+        System.out.printf(Locale.ROOT, "plain file writes %8.0f MB/s   (%.2f x sha256; one file per %s, create + write%s + rename, 1 thread)%n",
+                filesM, filesM / shaM, ByteSize.human(params.avgSize()), fsync ? " + fsync" : "");
         System.out.printf(Locale.ROOT, "full ingest       %8.0f MB/s   (%.2f x sha256; %d workers, fsync %s)%n", ingM, ingM / shaM,
                 workers, fsync ? "on" : "off");
         System.out.printf(Locale.ROOT, "median of %d rounds; MB = 10^6 bytes%n", rounds);
         return 0;
+    }
+
+    /** Hashes and frames every chunk like a store would, then drops it: the ingest pipeline without I/O. */
+    private static final class DiscardingStore extends ForwardingChunkStore {
+        DiscardingStore() {
+            super(new InMemoryChunkStore());
+        }
+
+        @Override
+        public Digest put(byte[] raw, PinSet pins) {
+            Digest d = Digest.sha256(raw);
+            ChunkFrame.encode(raw);
+            return d;
+        }
+    }
+
+    /** The I/O floor of a file-per-chunk store: the input cut into fixed files, written one by one. */
+    private static void writePlainFiles(byte[] input, int fileSize, Path dir, boolean fsync) throws java.io.IOException {
+        Files.createDirectories(dir);
+        for (int off = 0, i = 0; off < input.length; off += fileSize, i++) {
+            Path temp = dir.resolve("t" + i);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(input, off, Math.min(fileSize, input.length - off));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                if (fsync) {
+                    ch.force(false);
+                }
+            }
+            Files.move(temp, dir.resolve("f" + i), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     private static void sha256(byte[] input) {

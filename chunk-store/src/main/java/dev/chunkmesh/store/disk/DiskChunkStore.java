@@ -16,7 +16,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A chunk store on a local directory, meant for NVMe.
@@ -41,10 +45,16 @@ public final class DiskChunkStore extends AbstractChunkStore {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final AtomicLong tmpCounter = new AtomicLong();
+    /** One bit per {@code ab/12} fan-out folder known to exist. */
+    private final AtomicLongArray knownFolders = new AtomicLongArray(65536 / 64);
     private final OpenReport openReport;
 
-    /** How opening went: chunks indexed, temp files swept, stray files ignored, and the time taken. */
-    public record OpenReport(long chunks, long bytes, long tempFilesSwept, long strayFiles, long millis) {}
+    /**
+     * How opening went: chunks indexed, temp files swept, stray files ignored, whether the index came
+     * from the snapshot of a clean close (else from a full scan), and the time taken.
+     */
+    public record OpenReport(long chunks, long bytes, long tempFilesSwept, long strayFiles, boolean fromSnapshot,
+                             long millis) {}
 
     /**
      * Opens (creating if needed) the store in {@code config.directory()}, sweeps leftover temp files and
@@ -75,10 +85,25 @@ public final class DiskChunkStore extends AbstractChunkStore {
         try {
             long started = System.nanoTime();
             long swept = TempSweeper.sweep(tmp);
-            IndexRebuild.Result found = IndexRebuild.scan(layout);
-            found.forEachOldestFirst(this::loadExisting);
+            Optional<List<IndexSnapshot.Entry>> snapshot = IndexSnapshot.consume(root);
+            long chunks;
+            long bytes = 0;
+            long stray = 0;
+            if (snapshot.isPresent()) {
+                for (IndexSnapshot.Entry e : snapshot.get()) {
+                    loadExisting(e.digest(), e.size());
+                    bytes += e.size();
+                }
+                chunks = snapshot.get().size();
+            } else {
+                IndexRebuild.Result found = IndexRebuild.scan(layout);
+                found.forEachOldestFirst(this::loadExisting);
+                chunks = found.count();
+                bytes = found.bytes();
+                stray = found.stray();
+            }
             evictAfterLoad();
-            this.openReport = new OpenReport(found.count(), found.bytes(), swept, found.stray(),
+            this.openReport = new OpenReport(chunks, bytes, swept, stray, snapshot.isPresent(),
                     (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             release();
@@ -129,8 +154,13 @@ public final class DiskChunkStore extends AbstractChunkStore {
                     ch.force(false);
                 }
             }
-            Files.createDirectories(target.getParent());
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ensureFanOutFolder(digest, target.getParent());
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException folderRemoved) {
+                Files.createDirectories(target.getParent());
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (AtomicMoveNotSupportedException e) {
             deleteQuietly(temp);
             throw new ChunkStoreException("put chunk " + digest + ": " + tmp + " and " + layout.root()
@@ -142,6 +172,16 @@ public final class DiskChunkStore extends AbstractChunkStore {
                         + config.directory(), e);
             }
             throw new ChunkStoreException("put chunk " + digest + ": " + e, e);
+        }
+    }
+
+    /** Creates the chunk's fan-out folder once per store lifetime instead of once per write. */
+    private void ensureFanOutFolder(Digest digest, Path folder) throws IOException {
+        int bucket = (int) (digest.w0() >>> 48);
+        long bit = 1L << (bucket & 63);
+        if ((knownFolders.get(bucket >>> 6) & bit) == 0) {
+            Files.createDirectories(folder);
+            knownFolders.getAndAccumulate(bucket >>> 6, bit, (a, b) -> a | b);
         }
     }
 
@@ -177,9 +217,24 @@ public final class DiskChunkStore extends AbstractChunkStore {
         }
     }
 
+    /**
+     * Writes the index snapshot so the next open is fast, then releases the store. If the snapshot
+     * cannot be written, the next open scans instead.
+     */
     @Override
     public void close() {
-        release();
+        if (!lock.isValid()) {
+            return;
+        }
+        try {
+            List<IndexSnapshot.Entry> entries = new ArrayList<>();
+            forEachIndexedOldestFirst((d, size) -> entries.add(new IndexSnapshot.Entry(d, size)));
+            IndexSnapshot.write(config.directory(), tmp, entries);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(config.directory().resolve(IndexSnapshot.FILE));
+        } finally {
+            release();
+        }
     }
 
     private void release() {

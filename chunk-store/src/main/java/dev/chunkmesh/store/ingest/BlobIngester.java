@@ -25,8 +25,9 @@ import java.util.function.LongConsumer;
 /**
  * Streams a blob through the chunker into a store and returns its recipe.
  *
- * <p>The calling thread reads, hashes the whole blob and finds cut points; each chunk's SHA-256,
- * compression and write run on {@code workers}. At most {@code maxInFlight} chunks are held in memory
+ * <p>The calling thread reads, finds cut points and copies each chunk out; on {@code workers} run the
+ * whole-blob SHA-256 (one chunk after another, in order) and, in parallel, each chunk's SHA-256,
+ * compression and write. At most {@code maxInFlight} chunks are held in memory
  * at once, so memory stays bounded by {@code maxInFlight x maxSize} plus the chunker's window whatever
  * the blob's size. Every chunk of the blob is pinned in the caller's {@link PinSet} as it is stored.
  */
@@ -65,27 +66,30 @@ public final class BlobIngester {
         Semaphore slots = new Semaphore(maxInFlight);
         List<CompletableFuture<ChunkRef>> refs = new ArrayList<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<CompletableFuture<Void>> hashTail = new ArrayList<>(List.of(CompletableFuture.completedFuture(null)));
         long size;
         try {
             size = chunker.chunk(in, (offset, buf, start, length) -> {
-                blobHash.update(buf, start, length);
                 byte[] raw = new byte[length];
                 System.arraycopy(buf, start, raw, 0, length);
                 acquire(slots);
                 RuntimeException failed = failure.get();
                 if (failed != null) {
+                    slots.release();
                     throw failed;
                 }
-                CompletableFuture<ChunkRef> ref = CompletableFuture.supplyAsync(() -> {
+                CompletableFuture<Void> hashed = hashTail.get(0).thenRunAsync(() -> blobHash.update(raw), workers);
+                hashTail.set(0, hashed);
+                CompletableFuture<ChunkRef> stored = CompletableFuture.supplyAsync(() -> {
                     try {
                         return new ChunkRef(offset, length, store.put(raw, pins));
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                         throw e;
-                    } finally {
-                        slots.release();
                     }
                 }, workers);
+                CompletableFuture<ChunkRef> ref = stored.thenCombine(hashed, (chunk, done) -> chunk);
+                ref.whenComplete((chunk, error) -> slots.release());
                 refs.add(ref);
                 progress.accept(offset + length);
             });
@@ -98,6 +102,7 @@ public final class BlobIngester {
         for (CompletableFuture<ChunkRef> f : refs) {
             chunks.add(join(f));
         }
+        hashTail.get(0).join();
         return new Recipe(Digest.ofBytes(blobHash.digest()), size, chunks);
     }
 

@@ -90,6 +90,7 @@ class DiskChunkStoreTest extends ChunkStoreContract {
         Files.createDirectories(root.resolve("chunks/ab/cd"));
         Files.write(root.resolve("chunks/ab/cd/notes.txt"), new byte[] {1});
         Files.write(root.resolve("chunks/ab/cd/" + "ef".repeat(32)), new byte[] {1});
+        Files.delete(root.resolve(IndexSnapshot.FILE));
         try (DiskChunkStore store = openAt(root)) {
             assertEquals(2, store.openReport().strayFiles());
             assertEquals(0, store.stats().chunks());
@@ -168,6 +169,67 @@ class DiskChunkStoreTest extends ChunkStoreContract {
         try (DiskChunkStore store = DiskChunkStore.open(DiskStoreConfig.of(root, used / 2))) {
             assertTrue(store.stats().usedBytes() <= used / 2 * 0.8 + 1, "used " + store.stats().usedBytes());
             assertTrue(store.stats().evictions() > 0);
+        }
+    }
+
+    @Test
+    void aCleanCloseLetsTheNextOpenSkipTheScanAndKeepsRecency() throws IOException {
+        Path root = dir.resolve("s");
+        long frame;
+        List<Digest> ds = new ArrayList<>();
+        try (DiskChunkStore store = openAt(root)) {
+            for (int i = 0; i < 10; i++) {
+                ds.add(store.put(TestData.splitMix(300 + i, 10_000)));
+            }
+            frame = store.stats().usedBytes() / 10;
+            store.get(ds.get(0));
+        }
+        assertTrue(Files.exists(root.resolve(IndexSnapshot.FILE)));
+        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(root, new StoreLimits(frame * 10, 1.0, 0.5), true))) {
+            assertTrue(store.openReport().fromSnapshot());
+            assertEquals(10, store.stats().chunks());
+            assertFalse(Files.exists(root.resolve(IndexSnapshot.FILE)), "the snapshot is consumed at open");
+            store.put(TestData.splitMix(400, 10_000));
+            assertTrue(store.has(ds.get(0)), "the chunk read last before the restart is still the most recent");
+            assertFalse(store.has(ds.get(1)), "the least recently used chunk went first");
+        }
+    }
+
+    @Test
+    void aDamagedSnapshotFallsBackToAFullScan() throws IOException {
+        Path root = dir.resolve("s");
+        try (DiskChunkStore store = openAt(root)) {
+            for (int i = 0; i < 5; i++) {
+                store.put(TestData.splitMix(500 + i, 3000));
+            }
+        }
+        Path snapshot = root.resolve(IndexSnapshot.FILE);
+        byte[] bytes = Files.readAllBytes(snapshot);
+        bytes[20] ^= 0x40;
+        Files.write(snapshot, bytes);
+        try (DiskChunkStore store = openAt(root)) {
+            assertFalse(store.openReport().fromSnapshot());
+            assertEquals(5, store.stats().chunks());
+        }
+        Files.write(snapshot, java.util.Arrays.copyOf(bytes, 30));
+        try (DiskChunkStore store = openAt(root)) {
+            assertFalse(store.openReport().fromSnapshot());
+            assertEquals(5, store.stats().chunks());
+        }
+    }
+
+    @Test
+    void aChunkGoneWhileStoppedIsReportedMissingNotServed() throws IOException {
+        Path root = dir.resolve("s");
+        Digest d;
+        try (DiskChunkStore store = openAt(root)) {
+            d = store.put(TestData.splitMix(600, 3000));
+        }
+        Files.delete(new FanOut(root.resolve("chunks")).pathOf(d));
+        try (DiskChunkStore store = openAt(root)) {
+            assertTrue(store.openReport().fromSnapshot());
+            assertThrows(dev.chunkmesh.store.ChunkMissingException.class, () -> store.get(d));
+            assertFalse(store.has(d));
         }
     }
 }

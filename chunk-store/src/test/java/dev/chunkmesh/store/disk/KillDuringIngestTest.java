@@ -1,6 +1,7 @@
 package dev.chunkmesh.store.disk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.store.ChunkFrame;
@@ -51,6 +52,7 @@ class KillDuringIngestTest {
                 chunksChecked++;
             }
             try (DiskChunkStore store = DiskChunkStore.open(DiskStoreConfig.of(root, Long.MAX_VALUE))) {
+                assertFalse(store.openReport().fromSnapshot(), "a killed process leaves no index snapshot");
                 assertEquals(files.size(), store.stats().chunks());
                 List<Digest> held = new ArrayList<>();
                 store.forEachHeld(held::add);
