@@ -54,17 +54,18 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        return ChunkFrame.decode(digest, verifiedFrame(digest).frame);
+        return verifiedRead(digest).raw();
     }
 
     @Override
     public byte[] getFrame(Digest digest) {
-        return verifiedFrame(digest).frame;
+        return verifiedRead(digest).frame();
     }
 
-    private record Checked(byte[] frame) {}
+    /** A stored frame and the raw bytes it decoded to, which hash to the digest asked for. */
+    private record VerifiedRead(byte[] frame, byte[] raw) {}
 
-    private Checked verifiedFrame(Digest digest) {
+    private VerifiedRead verifiedRead(Digest digest) {
         if (!index.touch(digest)) {
             throw new ChunkMissingException(digest);
         }
@@ -75,8 +76,9 @@ public abstract class AbstractChunkStore implements ChunkStore {
             index.remove(digest);
             throw e;
         }
+        byte[] raw;
         try {
-            ChunkFrame.decode(digest, frame);
+            raw = ChunkFrame.decode(digest, frame);
         } catch (ChunkCorruptException e) {
             if (index.remove(digest)) {
                 corruptFound.incrementAndGet();
@@ -84,7 +86,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
             }
             throw e;
         }
-        return new Checked(frame);
+        return new VerifiedRead(frame, raw);
     }
 
     @Override
