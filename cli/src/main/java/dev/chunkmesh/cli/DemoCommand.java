@@ -78,8 +78,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (DiskChunkStore reopened = DiskChunkStore.open(DiskStoreConfig.of(storeDir, Long.MAX_VALUE))) {
             DiskChunkStore.OpenReport report = reopened.openReport();
-            row(table, "restart the store", String.format(Locale.ROOT, "%d chunks (%s) indexed in %d ms",
-                    report.chunks(), ByteSize.human(report.bytes()), report.millis()));
+            row(table, "restart the store", String.format(Locale.ROOT, "%d chunks (%s) indexed in %d ms (%s)",
+                    report.chunks(), ByteSize.human(report.bytes()), report.millis(),
+                    report.fromSnapshot() ? "from the index snapshot of the clean close" : "by a full scan"));
         }
         System.out.println();
         System.out.println("chunk mesh demo: the chunk store on two versions of a generated " + ByteSize.human(size.bytes()) + " layer");
