@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code mesh catalog ...}: keys, verification and deltas of signed release catalogs. */
 @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Signed release catalogs: keys, verification, deltas.",
-        subcommands = {CatalogKeygenCommand.class, CatalogVerifyCommand.class, CatalogDiffCommand.class})
+        subcommands = {CatalogKeygenCommand.class, CatalogPublishCommand.class, CatalogVerifyCommand.class, CatalogDiffCommand.class})
 final class CatalogCommand implements Runnable {
 
     @CommandLine.Spec

@@ -33,13 +33,56 @@ import java.util.function.LongConsumer;
  */
 public final class BlobIngester {
 
-    private final ChunkStore store;
+    /** Where chunks go: a store, or nowhere when only the recipe is wanted. */
+    private interface Sink {
+        Digest put(byte[] raw, PinSet pins);
+
+        PinSet openPinSet();
+    }
+
+    private final Sink store;
     private final StreamChunker chunker;
     private final ExecutorService workers;
     private final int maxInFlight;
 
     public BlobIngester(ChunkStore store, ChunkerParams params, ExecutorService workers, int maxInFlight) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(storeSink(Objects.requireNonNull(store, "store")), params, workers, maxInFlight);
+    }
+
+    /**
+     * An ingester that stores nothing: it computes recipes (the chunks' digests), for a publisher that
+     * describes blobs it does not keep.
+     */
+    public static BlobIngester recipesOnly(ChunkerParams params, ExecutorService workers, int maxInFlight) {
+        return new BlobIngester(new Sink() {
+            @Override
+            public Digest put(byte[] raw, PinSet pins) {
+                return Digest.sha256(raw);
+            }
+
+            @Override
+            public PinSet openPinSet() {
+                return PinSet.NONE;
+            }
+        }, params, workers, maxInFlight);
+    }
+
+    private static Sink storeSink(ChunkStore store) {
+        return new Sink() {
+            @Override
+            public Digest put(byte[] raw, PinSet pins) {
+                return store.put(raw, pins);
+            }
+
+            @Override
+            public PinSet openPinSet() {
+                return store.openPinSet();
+            }
+        };
+    }
+
+    private BlobIngester(Sink store, ChunkerParams params, ExecutorService workers, int maxInFlight) {
+        this.store = store;
         this.chunker = new StreamChunker(params);
         this.workers = Objects.requireNonNull(workers, "workers");
         if (maxInFlight < 1) {

@@ -1,0 +1,238 @@
+package dev.chunkmesh.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chunkmesh.catalog.oci.Descriptor;
+import dev.chunkmesh.catalog.oci.ImageSource;
+import dev.chunkmesh.catalog.oci.MediaTypes;
+import dev.chunkmesh.store.Digest;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A read-only client of the OCI distribution API: manifests (OCI and Docker v2 schema 2), blobs and
+ * referrers. Plain HTTP for loopback registries, HTTPS otherwise; Basic auth or bearer tokens
+ * obtained from the registry's {@code WWW-Authenticate} challenge; retries with backoff on connection
+ * errors and 5xx answers. Every manifest is checked against its digest.
+ */
+public final class RegistryClient implements ImageSource {
+
+    /** Manifests larger than this are refused, as the distribution spec suggests. */
+    static final int MAX_MANIFEST_BYTES = 4 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final Optional<Credentials> credentials;
+    private final HttpClient http;
+    private final int attempts;
+    private final Duration backoff;
+    private final Map<String, String> authByScope = new ConcurrentHashMap<>();
+
+    /**
+     * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}
+     * @param attempts tries per request on connection errors and 5xx answers, at least 1
+     * @param backoff the wait before the second try; it doubles each time
+     */
+    public RegistryClient(URI base, Optional<Credentials> credentials, HttpClient http, int attempts, Duration backoff) {
+        String scheme = Objects.requireNonNull(base, "base").getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("registry URL must start with http:// or https://, got " + base);
+        }
+        String s = base.toString();
+        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.http = Objects.requireNonNull(http, "http");
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be >= 1");
+        }
+        this.attempts = attempts;
+        this.backoff = backoff;
+    }
+
+    /** A client with a default HTTP client, 4 attempts and 200 ms initial backoff. */
+    public static RegistryClient of(URI base, Optional<Credentials> credentials) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        return new RegistryClient(base, credentials, http, 4, Duration.ofMillis(200));
+    }
+
+    @Override
+    public Fetched manifest(String repository, String reference) throws IOException {
+        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/manifests/" + reference,
+                String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        }
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new RegistryException(0, "manifest " + repository + ":" + reference + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        Digest digest = Digest.sha256(bytes);
+        Optional<String> claimed = r.headers().firstValue("Docker-Content-Digest");
+        if (claimed.isPresent() && claimed.get().startsWith(Digest.PREFIX) && !claimed.get().equals(digest.toString())) {
+            throw new RegistryException(0, "manifest " + repository + ":" + reference + " hashes to " + digest
+                    + " but the registry says " + claimed.get());
+        }
+        if (reference.startsWith(Digest.PREFIX) && !reference.equals(digest.toString())) {
+            throw new RegistryException(0, "manifest " + reference + " of " + repository + " hashes to " + digest);
+        }
+        String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse("");
+        return new Fetched(bytes, type, digest);
+    }
+
+    @Override
+    public InputStream blob(String repository, Digest digest) throws IOException {
+        return get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body();
+    }
+
+    @Override
+    public List<Descriptor> referrers(String repository, Digest subject) throws IOException {
+        try {
+            HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/referrers/" + subject, MediaTypes.OCI_INDEX);
+            byte[] bytes;
+            try (InputStream in = r.body()) {
+                bytes = in.readNBytes(MAX_MANIFEST_BYTES);
+            }
+            return ImageSource.referrersIn(Optional.of(new Fetched(bytes, MediaTypes.OCI_INDEX, Digest.sha256(bytes))));
+        } catch (FileNotFoundException e) {
+            try {
+                return ImageSource.referrersIn(Optional.of(manifest(repository, "sha256-" + subject.hex())));
+            } catch (FileNotFoundException none) {
+                return ImageSource.none();
+            }
+        }
+    }
+
+    /** GET with auth and retries; 404 becomes FileNotFoundException, other failures RegistryException. */
+    private HttpResponse<InputStream> get(String repository, String path, String accept) throws IOException {
+        String scope = "repository:" + repository + ":pull";
+        URI uri = base.resolve(path);
+        IOException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (attempt > 1) {
+                sleep(backoff.multipliedBy(1L << (attempt - 2)));
+            }
+            try {
+                HttpResponse<InputStream> r = send(uri, accept, authByScope.get(scope));
+                if (r.statusCode() == 401) {
+                    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+                    drain(r);
+                    String auth = authorize(challenge, scope);
+                    authByScope.put(scope, auth);
+                    r = send(uri, accept, auth);
+                }
+                int status = r.statusCode();
+                if (status == 200 || status == 206) {
+                    return r;
+                }
+                String body = errorBody(r);
+                if (status == 404) {
+                    throw new FileNotFoundException(repository + ": " + uri.getPath() + " not found" + body);
+                }
+                RegistryException e = new RegistryException(status, "GET " + uri + " answered " + status + body);
+                if (status < 500) {
+                    throw e;
+                }
+                last = e;
+            } catch (FileNotFoundException | RegistryException e) {
+                if (!(e instanceof RegistryException re) || re.status() < 500) {
+                    throw e;
+                }
+                last = e;
+            } catch (IOException e) {
+                last = new IOException("GET " + uri + ": " + e.getMessage(), e);
+            }
+        }
+        throw last;
+    }
+
+    private HttpResponse<InputStream> send(URI uri, String accept, String authorization) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Accept", accept).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** The Authorization header value that answers {@code challenge}. */
+    private String authorize(String header, String scope) throws IOException {
+        AuthChallenge c = AuthChallenge.parse(header).orElseThrow(() ->
+                new RegistryException(401, "registry refused access to " + scope + " without saying how to authenticate"));
+        if (c.scheme().equals("basic")) {
+            return credentials.orElseThrow(() -> new RegistryException(401, "registry wants a user name and password for " + scope))
+                    .basicHeader();
+        }
+        if (!c.scheme().equals("bearer") || !c.params().containsKey("realm")) {
+            throw new RegistryException(401, "unsupported authentication challenge: " + header);
+        }
+        StringBuilder q = new StringBuilder(c.params().get("realm"));
+        q.append(q.indexOf("?") < 0 ? '?' : '&');
+        if (c.params().containsKey("service")) {
+            q.append("service=").append(URLEncoder.encode(c.params().get("service"), StandardCharsets.UTF_8)).append('&');
+        }
+        q.append("scope=").append(URLEncoder.encode(c.params().getOrDefault("scope", scope), StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofSeconds(30)).GET();
+        credentials.ifPresent(cr -> b.header("Authorization", cr.basicHeader()));
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (r.statusCode() != 200) {
+            throw new RegistryException(r.statusCode(), "token service " + c.params().get("realm") + " answered " + r.statusCode()
+                    + " for " + scope + (credentials.isEmpty() ? " (no credentials were given)" : ""));
+        }
+        JsonNode token = JSON.readTree(r.body());
+        String t = token.path("token").asText(token.path("access_token").asText(""));
+        if (t.isEmpty()) {
+            throw new RegistryException(0, "token service " + c.params().get("realm") + " returned no token");
+        }
+        return "Bearer " + t;
+    }
+
+    private static String errorBody(HttpResponse<InputStream> r) {
+        try (InputStream in = r.body()) {
+            String text = new String(in.readNBytes(2048), StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "" : ": " + text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void drain(HttpResponse<InputStream> r) {
+        try (InputStream in = r.body()) {
+            in.readNBytes(64 * 1024);
+        } catch (IOException ignored) {
+            // only freeing the connection
+        }
+    }
+
+    private static void sleep(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
