@@ -125,38 +125,43 @@ public final class RegistryClient implements ImageSource {
             if (attempt > 1) {
                 sleep(backoff.multipliedBy(1L << (attempt - 2)));
             }
+            HttpResponse<InputStream> r;
             try {
-                HttpResponse<InputStream> r = send(uri, accept, authByScope.get(scope));
-                if (r.statusCode() == 401) {
-                    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
-                    drain(r);
-                    String auth = authorize(challenge, scope);
-                    authByScope.put(scope, auth);
-                    r = send(uri, accept, auth);
-                }
-                int status = r.statusCode();
-                if (status == 200 || status == 206) {
-                    return r;
-                }
-                String body = errorBody(r);
-                if (status == 404) {
-                    throw new FileNotFoundException(repository + ": " + uri.getPath() + " not found" + body);
-                }
-                RegistryException e = new RegistryException(status, "GET " + uri + " answered " + status + body);
-                if (status < 500) {
-                    throw e;
-                }
-                last = e;
-            } catch (FileNotFoundException | RegistryException e) {
-                if (!(e instanceof RegistryException re) || re.status() < 500) {
-                    throw e;
-                }
-                last = e;
+                r = authorizedSend(uri, accept, scope);
+            } catch (RegistryException e) {
+                throw e;
             } catch (IOException e) {
                 last = new IOException("GET " + uri + ": " + e.getMessage(), e);
+                continue;
             }
+            int status = r.statusCode();
+            if (status == 200 || status == 206) {
+                return r;
+            }
+            String body = errorBody(r);
+            if (status == 404) {
+                throw new FileNotFoundException(repository + ": " + uri.getPath() + " not found" + body);
+            }
+            RegistryException refused = new RegistryException(status, "GET " + uri + " answered " + status + body);
+            if (status < 500) {
+                throw refused;
+            }
+            last = refused;
         }
         throw last;
+    }
+
+    /** Sends the request with the cached authorization; on a 401, answers the challenge once and sends it again. */
+    private HttpResponse<InputStream> authorizedSend(URI uri, String accept, String scope) throws IOException {
+        HttpResponse<InputStream> r = send(uri, accept, authByScope.get(scope));
+        if (r.statusCode() != 401) {
+            return r;
+        }
+        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        drain(r);
+        String auth = authorize(challenge, scope);
+        authByScope.put(scope, auth);
+        return send(uri, accept, auth);
     }
 
     private HttpResponse<InputStream> send(URI uri, String accept, String authorization) throws IOException {

@@ -149,11 +149,22 @@ public final class OciImages {
         Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(Map.of("schemaVersion", 2, "manifests", refs)));
     }
 
-    /** Pushes {@code tag} (with every platform) to {@code registry/repository:tag} with skopeo. */
+    /** Pushes {@code tag} (with every platform) to {@code registry/repository:tag} with skopeo, digests preserved. */
     public void push(String tag, RegistryHarness registry, String repository) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("skopeo", "copy", "--all", "--quiet", "--dest-tls-verify=false", "--preserve-digests",
-                "oci:" + dir + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag)
-                .redirectErrorStream(true).start();
+        skopeo("copy", "--all", "--quiet", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + dir + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag);
+    }
+
+    /** Pushes {@code tag} converted by skopeo to a Docker v2 schema 2 manifest (gzip layers only). */
+    public void pushAsDockerSchema2(String tag, RegistryHarness registry, String repository) throws IOException, InterruptedException {
+        skopeo("copy", "--quiet", "--dest-tls-verify=false", "--format", "v2s2",
+                "oci:" + dir + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag);
+    }
+
+    private static void skopeo(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("skopeo"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("skopeo copy failed: " + out);

@@ -69,6 +69,7 @@ class PublisherRegistryTest {
         for (String tag : List.of("v1", "v2", "multi", "sha256-" + v1.digest().hex())) {
             oci.push(tag, registry, "team/app");
         }
+        oci.pushAsDockerSchema2("v1", registry, "team/docker");
     }
 
     @AfterAll
@@ -153,6 +154,18 @@ class PublisherRegistryTest {
         assertEquals(List.of("linux/amd64", "linux/arm64"), image.platforms().stream().map(ImageEntry.PlatformManifest::platform).toList());
         assertTrue(image.blobs().containsAll(List.of(l1.blob().digest(), l2.blob().digest(), l3.blob().digest())));
         assertEquals(5, image.blobs().size(), "two configs and three distinct layers");
+    }
+
+    @Test
+    void readsDockerSchema2Manifests() throws Exception {
+        var top = client().manifest("team/docker", "v1");
+        assertEquals("application/vnd.docker.distribution.manifest.v2+json", top.mediaType());
+        Catalog c = new Publisher(client(), ChunkerParams.DEFAULTS, workers, Optional.empty(), Publisher.Listener.SILENT)
+                .publish("team/docker", List.of("v1"), 1, Instant.now(), Optional.empty());
+        ImageEntry image = c.images().get(0);
+        assertEquals(top.digest(), image.digest());
+        assertTrue(image.blobs().containsAll(List.of(l1.blob().digest(), l2.blob().digest(), l3.blob().digest())));
+        assertEquals("application/vnd.docker.image.rootfs.diff.tar.gzip", c.blob(l1.blob().digest()).orElseThrow().mediaType());
     }
 
     @Test
