@@ -1,0 +1,15 @@
+package dev.chunkmesh.gossip.plan;
+
+/** Where a chunk comes from, in the order the planner prefers them. */
+public enum SourceKind {
+    /** Already in the node's own store. */
+    LOCAL,
+    /** A peer in the same POP. */
+    SAME_POP,
+    /** A node of the micro-hub's parent POP. */
+    PARENT,
+    /** A node elsewhere: another POP, or a micro-hub. */
+    OTHER_POP,
+    /** The origin registry, by an HTTP Range request on the blob. */
+    ORIGIN
+}
