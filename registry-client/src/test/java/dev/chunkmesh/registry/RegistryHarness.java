@@ -95,8 +95,28 @@ public final class RegistryHarness implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Waits until the log has stopped growing for 100 ms (at most 2 s): lines are written after responses end. */
+    private void settle() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long size = -1;
+        while (System.nanoTime() < deadline) {
+            long now = Files.size(log);
+            if (now == size) {
+                return;
+            }
+            size = now;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** The access-log lines of GET requests whose path contains {@code fragment}. */
     public List<String> gets(String fragment) throws IOException {
+        settle();
         Pattern request = Pattern.compile("\"GET ([^ ]+) HTTP");
         return Files.readAllLines(log).stream().filter(l -> {
             Matcher m = request.matcher(l);
@@ -106,6 +126,7 @@ public final class RegistryHarness implements AutoCloseable {
 
     /** Bytes the registry sent in answers to GETs of paths containing {@code fragment}, from its access log. */
     public long bytesSent(String fragment) throws IOException {
+        settle();
         Pattern line = Pattern.compile("\"GET ([^ ]+) HTTP/[0-9.]+\" (\\d{3}) (\\d+)");
         long total = 0;
         for (String l : Files.readAllLines(log)) {
