@@ -1,0 +1,55 @@
+package dev.chunkmesh.gossip.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a node's embedded Hazelcast member joins its POP's cluster: TCP-IP with an explicit member
+ * list, multicast off, bound to one interface, no phone-home, short join waits.
+ *
+ * @param clusterName one per POP (and a unique one per test run)
+ * @param bindAddress the only interface Hazelcast listens and talks on
+ * @param port the member's port; no auto-increment, so a clash is an error rather than a surprise
+ * @param members {@code host[:port]} of other members to join through
+ */
+public record HazelcastSettings(String clusterName, String bindAddress, int port, List<String> members) {
+
+    public HazelcastSettings {
+        if (clusterName == null || clusterName.isBlank()) {
+            throw new IllegalArgumentException("a Hazelcast cluster name is required (one per POP)");
+        }
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("Hazelcast port must be 1-65535, got " + port);
+        }
+        members = List.copyOf(members);
+    }
+
+    /** The Hazelcast configuration these settings stand for. */
+    public Config toConfig(String instanceName) {
+        Config c = new Config();
+        c.setInstanceName(instanceName);
+        c.setClusterName(clusterName);
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        c.setProperty("hazelcast.logging.type", "jdk");
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        c.getJetConfig().setEnabled(false);
+        NetworkConfig n = c.getNetworkConfig();
+        n.setPort(port).setPortAutoIncrement(false);
+        n.setPublicAddress(bindAddress + ":" + port);
+        n.getInterfaces().setEnabled(true).addInterface(bindAddress);
+        n.getRestApiConfig().setEnabled(false);
+        JoinConfig join = n.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members.isEmpty()
+                ? List.of(bindAddress + ":" + port) : members);
+        return c;
+    }
+}
