@@ -1,0 +1,108 @@
+package dev.chunkmesh.node.peer;
+
+import dev.chunkmesh.node.ChunkSource;
+import dev.chunkmesh.store.ChunkCorruptException;
+import dev.chunkmesh.store.ChunkFrame;
+import dev.chunkmesh.store.ChunkMissingException;
+import dev.chunkmesh.store.Digest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Fetches chunks from one peer's chunk API and verifies every frame against the digest asked for, so
+ * a peer that lies or corrupts is caught before its bytes go anywhere. Decoding and hashing run on a
+ * worker thread, never on the event loop.
+ */
+public final class PeerChunkClient implements ChunkSource {
+
+    private final Vertx vertx;
+    private final WebClient web;
+    private final String name;
+    private final String host;
+    private final int port;
+    private final String secret;
+
+    /** A client for the peer at {@code host:port}, named {@code name} in errors. */
+    public PeerChunkClient(Vertx vertx, WebClient web, String name, String host, int port, String secret) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.web = Objects.requireNonNull(web, "web");
+        this.name = Objects.requireNonNull(name, "name");
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        this.secret = Objects.requireNonNull(secret, "secret");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Future<byte[]> fetch(Digest digest) {
+        return web.get(port, host, PeerApi.CHUNKS + "/" + digest).putHeader(PeerApi.SECRET_HEADER, secret).send()
+                .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
+                .compose(r -> switch (r.statusCode()) {
+                    case 200 -> vertx.executeBlocking(() -> ChunkFrame.decode(digest, bytes(r)));
+                    case 404 -> Future.failedFuture(new ChunkMissingException(digest));
+                    default -> Future.failedFuture(refusal(r));
+                });
+    }
+
+    @Override
+    public Future<Map<Digest, byte[]>> fetchAll(List<Digest> digests) {
+        if (digests.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        if (digests.size() > PeerApi.MAX_BATCH) {
+            return Future.failedFuture(new IllegalArgumentException("at most " + PeerApi.MAX_BATCH + " digests per batch"));
+        }
+        String body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n"));
+        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerApi.SECRET_HEADER, secret).sendBuffer(Buffer.buffer(body))
+                .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
+                .compose(r -> r.statusCode() == 200 ? vertx.executeBlocking(() -> parseBatch(digests, r.body()))
+                        : Future.failedFuture(refusal(r)));
+    }
+
+    private Map<Digest, byte[]> parseBatch(List<Digest> asked, Buffer body) {
+        Set<Digest> wanted = new HashSet<>(asked);
+        Map<Digest, byte[]> out = new LinkedHashMap<>();
+        int pos = 0;
+        Buffer b = body == null ? Buffer.buffer() : body;
+        while (pos < b.length()) {
+            if (pos + 36 > b.length()) {
+                throw new PeerUnavailableException(name, 200, "batch answer is truncated", null);
+            }
+            Digest d = Digest.ofBytes(b.getBytes(pos, pos + 32));
+            int length = b.getInt(pos + 32);
+            pos += 36;
+            if (length < 0 || pos + length > b.length()) {
+                throw new PeerUnavailableException(name, 200, "batch answer is truncated", null);
+            }
+            if (!wanted.contains(d)) {
+                throw new ChunkCorruptException(d, "peer " + name + " sent a chunk that was not asked for");
+            }
+            out.put(d, ChunkFrame.decode(d, b.getBytes(pos, pos + length)));
+            pos += length;
+        }
+        return out;
+    }
+
+    private static byte[] bytes(HttpResponse<Buffer> r) {
+        return r.body() == null ? new byte[0] : r.body().getBytes();
+    }
+
+    private PeerUnavailableException refusal(HttpResponse<Buffer> r) {
+        String text = r.bodyAsString();
+        return new PeerUnavailableException(name, r.statusCode(), "answered " + r.statusCode() + (text == null || text.isEmpty() ? "" : ": " + text), null);
+    }
+}

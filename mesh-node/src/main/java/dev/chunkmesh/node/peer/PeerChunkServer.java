@@ -1,0 +1,100 @@
+package dev.chunkmesh.node.peer;
+
+import dev.chunkmesh.store.ChunkCorruptException;
+import dev.chunkmesh.store.ChunkMissingException;
+import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.Digest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Serves the node's chunk store to its peers ({@link PeerApi}). Store reads run on worker threads;
+ * every frame served has been verified on the way out of the store. Started once it listens.
+ */
+public final class PeerChunkServer extends VerticleBase {
+
+    private final ChunkStore store;
+    private final PeerServerConfig config;
+    private HttpServer server;
+
+    public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.createHttpServer().requestHandler(router()).listen(config.port(), config.host()).onSuccess(s -> server = s);
+    }
+
+    /** The port it listens on (useful when configured with 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private Router router() {
+        Router r = Router.router(vertx);
+        r.route(PeerApi.CHUNKS + "*").handler(this::requireSecret);
+        r.get(PeerApi.CHUNKS + "/:digest").handler(this::getChunk);
+        r.head(PeerApi.CHUNKS + "/:digest").handler(this::headChunk);
+        r.post(PeerApi.CHUNKS).handler(BodyHandler.create().setBodyLimit(PeerApi.MAX_BATCH * 80L)).handler(this::batch);
+        r.route().failureHandler(PeerErrors::handle);
+        return r;
+    }
+
+    private void requireSecret(RoutingContext ctx) {
+        String given = ctx.request().getHeader(PeerApi.SECRET_HEADER);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                config.clusterSecret().getBytes(StandardCharsets.UTF_8))) {
+            ctx.fail(401, new PeerErrors.Unauthorized());
+            return;
+        }
+        ctx.next();
+    }
+
+    private void getChunk(RoutingContext ctx) {
+        Digest d = Digest.parse(ctx.pathParam("digest"));
+        vertx.executeBlocking(() -> store.getFrame(d)).onSuccess(frame -> ctx.response()
+                .putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame))).onFailure(ctx::fail);
+    }
+
+    private void headChunk(RoutingContext ctx) {
+        Digest d = Digest.parse(ctx.pathParam("digest"));
+        vertx.executeBlocking(() -> store.has(d)).onSuccess(held -> ctx.response().setStatusCode(held ? 200 : 404).end())
+                .onFailure(ctx::fail);
+    }
+
+    private void batch(RoutingContext ctx) {
+        List<Digest> digests = new ArrayList<>();
+        for (String line : ctx.body().asString(StandardCharsets.US_ASCII.name()).split("\n")) {
+            if (!line.isBlank()) {
+                digests.add(Digest.parse(line.strip()));
+            }
+        }
+        if (digests.size() > PeerApi.MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds at most " + PeerApi.MAX_BATCH + " digests, got " + digests.size());
+        }
+        vertx.executeBlocking(() -> {
+            Buffer out = Buffer.buffer();
+            for (Digest d : digests) {
+                try {
+                    byte[] frame = store.getFrame(d);
+                    out.appendBytes(d.bytes()).appendInt(frame.length).appendBytes(frame);
+                } catch (ChunkMissingException | ChunkCorruptException absent) {
+                    // not held (any more): left out of the answer
+                }
+            }
+            return out;
+        }).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
+    }
+}

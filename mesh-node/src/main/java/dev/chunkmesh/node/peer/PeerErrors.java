@@ -1,0 +1,43 @@
+package dev.chunkmesh.node.peer;
+
+import dev.chunkmesh.store.ChunkCorruptException;
+import dev.chunkmesh.store.ChunkMissingException;
+import io.vertx.ext.web.RoutingContext;
+
+/** The one place the peer API maps failures to HTTP statuses. */
+final class PeerErrors {
+
+    /** A request without the right cluster secret. */
+    static final class Unauthorized extends RuntimeException {
+        Unauthorized() {
+            super("the cluster secret is missing or wrong");
+        }
+    }
+
+    private PeerErrors() {
+    }
+
+    static int status(Throwable t, int fallback) {
+        if (t instanceof Unauthorized) {
+            return 401;
+        }
+        if (t instanceof ChunkMissingException || t instanceof ChunkCorruptException) {
+            return 404;
+        }
+        if (t instanceof IllegalArgumentException) {
+            return 400;
+        }
+        return fallback >= 400 ? fallback : 500;
+    }
+
+    static void handle(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        int status = status(t, ctx.statusCode());
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        String message = t == null ? "" : String.valueOf(t.getMessage());
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
+    }
+}

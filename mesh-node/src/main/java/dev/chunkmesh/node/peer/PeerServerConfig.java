@@ -1,0 +1,27 @@
+package dev.chunkmesh.node.peer;
+
+import java.util.Objects;
+
+/**
+ * Where the peer API listens and the secret it demands.
+ *
+ * @param host the address to bind (the node's private address; loopback in tests)
+ * @param port the port, or 0 for any free one
+ * @param clusterSecret shared by all nodes of the mesh; at least 16 characters
+ */
+public record PeerServerConfig(String host, int port, String clusterSecret) {
+    public PeerServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("peer port must be 0-65535, got " + port);
+        }
+        if (clusterSecret == null || clusterSecret.length() < 16) {
+            throw new IllegalArgumentException("the cluster secret must have at least 16 characters");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PeerServerConfig[" + host + ":" + port + ", secret hidden]";
+    }
+}
