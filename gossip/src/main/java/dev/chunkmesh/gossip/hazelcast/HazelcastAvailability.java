@@ -7,13 +7,10 @@ import dev.chunkmesh.gossip.Availability;
 import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
-import dev.chunkmesh.gossip.PopId;
-import dev.chunkmesh.gossip.Tier;
 import dev.chunkmesh.store.Digest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * {@link Availability} in a Hazelcast map shared by a POP: one entry per blob (key: the digest text)
@@ -32,8 +29,7 @@ public final class HazelcastAvailability implements Availability {
 
     @Override
     public void advertise(NodeInfo node, Digest blob, ChunkBitmap held) {
-        Holders.Claim claim = new Holders.Claim(node.pop().name(), node.tier().name(), node.parentPop().map(PopId::name).orElse(""),
-                node.peerAddress(), held.length(), held.toBytes());
+        Holders.Claim claim = new Holders.Claim(NodeRecord.of(node), held.length(), held.toBytes());
         map.executeOnKey(blob.toString(), new Put(node.id().name(), claim));
     }
 
@@ -52,9 +48,7 @@ public final class HazelcastAvailability implements Availability {
         Holders h = map.get(blob.toString());
         Map<NodeInfo, ChunkBitmap> out = new HashMap<>();
         if (h != null) {
-            h.byNode.forEach((name, c) -> out.put(new NodeInfo(new NodeId(name), new PopId(c.pop()), Tier.valueOf(c.tier()),
-                    c.parentPop().isEmpty() ? Optional.empty() : Optional.of(new PopId(c.parentPop())), c.peerAddress()),
-                    ChunkBitmap.fromBytes(c.length(), c.bits())));
+            h.byNode.forEach((name, c) -> out.put(c.node().toNodeInfo(name), ChunkBitmap.fromBytes(c.length(), c.bits())));
         }
         return out;
     }

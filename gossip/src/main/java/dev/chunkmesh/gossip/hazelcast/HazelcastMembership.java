@@ -6,14 +6,11 @@ import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.Membership;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
-import dev.chunkmesh.gossip.PopId;
-import dev.chunkmesh.gossip.Tier;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +21,8 @@ public final class HazelcastMembership implements Membership {
 
     static final String MAP = "mesh.health";
 
-    private record Beat(String pop, String tier, String parentPop, String peerAddress, long heartbeatMillis, long freeBytes,
-                        int activeTransfers, long uploadBytesPerSecond) implements Serializable {
+    private record Beat(NodeRecord node, long heartbeatMillis, long freeBytes, int activeTransfers, long uploadBytesPerSecond)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
@@ -40,8 +37,8 @@ public final class HazelcastMembership implements Membership {
     @Override
     public void heartbeat(Health h) {
         NodeInfo n = h.node();
-        map.set(n.id().name(), new Beat(n.pop().name(), n.tier().name(), n.parentPop().map(PopId::name).orElse(""), n.peerAddress(),
-                h.heartbeat().toEpochMilli(), h.freeBytes(), h.activeTransfers(), h.uploadBytesPerSecond()), ttl.toMillis(), TimeUnit.MILLISECONDS);
+        map.set(n.id().name(), new Beat(NodeRecord.of(n), h.heartbeat().toEpochMilli(), h.freeBytes(), h.activeTransfers(),
+                h.uploadBytesPerSecond()), ttl.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -53,9 +50,7 @@ public final class HazelcastMembership implements Membership {
     public List<Health> alive() {
         return map.entrySet().stream().map(e -> {
             Beat b = e.getValue();
-            NodeInfo n = new NodeInfo(new NodeId(e.getKey()), new PopId(b.pop()), Tier.valueOf(b.tier()),
-                    b.parentPop().isEmpty() ? Optional.empty() : Optional.of(new PopId(b.parentPop())), b.peerAddress());
-            return new Health(n, Instant.ofEpochMilli(b.heartbeatMillis()), b.freeBytes(), b.activeTransfers(), b.uploadBytesPerSecond());
+            return new Health(b.node().toNodeInfo(e.getKey()), Instant.ofEpochMilli(b.heartbeatMillis()), b.freeBytes(), b.activeTransfers(), b.uploadBytesPerSecond());
         }).sorted(Comparator.comparing(h -> h.node().id())).toList();
     }
 }

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 final class Holders implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One node's claim: pop, tier, parent pop ("" if none), peer address, bitmap length and bytes. */
-    record Claim(String pop, String tier, String parentPop, String peerAddress, int length, byte[] bits) implements Serializable {
+    /** One node's claim: its place, and its bitmap's length and bytes. */
+    record Claim(NodeRecord node, int length, byte[] bits) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
