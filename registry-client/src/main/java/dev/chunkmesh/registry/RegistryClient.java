@@ -98,6 +98,35 @@ public final class RegistryClient implements ImageSource {
         return get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body();
     }
 
+    /**
+     * Bytes {@code [offset, offset+length)} of a blob by an HTTP Range request, for fetching only the
+     * chunks nobody in the POP holds. The registry must answer 206 with exactly that range; a registry
+     * that ignores Range (200 with the whole blob) is refused rather than read whole.
+     */
+    public byte[] blobRange(String repository, Digest digest, long offset, int length) throws IOException {
+        if (offset < 0 || length < 1) {
+            throw new IllegalArgumentException("range must have offset >= 0 and length >= 1");
+        }
+        long last = offset + length - 1;
+        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*",
+                "bytes=" + offset + "-" + last);
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != 206) {
+                throw new RegistryException(r.statusCode(), "registry ignored the Range request for " + digest + " (answered "
+                        + r.statusCode() + ")");
+            }
+            String contentRange = r.headers().firstValue("Content-Range").orElse("");
+            if (!contentRange.startsWith("bytes " + offset + "-" + last + "/")) {
+                throw new RegistryException(206, "registry answered range '" + contentRange + "' for bytes " + offset + "-" + last);
+            }
+            byte[] bytes = in.readNBytes(length + 1);
+            if (bytes.length != length) {
+                throw new RegistryException(206, "range of " + digest + " carried " + bytes.length + " bytes, expected " + length);
+            }
+            return bytes;
+        }
+    }
+
     @Override
     public List<Descriptor> referrers(String repository, Digest subject) throws IOException {
         try {
@@ -118,6 +147,10 @@ public final class RegistryClient implements ImageSource {
 
     /** GET with auth and retries; 404 becomes FileNotFoundException, other failures RegistryException. */
     private HttpResponse<InputStream> get(String repository, String path, String accept) throws IOException {
+        return get(repository, path, accept, null);
+    }
+
+    private HttpResponse<InputStream> get(String repository, String path, String accept, String range) throws IOException {
         String scope = "repository:" + repository + ":pull";
         URI uri = base.resolve(path);
         IOException last = null;
@@ -127,7 +160,7 @@ public final class RegistryClient implements ImageSource {
             }
             HttpResponse<InputStream> r;
             try {
-                r = authorizedSend(uri, accept, scope);
+                r = authorizedSend(uri, accept, scope, range);
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
@@ -152,8 +185,8 @@ public final class RegistryClient implements ImageSource {
     }
 
     /** Sends the request with the cached authorization; on a 401, answers the challenge once and sends it again. */
-    private HttpResponse<InputStream> authorizedSend(URI uri, String accept, String scope) throws IOException {
-        HttpResponse<InputStream> r = send(uri, accept, authByScope.get(scope));
+    private HttpResponse<InputStream> authorizedSend(URI uri, String accept, String scope, String range) throws IOException {
+        HttpResponse<InputStream> r = send(uri, accept, authByScope.get(scope), range);
         if (r.statusCode() != 401) {
             return r;
         }
@@ -161,11 +194,14 @@ public final class RegistryClient implements ImageSource {
         drain(r);
         String auth = authorize(challenge, scope);
         authByScope.put(scope, auth);
-        return send(uri, accept, auth);
+        return send(uri, accept, auth, range);
     }
 
-    private HttpResponse<InputStream> send(URI uri, String accept, String authorization) throws IOException {
+    private HttpResponse<InputStream> send(URI uri, String accept, String authorization, String range) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Accept", accept).GET();
+        if (range != null) {
+            b.header("Range", range);
+        }
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

@@ -177,6 +177,24 @@ class PublisherRegistryTest {
     }
 
     @Test
+    void fetchesOnlyTheChunkItAsksForByRange() throws Exception {
+        Catalog c = publish(1, List.of("v1"), Optional.empty(), Publisher.Listener.SILENT);
+        Recipe recipe = c.recipes().get(l2.blob().digest());
+        byte[] whole;
+        try (InputStream in = client().blob("team/app", l2.blob().digest())) {
+            whole = in.readAllBytes();
+        }
+        long before = registry.bytesSent("/blobs/" + l2.blob().digest());
+        dev.chunkmesh.store.ChunkRef middle = recipe.chunks().get(recipe.chunks().size() / 2);
+        byte[] part = client().blobRange("team/app", l2.blob().digest(), middle.offset(), middle.length());
+        assertEquals(middle.digest(), Digest.sha256(part), "the range is exactly the chunk");
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole, (int) middle.offset(), (int) middle.end()), part);
+        assertEquals(middle.length(), registry.bytesSent("/blobs/" + l2.blob().digest()) - before,
+                "the origin's access log shows only the chunk's bytes sent");
+        assertThrows(RegistryException.class, () -> client().blobRange("team/app", l2.blob().digest(), l2.blob().size(), 10));
+    }
+
+    @Test
     void anUnknownTagIsAClearError() {
         FileNotFoundException e = assertThrows(FileNotFoundException.class,
                 () -> publish(1, List.of("nope"), Optional.empty(), Publisher.Listener.SILENT));
