@@ -89,7 +89,7 @@ public final class CatalogJson {
                 pf.end();
                 return pf.build(() -> new ImageEntry.PlatformManifest(platform, d));
             });
-            List<Digest> blobs = i.list("blobs", (bn, bp) -> parseDigest(bn, bp));
+            List<Digest> blobs = i.list("blobs", JsonFields::digestValue);
             i.end();
             return i.build(() -> new ImageEntry(repository, tag, digest, platforms, blobs));
         });
@@ -109,16 +109,5 @@ public final class CatalogJson {
         }
         f.end();
         return f.build(() -> new Catalog(sequence, created, expires, images, blobs, recipes));
-    }
-
-    private static Digest parseDigest(JsonNode n, String path) {
-        if (!n.isTextual()) {
-            throw new JsonFormatException(path + " must be a digest string");
-        }
-        try {
-            return Digest.parse(n.textValue());
-        } catch (IllegalArgumentException e) {
-            throw new JsonFormatException(path + ": " + e.getMessage(), e);
-        }
     }
 }

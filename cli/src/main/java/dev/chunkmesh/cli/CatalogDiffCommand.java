@@ -41,9 +41,10 @@ final class CatalogDiffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Catalog a;
         Catalog b;
+        TrustStore store = trust == null ? null : TrustStore.load(trust);
         try {
-            a = read(older);
-            b = read(newer);
+            a = read(older, store);
+            b = read(newer, store);
         } catch (CatalogRefusedException e) {
             System.err.println("refused: " + e.getMessage());
             return CatalogVerifyCommand.REFUSED;
@@ -57,9 +58,9 @@ final class CatalogDiffCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Catalog read(Path file) throws Exception {
+    private static Catalog read(Path file, TrustStore store) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
-        return trust == null ? SignedCatalog.readUnverified(bytes) : SignedCatalog.verify(bytes, TrustStore.load(trust), Instant.now()).catalog();
+        return store == null ? SignedCatalog.readUnverified(bytes) : SignedCatalog.verify(bytes, store, Instant.now()).catalog();
     }
 
     private static Map<String, Object> totals(CatalogDelta.Totals t) {

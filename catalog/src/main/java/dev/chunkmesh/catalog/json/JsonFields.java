@@ -61,11 +61,18 @@ public final class JsonFields {
     }
 
     public Digest digest(String key) {
-        String text = text(key);
+        return digestValue(field(key), path + "." + key);
+    }
+
+    /** A JSON string holding a digest, at {@code path}. */
+    public static Digest digestValue(JsonNode node, String path) {
+        if (!node.isTextual()) {
+            throw new JsonFormatException(path + " must be a digest string");
+        }
         try {
-            return Digest.parse(text);
+            return Digest.parse(node.textValue());
         } catch (IllegalArgumentException e) {
-            throw new JsonFormatException(path + "." + key + ": " + e.getMessage(), e);
+            throw new JsonFormatException(path + ": " + e.getMessage(), e);
         }
     }
 
