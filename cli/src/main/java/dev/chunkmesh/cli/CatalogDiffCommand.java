@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.catalog.Catalog;
 import dev.chunkmesh.catalog.CatalogDelta;
 import dev.chunkmesh.catalog.json.CanonicalJson;

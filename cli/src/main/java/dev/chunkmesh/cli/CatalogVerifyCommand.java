@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.catalog.sign.CatalogRefusedException;
 import dev.chunkmesh.catalog.sign.SeenCatalogs;
 import dev.chunkmesh.catalog.sign.SignedCatalog;

@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.ChunkFrame;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;

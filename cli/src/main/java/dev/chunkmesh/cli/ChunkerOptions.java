@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;

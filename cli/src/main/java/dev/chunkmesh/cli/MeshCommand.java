@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.store.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -29,6 +29,11 @@ public final class ChunkBitmap {
         return new ChunkBitmap(length, b);
     }
 
+    /** A bitmap of {@code length} chunks with the bits of {@code set} (copied); refuses bits beyond {@code length}. */
+    public static ChunkBitmap of(int length, BitSet set) {
+        return fromBytes(length, set.toByteArray());
+    }
+
     /** Restores a bitmap from {@link #toBytes}; refuses bits beyond {@code length}. */
     public static ChunkBitmap fromBytes(int length, byte[] bytes) {
         BitSet b = BitSet.valueOf(bytes);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,5 +72,19 @@ public abstract class MembershipAndLeasesContract {
         l.acquire("range-7", a.id());
         passLifetime();
         assertInstanceOf(LeaseResult.Acquired.class, l.acquire("range-7", b.id()), "a stopped renewing, so the lease lapsed");
+    }
+
+    @Test
+    void manyLeasesAreTakenAtOnceEachOnItsOwn() throws Exception {
+        Leases l = newLeases();
+        l.acquire("chunk-2", b.id());
+        Map<String, LeaseResult> got = l.acquireAll(List.of("chunk-1", "chunk-2", "chunk-3"), a.id());
+        assertEquals(List.of("chunk-1", "chunk-2", "chunk-3"), List.copyOf(got.keySet()));
+        assertInstanceOf(LeaseResult.Acquired.class, got.get("chunk-1"));
+        assertEquals(new LeaseResult.HeldBy("chunk-2", b.id()), got.get("chunk-2"));
+        assertInstanceOf(LeaseResult.Acquired.class, got.get("chunk-3"));
+        l.releaseAll(List.of("chunk-1", "chunk-2", "chunk-3"), a.id());
+        assertInstanceOf(LeaseResult.Acquired.class, l.acquire("chunk-1", b.id()));
+        assertEquals(new LeaseResult.HeldBy("chunk-2", b.id()), l.acquire("chunk-2", a.id()), "b's lease survives a's release");
     }
 }

@@ -99,6 +99,27 @@ public final class RegistryClient implements ImageSource {
     }
 
     /**
+     * The blob from byte {@code offset} to its end, for resuming a stream another node began: offset 0
+     * is a plain GET; any other offset is a Range request that must be answered 206 from exactly there.
+     */
+    public InputStream blobFrom(String repository, Digest digest, long offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0");
+        }
+        if (offset == 0) {
+            return blob(repository, digest);
+        }
+        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=" + offset + "-");
+        String contentRange = r.headers().firstValue("Content-Range").orElse("");
+        if (r.statusCode() != 206 || !contentRange.startsWith("bytes " + offset + "-")) {
+            r.body().close();
+            throw new RegistryException(r.statusCode(), "registry did not resume " + digest + " at byte " + offset
+                    + " (answered " + r.statusCode() + " '" + contentRange + "')");
+        }
+        return r.body();
+    }
+
+    /**
      * Bytes {@code [offset, offset+length)} of a blob by an HTTP Range request, for fetching only the
      * chunks nobody in the POP holds. The registry must answer 206 with exactly that range; a registry
      * that ignores Range (200 with the whole blob) is refused rather than read whole.

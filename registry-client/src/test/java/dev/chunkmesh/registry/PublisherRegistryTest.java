@@ -195,6 +195,20 @@ class PublisherRegistryTest {
     }
 
     @Test
+    void resumesABlobStreamFromAnOffset() throws Exception {
+        publish(1, List.of("v1"), Optional.empty(), Publisher.Listener.SILENT);
+        byte[] whole;
+        try (InputStream in = client().blobFrom("team/app", l2.blob().digest(), 0)) {
+            whole = in.readAllBytes();
+        }
+        assertEquals(l2.blob().digest(), Digest.sha256(whole));
+        long from = whole.length / 3;
+        try (InputStream in = client().blobFrom("team/app", l2.blob().digest(), from)) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(whole, (int) from, whole.length), in.readAllBytes());
+        }
+    }
+
+    @Test
     void anUnknownTagIsAClearError() {
         FileNotFoundException e = assertThrows(FileNotFoundException.class,
                 () -> publish(1, List.of("nope"), Optional.empty(), Publisher.Listener.SILENT));

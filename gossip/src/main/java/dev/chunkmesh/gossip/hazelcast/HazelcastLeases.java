@@ -8,6 +8,9 @@ import dev.chunkmesh.gossip.LeaseResult;
 import dev.chunkmesh.gossip.Leases;
 import dev.chunkmesh.gossip.NodeId;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +36,24 @@ public final class HazelcastLeases implements Leases {
             return new LeaseResult.Acquired(key, self);
         }
         return new LeaseResult.HeldBy(key, new NodeId(holder));
+    }
+
+    @Override
+    public Map<String, LeaseResult> acquireAll(Collection<String> keys, NodeId self) {
+        Map<String, String> holders = map.executeOnKeys(new HashSet<>(keys), new Claim(self.name(), leaseTime.toMillis()));
+        Map<String, LeaseResult> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            String holder = holders.get(k);
+            out.put(k, self.name().equals(holder) ? new LeaseResult.Acquired(k, self) : new LeaseResult.HeldBy(k, new NodeId(holder)));
+        }
+        return out;
+    }
+
+    @Override
+    public void releaseAll(Collection<String> keys, NodeId self) {
+        if (!keys.isEmpty()) {
+            map.executeOnKeys(new HashSet<>(keys), new Release(self.name()));
+        }
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * How a node's embedded Hazelcast member joins its POP's cluster: TCP-IP with an explicit member
- * list, multicast off, bound to one interface, no phone-home, short join waits.
+ * list, multicast off, bound to one address (and nothing else), no phone-home, short join waits.
  *
  * @param clusterName one per POP (and a unique one per test run)
  * @param bindAddress the only interface Hazelcast listens and talks on
@@ -37,13 +37,15 @@ public record HazelcastSettings(String clusterName, String bindAddress, int port
         c.setProperty("hazelcast.wait.seconds.before.join", "0");
         c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
         c.setProperty("hazelcast.socket.bind.any", "false");
+        // Bind and advertise exactly this address. It may be a loopback alias such as 127.0.0.2 that no
+        // interface lists, so it is named directly rather than matched against interfaces.
+        c.setProperty("hazelcast.local.localAddress", bindAddress);
         c.setProperty("hazelcast.logging.type", "jdk");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.getJetConfig().setEnabled(false);
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(port).setPortAutoIncrement(false);
         n.setPublicAddress(bindAddress + ":" + port);
-        n.getInterfaces().setEnabled(true).addInterface(bindAddress);
         n.getRestApiConfig().setEnabled(false);
         JoinConfig join = n.getJoin();
         join.getMulticastConfig().setEnabled(false);

@@ -10,6 +10,9 @@ import dev.chunkmesh.gossip.AvailabilityContract;
 import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.Nodes;
+import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.gossip.RecipesContract;
+import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The contract against two real embedded Hazelcast members on loopback, joined by TCP-IP. */
@@ -94,5 +98,34 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
         assertEquals(40, new HazelcastAvailability(second).holders(blob).size());
         assertTrue(first.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
         assertTrue(!first.getConfig().getNetworkConfig().getJoin().getMulticastConfig().isEnabled(), "multicast stays off");
+    }
+
+    /** The recipes contract in the same two-member cluster: published on one member, found on the other. */
+    @Nested
+    class SharedRecipes extends RecipesContract {
+        @Override
+        protected Recipes newRecipes() {
+            Recipes onFirst = new HazelcastRecipes(first);
+            Recipes onSecond = new HazelcastRecipes(second);
+            return new Recipes() {
+                @Override
+                public java.util.Optional<Recipe> find(Digest blob) {
+                    return onSecond.find(blob);
+                }
+
+                @Override
+                public void publish(Recipe recipe) {
+                    onFirst.publish(recipe);
+                }
+            };
+        }
+
+        @Test
+        void aRecipeStoredUnderTheWrongBlobIsNotReturned() {
+            Recipe recipe = Nodes.recipe(5, 300);
+            Digest other = Digest.sha256("other blob".getBytes());
+            first.<String, byte[]>getMap(HazelcastRecipes.MAP).set(other.toString(), dev.chunkmesh.catalog.RecipeJson.toBytes(recipe));
+            assertTrue(new HazelcastRecipes(second).find(other).isEmpty());
+        }
     }
 }

@@ -1,5 +1,12 @@
 package dev.chunkmesh.node.peer;
 
+import dev.chunkmesh.store.ChunkRef;
+import dev.chunkmesh.store.Digest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The peer chunk API between nodes, all under {@code /v1} and all requiring the cluster secret in
  * {@value #SECRET_HEADER}:
@@ -10,6 +17,12 @@ package dev.chunkmesh.node.peer;
  *   POST /v1/chunks            body: up to {@value #MAX_BATCH} digests, one per line;
  *                              200 with, for each chunk held, 32 raw digest bytes, a 4-byte
  *                              big-endian frame length, then the frame
+ *
+ *   GET  /v1/recipes/{blob}?from=N
+ *                              200 with the part of the blob's recipe this node can serve from
+ *                              chunk N on: {"complete":bool,"size":N,"chunks":[[offset,length,"digest"],…]};
+ *                              404 if it has none. A node that is first to chunk a blob from the
+ *                              origin serves the growing prefix, so others take chunks as they land.
  * </pre>
  *
  * A wrong or missing secret gets 401; a malformed digest 400. Frames are verified by the receiver.
@@ -18,7 +31,50 @@ public final class PeerApi {
     public static final String SECRET_HEADER = "X-Mesh-Secret";
     public static final int MAX_BATCH = 256;
     static final String CHUNKS = "/v1/chunks";
+    static final String RECIPES = "/v1/recipes";
 
     private PeerApi() {
+    }
+
+    static int parseFrom(String text) {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            int from = Integer.parseInt(text);
+            if (from >= 0) {
+                return from;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'from' must be a chunk index >= 0, got '" + text + "'");
+    }
+
+    static String encode(RecipePrefix p) {
+        JsonArray chunks = new JsonArray();
+        for (ChunkRef c : p.chunks()) {
+            chunks.add(new JsonArray().add(c.offset()).add(c.length()).add(c.digest().toString()));
+        }
+        return new JsonObject().put("complete", p.complete()).put("size", p.size()).put("chunks", chunks).encode();
+    }
+
+    /** Parses a recipe prefix strictly; anything malformed is the peer's fault. */
+    static RecipePrefix decode(String peer, String json) {
+        try {
+            JsonObject o = new JsonObject(json);
+            List<ChunkRef> chunks = new ArrayList<>();
+            JsonArray a = o.getJsonArray("chunks");
+            for (int i = 0; i < a.size(); i++) {
+                JsonArray c = a.getJsonArray(i);
+                if (c.size() != 3) {
+                    throw new IllegalArgumentException("chunk " + i + " needs offset, length and digest");
+                }
+                chunks.add(new ChunkRef(c.getLong(0), c.getInteger(1), Digest.parse(c.getString(2))));
+            }
+            return new RecipePrefix(chunks, o.getBoolean("complete"), o.getLong("size"));
+        } catch (RuntimeException e) {
+            throw new PeerUnavailableException(peer, 200, "sent an unreadable recipe: " + e.getMessage(), e);
+        }
     }
 }

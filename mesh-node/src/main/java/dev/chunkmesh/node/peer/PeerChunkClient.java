@@ -73,6 +73,18 @@ public final class PeerChunkClient implements ChunkSource {
                         : Future.failedFuture(refusal(r)));
     }
 
+    /** The part of {@code blob}'s recipe the peer can serve from chunk {@code from} on; fails with ChunkMissingException if none. */
+    public Future<RecipePrefix> recipe(Digest blob, int from) {
+        return web.get(port, host, PeerApi.RECIPES + "/" + blob).addQueryParam("from", Integer.toString(from))
+                .putHeader(PeerApi.SECRET_HEADER, secret).send()
+                .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
+                .compose(r -> switch (r.statusCode()) {
+                    case 200 -> Future.succeededFuture(PeerApi.decode(name, r.bodyAsString()));
+                    case 404 -> Future.failedFuture(new ChunkMissingException(blob));
+                    default -> Future.failedFuture(refusal(r));
+                });
+    }
+
     private Map<Digest, byte[]> parseBatch(List<Digest> asked, Buffer body) {
         Set<Digest> wanted = new HashSet<>(asked);
         Map<Digest, byte[]> out = new LinkedHashMap<>();

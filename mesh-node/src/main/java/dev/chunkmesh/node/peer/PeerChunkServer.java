@@ -25,11 +25,19 @@ public final class PeerChunkServer extends VerticleBase {
 
     private final ChunkStore store;
     private final PeerServerConfig config;
+    private final RecipeBoard recipes;
+    private final ServeStats stats;
     private HttpServer server;
 
     public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
+        this(store, config, RecipeBoard.NONE, new ServeStats());
+    }
+
+    public PeerChunkServer(ChunkStore store, PeerServerConfig config, RecipeBoard recipes, ServeStats stats) {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
+        this.recipes = Objects.requireNonNull(recipes, "recipes");
+        this.stats = Objects.requireNonNull(stats, "stats");
     }
 
     @Override
@@ -45,6 +53,8 @@ public final class PeerChunkServer extends VerticleBase {
     private Router router() {
         Router r = Router.router(vertx);
         r.route(PeerApi.CHUNKS + "*").handler(this::requireSecret);
+        r.route(PeerApi.RECIPES + "*").handler(this::requireSecret);
+        r.get(PeerApi.RECIPES + "/:digest").handler(this::recipe);
         r.get(PeerApi.CHUNKS + "/:digest").handler(this::getChunk);
         r.head(PeerApi.CHUNKS + "/:digest").handler(this::headChunk);
         r.post(PeerApi.CHUNKS).handler(BodyHandler.create().setBodyLimit(PeerApi.MAX_BATCH * 80L)).handler(this::batch);
@@ -64,8 +74,10 @@ public final class PeerChunkServer extends VerticleBase {
 
     private void getChunk(RoutingContext ctx) {
         Digest d = Digest.parse(ctx.pathParam("digest"));
-        vertx.executeBlocking(() -> store.getFrame(d)).onSuccess(frame -> ctx.response()
-                .putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame))).onFailure(ctx::fail);
+        stats.begin();
+        vertx.executeBlocking(() -> store.getFrame(d)).andThen(r -> stats.end(r.succeeded() ? r.result().length : 0))
+                .onSuccess(frame -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame)))
+                .onFailure(ctx::fail);
     }
 
     private void headChunk(RoutingContext ctx) {
@@ -84,6 +96,7 @@ public final class PeerChunkServer extends VerticleBase {
         if (digests.size() > PeerApi.MAX_BATCH) {
             throw new IllegalArgumentException("a batch holds at most " + PeerApi.MAX_BATCH + " digests, got " + digests.size());
         }
+        stats.begin();
         vertx.executeBlocking(() -> {
             Buffer out = Buffer.buffer();
             for (Digest d : digests) {
@@ -95,6 +108,18 @@ public final class PeerChunkServer extends VerticleBase {
                 }
             }
             return out;
-        }).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
+        }).andThen(r -> stats.end(r.succeeded() ? r.result().length() : 0)).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
+    }
+
+    private void recipe(RoutingContext ctx) {
+        Digest blob = Digest.parse(ctx.pathParam("digest"));
+        int from = PeerApi.parseFrom(ctx.request().getParam("from"));
+        vertx.executeBlocking(() -> recipes.prefix(blob, from)).onSuccess(p -> {
+            if (p.isEmpty()) {
+                ctx.response().setStatusCode(404).end("no recipe for " + blob);
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(PeerApi.encode(p.get()));
+            }
+        }).onFailure(ctx::fail);
     }
 }

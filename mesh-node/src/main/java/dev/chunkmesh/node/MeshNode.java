@@ -1,0 +1,279 @@
+package dev.chunkmesh.node;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.chunkmesh.gossip.ChunkBitmap;
+import dev.chunkmesh.gossip.Health;
+import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.hazelcast.HazelcastAvailability;
+import dev.chunkmesh.gossip.hazelcast.HazelcastLeases;
+import dev.chunkmesh.gossip.hazelcast.HazelcastMembership;
+import dev.chunkmesh.gossip.hazelcast.HazelcastRecipes;
+import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
+import dev.chunkmesh.node.admin.AdminServer;
+import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.node.local.DirectoryRecipes;
+import dev.chunkmesh.node.origin.Bandwidth;
+import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.origin.RegistryOrigin;
+import dev.chunkmesh.node.peer.PeerChunkServer;
+import dev.chunkmesh.node.peer.PeerServerConfig;
+import dev.chunkmesh.node.peer.ServeStats;
+import dev.chunkmesh.node.pull.PeerClients;
+import dev.chunkmesh.node.pull.PopView;
+import dev.chunkmesh.node.pull.PullService;
+import dev.chunkmesh.registry.Credentials;
+import dev.chunkmesh.registry.RegistryClient;
+import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.Recipe;
+import dev.chunkmesh.store.disk.DiskChunkStore;
+import dev.chunkmesh.store.disk.DiskStoreConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+
+/**
+ * One running node: its chunk store, its embedded Hazelcast member in the POP cluster, the peer API,
+ * the admin API and the pull service, wired here and nowhere else. {@link #start} returns once every
+ * port listens; {@link #close} leaves the POP cleanly, withdrawing what the node advertised.
+ */
+public final class MeshNode implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MeshNode.class.getName());
+    static final String NODE_ATTRIBUTE = "mesh.node";
+
+    private final NodeConfig config;
+    private final Vertx vertx;
+    private final ChunkStore store;
+    private final HazelcastInstance hazelcast;
+    private final PopView pop;
+    private final DirectoryRecipes localRecipes;
+    private final PullService pulls;
+    private final ServeStats served = new ServeStats();
+    private final NodeMetrics metrics;
+    private final NodeInfo self;
+    private final int peerPort;
+    private final int adminPort;
+    private final long heartbeatTimer;
+    private volatile boolean joined;
+    private volatile boolean closed;
+
+    private MeshNode(NodeConfig config, UnaryOperator<ChunkStore> storeWrapper) throws Exception {
+        this.config = config;
+        this.vertx = Vertx.vertx();
+        this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
+                config.store().capacityBytes())));
+        this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
+        this.metrics = new NodeMetrics(store, served);
+        this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
+        this.pop = new PopView(new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl()), new HazelcastAvailability(hazelcast),
+                new HazelcastLeases(hazelcast, config.pull().leaseTime()), new HazelcastRecipes(hazelcast));
+        PeerClients peers = new PeerClients(vertx, WebClient.create(vertx), config.cluster().secret());
+        PullService[] board = new PullService[1];
+        PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(config.network().bind(), config.network().peerPort(),
+                config.cluster().secret()), (blob, from) -> board[0].prefix(blob, from), served);
+        await(vertx.deployVerticle(peerServer));
+        this.peerPort = peerServer.port();
+        this.self = config.nodeInfo(peerPort);
+        this.pulls = new PullService(self, store, localRecipes, pop, origin(config), peers, config.pull(), config.chunker(),
+                Clock.systemUTC(), metrics::record);
+        board[0] = pulls;
+        AdminServer admin = new AdminServer(this, config.network().bind(), config.network().adminPort());
+        await(vertx.deployVerticle(admin));
+        this.adminPort = admin.port();
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                withdrawDeparted(e);
+            }
+        });
+        readvertise();
+        heartbeat();
+        this.heartbeatTimer = vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
+            heartbeat();
+            return null;
+        }, false));
+        LOG.info(() -> "node " + self.id() + " (" + self.tier() + " in " + self.pop() + ") up: peer " + self.peerAddress()
+                + ", admin " + config.network().bind() + ":" + adminPort + ", hazelcast " + config.network().bind() + ":"
+                + config.network().hazelcastPort() + " in cluster " + config.cluster().name());
+    }
+
+    /** Starts a node; returns once its ports listen and it has sent its first heartbeat. */
+    public static MeshNode start(NodeConfig config) throws Exception {
+        return new MeshNode(config, UnaryOperator.identity());
+    }
+
+    /** For fault tests: a node whose chunk store is wrapped, for example to serve corrupt bytes. */
+    public static MeshNode start(NodeConfig config, UnaryOperator<ChunkStore> storeWrapper) throws Exception {
+        return new MeshNode(config, storeWrapper);
+    }
+
+    private static Config hazelcastConfig(NodeConfig c) {
+        Config h = new HazelcastSettings(c.cluster().name(), c.network().bind(), c.network().hazelcastPort(), c.network().members())
+                .toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
+        h.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, c.node().name().name());
+        // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
+        h.setLiteMember(c.node().parentPop().isPresent());
+        return h;
+    }
+
+    private static Origin origin(NodeConfig c) {
+        if (c.origin().url().isEmpty()) {
+            return new NoOrigin();
+        }
+        Optional<Credentials> creds = c.origin().username().map(u -> new Credentials(u, c.origin().password().orElse("")));
+        return new RegistryOrigin(RegistryClient.of(c.origin().url().get(), creds), new Bandwidth(c.origin().bytesPerSecond()));
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        try {
+            var s = store.stats();
+            pop.membership().heartbeat(new Health(self, Clock.systemUTC().instant(), Math.max(0, s.capacityBytes() - s.usedBytes()),
+                    served.activeTransfers(), 0));
+            joined = true;
+        } catch (RuntimeException e) {
+            joined = false;
+            LOG.warning("heartbeat failed: " + e);
+        }
+    }
+
+    /** The oldest member withdraws the claims of a member that left, so nobody plans around a dead node. */
+    private void withdrawDeparted(MembershipEvent e) {
+        String name = e.getMember().getAttribute(NODE_ATTRIBUTE);
+        if (name == null || closed) {
+            return;
+        }
+        var members = hazelcast.getCluster().getMembers();
+        if (!members.isEmpty() && members.iterator().next().localMember()) {
+            vertx.executeBlocking(() -> {
+                pop.availability().withdrawAll(new NodeId(name));
+                pop.membership().leave(new NodeId(name));
+                return null;
+            }, false);
+        }
+    }
+
+    /** After a restart: tells the POP which blobs (or parts) the store still holds. */
+    private void readvertise() {
+        for (var blob : localRecipes.blobs()) {
+            Optional<Recipe> r = localRecipes.find(blob);
+            if (r.isEmpty() || r.get().chunks().isEmpty()) {
+                continue;
+            }
+            java.util.BitSet held = new java.util.BitSet();
+            for (int i = 0; i < r.get().chunks().size(); i++) {
+                if (store.has(r.get().chunks().get(i).digest())) {
+                    held.set(i);
+                }
+            }
+            if (!held.isEmpty()) {
+                pop.availability().advertise(self, blob, ChunkBitmap.of(r.get().chunks().size(), held));
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    public NodeInfo info() {
+        return self;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public ChunkStore store() {
+        return store;
+    }
+
+    public PopView pop() {
+        return pop;
+    }
+
+    public PullService pulls() {
+        return pulls;
+    }
+
+    public DirectoryRecipes localRecipes() {
+        return localRecipes;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Whether the node has joined its POP: its heartbeat reached the cluster. */
+    public boolean joined() {
+        return joined && hazelcast.getLifecycleService().isRunning();
+    }
+
+    public int peerPort() {
+        return peerPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** The admin API's base URL. */
+    public String adminUrl() {
+        return "http://" + config.network().bind() + ":" + adminPort;
+    }
+
+    /** Stops as a crash would, for fault tests: no goodbye to the POP, Hazelcast cut off at once. */
+    public void kill() {
+        closed = true;
+        hazelcast.getLifecycleService().terminate();
+        pulls.close();
+        vertx.close();
+        store.close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        vertx.cancelTimer(heartbeatTimer);
+        try {
+            pop.availability().withdrawAll(self.id());
+            pop.membership().leave(self.id());
+        } catch (RuntimeException e) {
+            LOG.warning("could not say goodbye to the POP: " + e);
+        }
+        pulls.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warning("vert.x did not stop cleanly: " + e);
+        }
+        hazelcast.shutdown();
+        store.close();
+    }
+
+}

@@ -1,0 +1,157 @@
+package dev.chunkmesh.node.admin;
+
+import dev.chunkmesh.catalog.Names;
+import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.NodeMetrics;
+import dev.chunkmesh.node.pull.BatchPull;
+import dev.chunkmesh.node.pull.BlobRequest;
+import dev.chunkmesh.node.pull.ImageBlobs;
+import dev.chunkmesh.node.pull.PullReport;
+import dev.chunkmesh.store.Digest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * The node's admin API, on its own port:
+ *
+ * <pre>
+ *   GET  /healthz       200 once the node has joined its POP, 503 before
+ *   GET  /metrics       Prometheus text
+ *   GET  /v1/status     the POP as this node sees it: members, health, holdings, store
+ *   POST /v1/pull       {"repository":"team/app","reference":"v1"|"sha256:…"} pulls an image's blobs,
+ *                       {"repository":"team/app","blob":"sha256:…"} one blob
+ *   POST /v1/prefetch   body: a signed catalog; verified against catalog.trusted-keys, then every blob
+ *                       of the release is pulled
+ * </pre>
+ *
+ * Pull and prefetch answer with newline-delimited JSON: {@code progress} events four times a second,
+ * then one {@code done} (bytes by source, per-blob reports) or {@code error} event.
+ */
+public final class AdminServer extends VerticleBase {
+    private final MeshNode node;
+    private final String host;
+    private final int port;
+    private final Prefetch prefetch;
+    private HttpServer server;
+
+    public AdminServer(MeshNode node, String host, int port) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        this.prefetch = new Prefetch(node);
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.createHttpServer().requestHandler(router()).listen(port, host).onSuccess(s -> server = s);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private Router router() {
+        Router r = Router.router(vertx);
+        r.get("/healthz").handler(this::health);
+        r.get("/metrics").handler(this::metrics);
+        r.get("/v1/status").handler(this::status);
+        r.post("/v1/pull").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::pull);
+        r.post("/v1/prefetch").handler(BodyHandler.create().setBodyLimit(256L << 20)).handler(this::prefetch);
+        r.route().failureHandler(AdminErrors::handle);
+        return r;
+    }
+
+    private void health(RoutingContext ctx) {
+        boolean up = node.joined();
+        ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("status", up ? "ok" : "not joined").put("node", node.info().id().name()).encode());
+    }
+
+    private void metrics(RoutingContext ctx) {
+        blocking(() -> node.metrics().scrape()).onSuccess(text -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text)).onFailure(ctx::fail);
+    }
+
+    private void status(RoutingContext ctx) {
+        blocking(() -> StatusJson.of(node)).onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(json.encodePrettily())).onFailure(ctx::fail);
+    }
+
+    private void pull(RoutingContext ctx) {
+        JsonObject body = ctx.body().asJsonObject();
+        if (body == null) {
+            throw new IllegalArgumentException("expected a JSON body such as {\"repository\":\"team/app\",\"reference\":\"v1\"}");
+        }
+        String repository = Names.requireRepository(body.getString("repository"));
+        String blob = body.getString("blob");
+        String reference = body.getString("reference");
+        if ((blob == null) == (reference == null)) {
+            throw new IllegalArgumentException("give exactly one of 'reference' (a tag or manifest digest) and 'blob'");
+        }
+        Callable<List<BlobRequest>> what;
+        if (blob != null) {
+            Digest d = Digest.parse(blob);
+            what = () -> List.of(new BlobRequest(repository, d, -1));
+        } else {
+            String ref = reference.startsWith(Digest.PREFIX) ? Digest.parse(reference).toString() : Names.requireTag(reference);
+            what = () -> ImageBlobs.of(node.pulls().origin(), repository, ref);
+        }
+        blocking(what).onSuccess(blobs -> stream(ctx, new BatchPull(node.pulls(), blobs))).onFailure(ctx::fail);
+    }
+
+    private void prefetch(RoutingContext ctx) {
+        byte[] file = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        blocking(() -> prefetch.admit(file)).onSuccess(blobs -> stream(ctx, new BatchPull(node.pulls(), blobs))).onFailure(ctx::fail);
+    }
+
+    /** Streams progress lines until the batch ends, then its outcome. */
+    private void stream(RoutingContext ctx, BatchPull batch) {
+        HttpServerResponse out = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+        long timer = vertx.setPeriodic(250, t -> out.write(progress(batch).encode() + "\n"));
+        out.write(progress(batch).encode() + "\n");
+        Future.fromCompletionStage(batch.result(), vertx.getOrCreateContext()).onComplete(r -> {
+            vertx.cancelTimer(timer);
+            if (r.succeeded()) {
+                out.end(done(r.result()).encode() + "\n");
+            } else {
+                out.end(new JsonObject().put("event", "error").put("status", AdminErrors.status(r.cause()))
+                        .put("message", AdminErrors.message(r.cause())).encode() + "\n");
+            }
+        });
+    }
+
+    private static JsonObject progress(BatchPull b) {
+        return new JsonObject().put("event", "progress").put("done", b.doneBytes()).put("total", b.totalBytes()).put("blobs", b.blobs());
+    }
+
+    private static JsonObject done(BatchPull.Result r) {
+        JsonArray blobs = new JsonArray();
+        for (PullReport p : r.blobs()) {
+            blobs.add(new JsonObject().put("blob", p.blob().toString()).put("size", p.size()).put("seconds", p.time().toNanos() / 1e9)
+                    .put("first_to_chunk", p.firstToChunk()).put("bad_peers", p.badPeers()).put("bytes", bytes(p.bytesBySource())));
+        }
+        return new JsonObject().put("event", "done").put("seconds", r.seconds()).put("bytes", bytes(r.bytesBySource())).put("blobs", blobs);
+    }
+
+    static JsonObject bytes(java.util.Map<dev.chunkmesh.gossip.plan.SourceKind, Long> bySource) {
+        JsonObject o = new JsonObject();
+        for (var k : dev.chunkmesh.gossip.plan.SourceKind.values()) {
+            o.put(NodeMetrics.sourceName(k), bySource.getOrDefault(k, 0L));
+        }
+        return o;
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.chunkmesh.node.admin;
+
+import dev.chunkmesh.gossip.ChunkBitmap;
+import dev.chunkmesh.gossip.Health;
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.Recipe;
+import dev.chunkmesh.store.StoreStats;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** The node's view of its POP as JSON, for {@code /v1/status} and {@code mesh status}. Blocks on Hazelcast and disk. */
+final class StatusJson {
+    private StatusJson() {
+    }
+
+    static JsonObject of(MeshNode node) {
+        Instant now = Instant.now();
+        JsonArray members = new JsonArray();
+        for (Health h : node.pop().membership().alive()) {
+            members.add(node(h.node()).put("heartbeat_age_ms", Math.max(0, Duration.between(h.heartbeat(), now).toMillis()))
+                    .put("free_bytes", h.freeBytes()).put("active_transfers", h.activeTransfers()));
+        }
+        JsonArray holdings = new JsonArray();
+        for (Digest blob : node.localRecipes().blobs()) {
+            Optional<Recipe> r = node.localRecipes().find(blob);
+            if (r.isEmpty()) {
+                continue;
+            }
+            JsonArray holders = new JsonArray();
+            for (Map.Entry<NodeInfo, ChunkBitmap> e : node.pop().availability().holders(blob).entrySet()) {
+                holders.add(new JsonObject().put("node", e.getKey().id().name()).put("chunks", e.getValue().count()));
+            }
+            long held = r.get().chunks().stream().filter(c -> node.store().has(c.digest())).count();
+            holdings.add(new JsonObject().put("blob", blob.toString()).put("size", r.get().size())
+                    .put("chunks", r.get().chunks().size()).put("held_here", held).put("holders", holders));
+        }
+        StoreStats s = node.store().stats();
+        JsonObject store = new JsonObject().put("chunks", s.chunks()).put("used_bytes", s.usedBytes())
+                .put("capacity_bytes", s.capacityBytes()).put("evictions", s.evictions()).put("corrupt_found", s.corruptFound());
+        JsonArray penalised = new JsonArray();
+        node.pulls().penalties().counts().forEach((id, n) -> penalised.add(new JsonObject().put("node", id.name()).put("times", n)));
+        return new JsonObject().put("node", node(node.info()).put("joined", node.joined())).put("members", members)
+                .put("holdings", holdings).put("store", store).put("pulls_running", node.pulls().running().size())
+                .put("penalised_peers", penalised);
+    }
+
+    private static JsonObject node(NodeInfo n) {
+        JsonObject o = new JsonObject().put("name", n.id().name()).put("pop", n.pop().name())
+                .put("tier", n.tier().name().toLowerCase(java.util.Locale.ROOT)).put("peer", n.peerAddress());
+        n.parentPop().ifPresent(p -> o.put("parent_pop", p.name()));
+        return o;
+    }
+}

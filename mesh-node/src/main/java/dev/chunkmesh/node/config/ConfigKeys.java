@@ -1,0 +1,61 @@
+package dev.chunkmesh.node.config;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every configuration key with its default and meaning. The YAML file nests them by section
+ * ({@code network: {peer-port: 7070}}); the environment variable is {@code MESH_} and the key in upper
+ * case with {@code .} and {@code -} as {@code _} ({@code MESH_NETWORK_PEER_PORT}); the command line
+ * has a flag for the common ones. Later sources win: defaults, file, environment, flags.
+ */
+public final class ConfigKeys {
+
+    /** A key's default ("" for none) and what it controls. */
+    public record Key(String name, String defaultValue, String help) {
+        public String environmentVariable() {
+            return "MESH_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    public static final Map<String, Key> ALL = new LinkedHashMap<>();
+
+    static {
+        key("node.name", "", "this node's name, unique in the fleet: 1-63 of a-z, 0-9, '-' (default: the host name)");
+        key("node.pop", "local", "the POP this node belongs to");
+        key("node.parent-pop", "", "for a micro-hub: the POP it takes chunks from before the origin (empty for a POP node)");
+        key("network.bind", "127.0.0.1", "the private address the peer API, admin API and Hazelcast listen on");
+        key("network.peer-port", "7070", "port of the peer chunk API (0: any free port)");
+        key("network.registry-port", "5050", "port of the local OCI registry mirror; bound to loopback");
+        key("network.admin-port", "7071", "port of /healthz, /metrics, /v1/status and the pull API");
+        key("network.hazelcast-port", "5701", "port of the node's embedded Hazelcast member");
+        key("network.members", "", "Hazelcast members to join, host[:port] separated by commas (empty: a POP of one)");
+        key("cluster.name", "", "Hazelcast cluster name, one per POP (default: mesh-<pop>, or mesh-<parent-pop> for a micro-hub)");
+        key("cluster.secret", "", "secret shared by the nodes of the mesh, at least 16 characters; required when members are given");
+        key("cluster.heartbeat-ttl", "5s", "a node silent for this long is taken for dead");
+        key("store.data", "./data/node", "folder of the chunk store and recipes");
+        key("store.capacity", "10GiB", "bytes of chunks the store may hold before evicting the least recently used");
+        key("origin.url", "", "default upstream registry, e.g. https://registry.example.com (empty: no origin)");
+        key("origin.username", "", "user name for the origin, if it needs one");
+        key("origin.password", "", "password or token for the origin (prefer MESH_ORIGIN_PASSWORD)");
+        key("origin.bandwidth", "0", "bytes per second this node may take from the origin, e.g. 100MiB (0: unlimited)");
+        key("pull.parallel-fetches", "8", "chunk fetches in flight at once");
+        key("pull.peer-batch", "32", "chunks asked of a peer in one request (1-256)");
+        key("pull.max-origin-range", "16MiB", "adjacent origin chunks are joined into Range requests up to this size");
+        key("pull.lease-time", "10s", "single-flight lease lifetime; a dead fetcher's lease lapses after it");
+        key("pull.stall-timeout", "60s", "a pull with no progress for this long fails");
+        key("pull.penalty-time", "60s", "how long a peer that sent bad bytes is left out");
+        key("chunker.min", "16KiB", "smallest chunk; must match across the fleet");
+        key("chunker.avg", "64KiB", "target average chunk; must match across the fleet");
+        key("chunker.max", "256KiB", "largest chunk; must match across the fleet");
+        key("catalog.trusted-keys", "", "public key file or folder of keys whose catalogs the node accepts for prefetch");
+    }
+
+    private ConfigKeys() {
+    }
+
+    private static void key(String name, String def, String help) {
+        ALL.put(name, new Key(name, def, help));
+    }
+}

@@ -1,0 +1,233 @@
+package dev.chunkmesh.node.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.PopId;
+import dev.chunkmesh.node.pull.PullSettings;
+import dev.chunkmesh.store.ByteSize;
+import dev.chunkmesh.store.chunker.ChunkerParams;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Builds a {@link NodeConfig} from, in rising priority: the defaults in {@link ConfigKeys}, a YAML
+ * file, {@code MESH_*} environment variables and command-line flags. Unknown keys, in the file or as
+ * flags, are refused rather than ignored, and every bad value is reported with its key and source.
+ */
+public final class ConfigLoader {
+
+    private record Value(String text, String source) {}
+
+    private final Map<String, Value> values = new LinkedHashMap<>();
+
+    private ConfigLoader() {
+        ConfigKeys.ALL.values().forEach(k -> values.put(k.name(), new Value(k.defaultValue(), "default")));
+    }
+
+    /**
+     * @param file a YAML file, if given
+     * @param environment the process environment (only {@code MESH_*} variables are read)
+     * @param flags values from the command line, by key ({@code network.peer-port})
+     */
+    public static NodeConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
+        ConfigLoader l = new ConfigLoader();
+        if (file.isPresent()) {
+            l.readYaml(file.get());
+        }
+        for (ConfigKeys.Key k : ConfigKeys.ALL.values()) {
+            String v = environment.get(k.environmentVariable());
+            if (v != null) {
+                l.values.put(k.name(), new Value(v, "environment variable " + k.environmentVariable()));
+            }
+        }
+        flags.forEach((key, v) -> {
+            if (!ConfigKeys.ALL.containsKey(key)) {
+                throw new ConfigException("unknown setting '" + key + "'");
+            }
+            l.values.put(key, new Value(v, "flag"));
+        });
+        return l.build();
+    }
+
+    private void readYaml(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(file + ": expected sections such as 'node:' and 'network:' at the top");
+        }
+        flatten(file, "", root);
+    }
+
+    private void flatten(Path file, String prefix, JsonNode node) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                flatten(file, key + ".", v);
+                continue;
+            }
+            if (!ConfigKeys.ALL.containsKey(key)) {
+                throw new ConfigException(file + ": unknown setting '" + key + "'; known settings: " + String.join(", ", ConfigKeys.ALL.keySet()));
+            }
+            String text;
+            if (v.isArray()) {
+                StringBuilder b = new StringBuilder();
+                v.forEach(x -> b.append(b.length() == 0 ? "" : ",").append(x.asText()));
+                text = b.toString();
+            } else if (v.isNull()) {
+                text = "";
+            } else {
+                text = v.asText();
+            }
+            values.put(key, new Value(text, file.toString()));
+        }
+    }
+
+    private NodeConfig build() {
+        String popText = text("node.pop");
+        PopId pop = get("node.pop", PopId::new);
+        Optional<PopId> parent = optional("node.parent-pop").map(s -> get("node.parent-pop", PopId::new));
+        NodeId name = optional("node.name").map(s -> get("node.name", NodeId::new)).orElseGet(ConfigLoader::hostName);
+        NodeConfig.Identity identity = new NodeConfig.Identity(name, pop, parent);
+        if (parent.isPresent() && parent.get().equals(pop)) {
+            throw new ConfigException("node.parent-pop: a micro-hub's parent cannot be its own POP '" + popText + "'");
+        }
+        List<String> members = optional("network.members").map(s -> Arrays.stream(s.split(",")).map(String::strip)
+                .filter(m -> !m.isEmpty()).toList()).orElse(List.of());
+        NodeConfig.Network network = new NodeConfig.Network(text("network.bind"), port("network.peer-port"), port("network.registry-port"),
+                port("network.admin-port"), port("network.hazelcast-port"), members);
+        String clusterName = optional("cluster.name").orElse("mesh-" + parent.orElse(pop).name());
+        String secret = optional("cluster.secret").orElse("");
+        if (secret.isEmpty()) {
+            if (!members.isEmpty()) {
+                throw new ConfigException("cluster.secret is required when network.members is given (nodes of a POP must share it)");
+            }
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            secret = HexFormat.of().formatHex(random);
+        } else if (secret.length() < 16) {
+            throw new ConfigException("cluster.secret (" + values.get("cluster.secret").source() + ") must have at least 16 characters");
+        }
+        NodeConfig.Cluster cluster = new NodeConfig.Cluster(clusterName, secret, duration("cluster.heartbeat-ttl"));
+        NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"));
+        NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
+                optional("origin.username"), optional("origin.password"), size("origin.bandwidth"));
+        PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"),
+                size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
+                Duration.ofMillis(50)));
+        ChunkerParams chunker = get("chunker", x -> new ChunkerParams(Math.toIntExact(size("chunker.min")),
+                Math.toIntExact(size("chunker.avg")), Math.toIntExact(size("chunker.max")), ChunkerParams.DEFAULTS.normalization()));
+        Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
+        return new NodeConfig(identity, network, cluster, store, origin, pull, chunker, trust);
+    }
+
+    private String text(String key) {
+        return values.get(key).text().strip();
+    }
+
+    private Optional<String> optional(String key) {
+        String t = text(key);
+        return t.isEmpty() ? Optional.empty() : Optional.of(t);
+    }
+
+    /** Parses a key's value (or, for a section, builds it), turning any refusal into a message naming the key and its source. */
+    private <T> T get(String key, Function<String, T> parse) {
+        Value v = values.get(key);
+        String source = v == null ? "settings" : v.source();
+        try {
+            return parse.apply(v == null ? null : v.text().strip());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + " (" + source + "): " + e.getMessage());
+        }
+    }
+
+    private int port(String key) {
+        int p = integer(key);
+        if (p < 0 || p > 65535) {
+            throw new ConfigException(key + " (" + values.get(key).source() + "): a port is 0-65535, got " + p);
+        }
+        return p;
+    }
+
+    private int integer(String key) {
+        return get(key, t -> {
+            try {
+                return Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + t + "' is not a whole number");
+            }
+        });
+    }
+
+    private long size(String key) {
+        return get(key, t -> ByteSize.parse(t).bytes());
+    }
+
+    private Duration duration(String key) {
+        return get(key, ConfigLoader::parseDuration);
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+    static Duration parseDuration(String t) {
+        String s = t.toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("'" + t + "' is not a duration such as 500ms, 5s, 2m or 1h");
+        }
+        long n = Long.parseLong(s.substring(0, i));
+        return switch (s.substring(i).strip()) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("'" + t + "' has an unknown unit: use ms, s, m or h");
+        };
+    }
+
+    private static URI url(String t) {
+        URI u = URI.create(t);
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("'" + t + "' is not an http:// or https:// URL");
+        }
+        return u;
+    }
+
+    private static NodeId hostName() {
+        try {
+            String h = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+            h = h.replaceAll("^-+", "");
+            return new NodeId(h.isEmpty() ? "node" : h.substring(0, Math.min(63, h.length())));
+        } catch (IOException | RuntimeException e) {
+            return new NodeId("node");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.chunkmesh.node.local;
+
+import dev.chunkmesh.catalog.RecipeJson;
+import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.store.ChunkStoreException;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.Recipe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The recipes a node keeps on its own disk, one canonical JSON file per blob
+ * ({@code <dir>/<hex>.json}), written to a temp file and renamed so a crash never leaves half a
+ * recipe. A file that does not parse, or names another blob, is deleted and treated as absent.
+ */
+public final class DirectoryRecipes implements Recipes {
+    private final Path dir;
+
+    public DirectoryRecipes(Path dir) {
+        try {
+            this.dir = Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("create recipe folder " + dir, e);
+        }
+    }
+
+    @Override
+    public Optional<Recipe> find(Digest blob) {
+        Path file = dir.resolve(blob.hex() + ".json");
+        try {
+            Recipe r = RecipeJson.parse(Files.readAllBytes(file));
+            if (r.blob().equals(blob)) {
+                return Optional.of(r);
+            }
+        } catch (NoSuchFileException absent) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read recipe " + file, e);
+        } catch (RuntimeException unreadable) {
+            // dropped below
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // absent either way
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void publish(Recipe recipe) {
+        Path file = dir.resolve(recipe.blob().hex() + ".json");
+        try {
+            Path temp = Files.createTempFile(dir, ".recipe", ".tmp");
+            Files.write(temp, RecipeJson.toBytes(recipe));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ChunkStoreException("write recipe " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every blob with a readable recipe here; stray temp files are removed. */
+    public List<Digest> blobs() {
+        List<Digest> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                } else if (name.endsWith(".json")) {
+                    try {
+                        out.add(Digest.parse(Digest.PREFIX + name.substring(0, name.length() - 5)));
+                    } catch (IllegalArgumentException stray) {
+                        // not ours
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("list recipes in " + dir, e);
+        }
+        return out;
+    }
+}

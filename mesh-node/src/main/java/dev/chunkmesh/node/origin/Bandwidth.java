@@ -1,0 +1,42 @@
+package dev.chunkmesh.node.origin;
+
+
+/**
+ * A token bucket over bytes: callers report bytes they moved and are held back so that the average
+ * stays under the limit, with up to one second of burst. A limit of 0 means unlimited.
+ */
+public final class Bandwidth {
+    private final long bytesPerSecond;
+    private double tokens;
+    private long last = System.nanoTime();
+
+    public Bandwidth(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bandwidth cannot be negative");
+        }
+        this.bytesPerSecond = bytesPerSecond;
+        this.tokens = bytesPerSecond;
+    }
+
+    public static Bandwidth unlimited() {
+        return new Bandwidth(0);
+    }
+
+    /** Takes {@code bytes} from the bucket, sleeping as long as the limit requires. */
+    public void take(long bytes) throws InterruptedException {
+        if (bytesPerSecond == 0 || bytes <= 0) {
+            return;
+        }
+        long waitNanos;
+        synchronized (this) {
+            long now = System.nanoTime();
+            tokens = Math.min(bytesPerSecond, tokens + (now - last) * bytesPerSecond / 1e9);
+            last = now;
+            tokens -= bytes;
+            waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / bytesPerSecond);
+        }
+        if (waitNanos > 0) {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(waitNanos);
+        }
+    }
+}

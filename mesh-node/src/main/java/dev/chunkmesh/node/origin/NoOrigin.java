@@ -1,0 +1,32 @@
+package dev.chunkmesh.node.origin;
+
+import dev.chunkmesh.catalog.oci.ImageSource;
+import dev.chunkmesh.store.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The origin of a node configured without one: every request fails, saying so. */
+public final class NoOrigin implements Origin {
+
+    /** Raised when a pull needs the origin and the node has none. */
+    public static final class NoOriginException extends IOException {
+        NoOriginException(String what) {
+            super("this node has no origin registry configured (origin.url), and " + what + " is held by no peer");
+        }
+    }
+
+    @Override
+    public ImageSource.Fetched manifest(String repository, String reference) throws IOException {
+        throw new NoOriginException("manifest " + repository + ":" + reference);
+    }
+
+    @Override
+    public InputStream blobFrom(String repository, Digest blob, long offset) throws IOException {
+        throw new NoOriginException("blob " + blob);
+    }
+
+    @Override
+    public byte[] range(String repository, Digest blob, long offset, int length) throws IOException {
+        throw new NoOriginException("blob " + blob);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.chunkmesh.node.pull;
+
+import dev.chunkmesh.gossip.Health;
+import dev.chunkmesh.gossip.LeaseResult;
+import dev.chunkmesh.gossip.plan.Planner;
+import dev.chunkmesh.node.peer.PeerChunkClient;
+import dev.chunkmesh.node.peer.PeerUnavailableException;
+import dev.chunkmesh.node.peer.RecipePrefix;
+import dev.chunkmesh.store.ChunkMissingException;
+import dev.chunkmesh.store.ChunkRef;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.PinSet;
+import dev.chunkmesh.store.Recipe;
+import dev.chunkmesh.store.chunker.StreamChunker;
+import dev.chunkmesh.store.ingest.BlobDigestMismatchException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Gets the recipe of a blob nobody in the POP has chunked yet, reading its bytes from the origin at
+ * most once for the POP. The node that takes the blob's first-pull lease streams it from the origin,
+ * chunking, storing and serving the growing recipe as it goes; every other node follows it, taking
+ * each chunk from the leader as it lands. If the leader dies, its lease lapses and a follower takes
+ * over from where it had got, by a Range request from the end of the last chunk it holds (FastCDC
+ * restarts identically at a chunk boundary). Every node hashes the whole blob in order and refuses a
+ * recipe whose bytes do not hash to the blob's digest.
+ */
+final class FirstPull {
+    private final PullDeps deps;
+    private final String repository;
+    private final Digest blob;
+    private final BlobProgress progress;
+    private final SourceTally tally;
+    private final PinSet pins;
+    private final List<ChunkRef> known = new ArrayList<>();
+    private final MessageDigest hash;
+    private boolean led;
+
+    FirstPull(PullDeps deps, String repository, Digest blob, BlobProgress progress, SourceTally tally, PinSet pins) {
+        this.deps = deps;
+        this.repository = repository;
+        this.blob = blob;
+        this.progress = progress;
+        this.tally = tally;
+        this.pins = pins;
+        try {
+            this.hash = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String leaseKey(Digest blob) {
+        return "first:" + blob;
+    }
+
+    /** Whether this node streamed any of the blob from the origin. */
+    boolean led() {
+        return led;
+    }
+
+    /** The blob's recipe: found in the POP, followed from the leader, or made here as the leader. */
+    Recipe run() throws Exception {
+        long quietSince = System.nanoTime();
+        while (true) {
+            Optional<Recipe> found = deps.pop().recipes().find(blob);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            LeaseResult lease = deps.pop().leases().acquire(leaseKey(blob), deps.self().id());
+            if (lease instanceof LeaseResult.Acquired) {
+                found = deps.pop().recipes().find(blob);
+                if (found.isPresent()) {
+                    deps.pop().leases().release(leaseKey(blob), deps.self().id());
+                    return found.get();
+                }
+                return lead();
+            }
+            Health leader = deps.pop().alive().get(((LeaseResult.HeldBy) lease).holder());
+            int before = known.size();
+            if (leader != null) {
+                try {
+                    Optional<Recipe> followed = follow(deps.peers().of(leader.node()), Planner.kindOf(deps.self(), leader.node()));
+                    if (followed.isPresent()) {
+                        return followed.get();
+                    }
+                } catch (PeerUnavailableException | ChunkMissingException | java.io.InterruptedIOException gone) {
+                    // the leader is gone or not serving yet: its lease will lapse, or it will publish the recipe
+                }
+            }
+            if (known.size() > before) {
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > deps.settings().stallTimeout().toNanos()) {
+                throw new IOException("first pull of " + blob + " made no progress for " + deps.settings().stallTimeout().toSeconds()
+                        + " s (waiting on " + ((LeaseResult.HeldBy) lease).holder() + ")");
+            }
+            Waits.sleep(deps.settings().pollInterval());
+        }
+    }
+
+    /** Takes chunks from the leader as its recipe grows; empty if the leader stopped serving it before the end. */
+    private Optional<Recipe> follow(PeerChunkClient leader, dev.chunkmesh.gossip.plan.SourceKind kind) throws Exception {
+        Duration timeout = deps.settings().stallTimeout();
+        while (true) {
+            RecipePrefix prefix = Waits.await(leader.recipe(blob, known.size()), timeout);
+            List<ChunkRef> fresh = prefix.chunks();
+            for (int from = 0; from < fresh.size(); from += deps.settings().peerBatch()) {
+                List<ChunkRef> batch = fresh.subList(from, Math.min(fresh.size(), from + deps.settings().peerBatch()));
+                Map<Digest, byte[]> got = Waits.await(leader.fetchAll(batch.stream().map(ChunkRef::digest).distinct().toList()), timeout);
+                for (ChunkRef c : batch) {
+                    byte[] raw = got.get(c.digest());
+                    if (raw == null) {
+                        throw new ChunkMissingException(c.digest());
+                    }
+                    if (raw.length != c.length()) {
+                        throw new PeerUnavailableException(leader.name(), 200, "recipe says chunk " + c.digest() + " has " + c.length()
+                                + " bytes, it has " + raw.length, null);
+                    }
+                    deps.store().put(c.digest(), raw, pins);
+                    record(c, raw);
+                    tally.add(kind, c.length());
+                }
+            }
+            if (prefix.complete() && known.size() > 0 && known.get(known.size() - 1).end() == prefix.size()) {
+                return Optional.of(finish(prefix.size()));
+            }
+            if (prefix.complete() && prefix.size() == 0) {
+                return Optional.of(finish(0));
+            }
+            if (fresh.isEmpty()) {
+                Waits.sleep(deps.settings().pollInterval());
+            }
+        }
+    }
+
+    /** Streams the rest of the blob from the origin, chunking it, and publishes the recipe. */
+    private Recipe lead() throws Exception {
+        led = true;
+        long offset = known.isEmpty() ? 0 : known.get(known.size() - 1).end();
+        long renewEvery = deps.settings().leaseTime().toNanos() / 3;
+        long[] lastRenew = {System.nanoTime()};
+        try (InputStream in = deps.origin().blobFrom(repository, blob, offset)) {
+            new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {
+                byte[] raw = Arrays.copyOfRange(buf, start, start + length);
+                Digest d = deps.store().put(raw, pins);
+                record(new ChunkRef(offset + off, length, d), raw);
+                tally.add(dev.chunkmesh.gossip.plan.SourceKind.ORIGIN, length);
+                if (System.nanoTime() - lastRenew[0] > renewEvery) {
+                    deps.pop().leases().acquire(leaseKey(blob), deps.self().id());
+                    lastRenew[0] = System.nanoTime();
+                }
+            });
+            long size = known.isEmpty() ? 0 : known.get(known.size() - 1).end();
+            Recipe recipe = finish(size);
+            deps.pop().recipes().publish(recipe);
+            return recipe;
+        } finally {
+            deps.pop().leases().release(leaseKey(blob), deps.self().id());
+        }
+    }
+
+    /** Adds a stored chunk to the recipe so far and to the whole-blob hash. */
+    private void record(ChunkRef c, byte[] raw) {
+        hash.update(raw);
+        known.add(c);
+        progress.appendStored(c);
+    }
+
+    private Recipe finish(long size) {
+        Digest actual = Digest.ofBytes(hash.digest());
+        if (!actual.equals(blob)) {
+            throw new BlobDigestMismatchException(blob, actual);
+        }
+        Recipe recipe = new Recipe(blob, size, known);
+        deps.localRecipes().publish(recipe);
+        return recipe;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.chunkmesh.node.pull;
+
+import dev.chunkmesh.gossip.ChunkBitmap;
+import dev.chunkmesh.gossip.Health;
+import dev.chunkmesh.gossip.LeaseResult;
+import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.plan.Assignment;
+import dev.chunkmesh.gossip.plan.Candidate;
+import dev.chunkmesh.gossip.plan.Plan;
+import dev.chunkmesh.gossip.plan.PlanLimits;
+import dev.chunkmesh.gossip.plan.Planner;
+import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.store.ChunkCorruptException;
+import dev.chunkmesh.store.ChunkRef;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.PinSet;
+import dev.chunkmesh.store.Recipe;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Fetches the chunks of a blob with a known recipe that this node lacks, in rounds: each round asks
+ * the POP who holds what, lets the {@link Planner} assign every missing chunk to a source, and runs
+ * the assignments in parallel. A peer that fails is left out for the rest of the pull; one that sends
+ * wrong bytes is also penalised for every pull. Origin chunks are fetched only under their
+ * single-flight lease; chunks another node is fetching are taken from it in a later round, once it
+ * advertises them. Every chunk is verified before it is stored.
+ */
+final class PlannedFetch {
+    private final PullDeps deps;
+    private final String repository;
+    private final Recipe recipe;
+    private final BlobProgress progress;
+    private final SourceTally tally;
+    private final PinSet pins;
+    private final Advertiser advertiser;
+    private final Set<NodeId> excluded = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger badPeers = new AtomicInteger();
+
+    PlannedFetch(PullDeps deps, String repository, Recipe recipe, BlobProgress progress, SourceTally tally, PinSet pins) {
+        this.deps = deps;
+        this.repository = repository;
+        this.recipe = recipe;
+        this.progress = progress;
+        this.tally = tally;
+        this.pins = pins;
+        this.advertiser = new Advertiser(deps.pop().availability(), deps.self(), recipe.blob(), progress::bitmap, 200_000_000L);
+    }
+
+    int badPeers() {
+        return badPeers.get();
+    }
+
+    void run() throws Exception {
+        List<ChunkRef> chunks = recipe.chunks();
+        for (int i = 0; i < chunks.size(); i++) {
+            ChunkRef c = chunks.get(i);
+            if (!progress.isStored(i) && deps.store().has(c.digest())) {
+                pins.pin(c.digest());
+                progress.markStored(i);
+                tally.add(SourceKind.LOCAL, c.length());
+            }
+        }
+        advertiser.now();
+        int lastCount = progress.storedCount();
+        long lastProgress = System.nanoTime();
+        while (!progress.done()) {
+            runRound();
+            int count = progress.storedCount();
+            if (count > lastCount) {
+                lastCount = count;
+                lastProgress = System.nanoTime();
+                advertiser.soon();
+            } else {
+                if (System.nanoTime() - lastProgress > deps.settings().stallTimeout().toNanos()) {
+                    throw new IOException("pull of " + recipe.blob() + " stalled: " + (chunks.size() - count) + " chunks found nowhere for "
+                            + deps.settings().stallTimeout().toSeconds() + " s");
+                }
+                Waits.sleep(deps.settings().pollInterval());
+            }
+        }
+        advertiser.now();
+    }
+
+    private void runRound() throws Exception {
+        Map<NodeId, Health> alive = deps.pop().alive();
+        Set<NodeId> skip = new HashSet<>(excluded);
+        skip.addAll(deps.penalties().current());
+        List<Candidate> candidates = new ArrayList<>();
+        deps.pop().availability().holders(recipe.blob()).forEach((node, held) -> {
+            Health h = alive.get(node.id());
+            if (h != null && !skip.contains(node.id()) && held.length() == recipe.chunks().size()) {
+                candidates.add(new Candidate(h.node(), held, h.activeTransfers()));
+            }
+        });
+        ChunkBitmap local = progress.bitmap();
+        Plan plan = Planner.plan(deps.self(), recipe, local, candidates, new PlanLimits(deps.settings().maxOriginRangeBytes(), skip));
+        List<Future<?>> tasks = new ArrayList<>();
+        for (Assignment a : plan.assignments()) {
+            if (a instanceof Assignment.FromPeer p) {
+                int batch = deps.settings().peerBatch();
+                for (int from = 0; from < p.chunks().size(); from += batch) {
+                    List<Integer> part = p.chunks().subList(from, Math.min(p.chunks().size(), from + batch));
+                    tasks.add(deps.fetchers().submit(() -> fromPeer(p.node(), p.kind(), part)));
+                }
+            } else if (a instanceof Assignment.FromOrigin o) {
+                tasks.add(deps.fetchers().submit(() -> {
+                    fromOrigin(o.chunks());
+                    return null;
+                }));
+            }
+        }
+        Exception failure = null;
+        for (Future<?> t : tasks) {
+            try {
+                t.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof Exception c ? c : e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void fromPeer(NodeInfo peer, SourceKind kind, List<Integer> indexes) {
+        List<Digest> digests = indexes.stream().map(i -> recipe.chunks().get(i).digest()).distinct().toList();
+        Map<Digest, byte[]> got;
+        try {
+            got = Waits.await(deps.peers().of(peer).fetchAll(digests), deps.settings().stallTimeout());
+        } catch (ChunkCorruptException bad) {
+            deps.penalties().penalise(peer.id());
+            badPeers.incrementAndGet();
+            excluded.add(peer.id());
+            return;
+        } catch (Exception unavailable) {
+            excluded.add(peer.id());
+            return;
+        }
+        boolean lacked = false;
+        for (int i : indexes) {
+            ChunkRef c = recipe.chunks().get(i);
+            byte[] raw = got.get(c.digest());
+            if (raw == null) {
+                lacked = true;
+            } else if (!progress.isStored(i)) {
+                deps.store().put(c.digest(), raw, pins);
+                progress.markStored(i);
+                tally.add(kind, c.length());
+            }
+        }
+        if (lacked) {
+            excluded.add(peer.id());
+        }
+        advertiser.soon();
+    }
+
+    private void fromOrigin(List<Integer> indexes) throws IOException {
+        Map<String, Integer> byKey = new java.util.LinkedHashMap<>();
+        for (int i : indexes) {
+            if (!progress.isStored(i)) {
+                byKey.putIfAbsent("chunk:" + recipe.chunks().get(i).digest(), i);
+            }
+        }
+        Map<String, LeaseResult> leases = deps.pop().leases().acquireAll(byKey.keySet(), deps.self().id());
+        List<String> mine = new ArrayList<>();
+        List<Integer> ours = new ArrayList<>();
+        leases.forEach((key, result) -> {
+            if (result instanceof LeaseResult.Acquired) {
+                mine.add(key);
+            }
+        });
+        for (int i : indexes) {
+            if (!progress.isStored(i) && leases.get("chunk:" + recipe.chunks().get(i).digest()) instanceof LeaseResult.Acquired) {
+                ours.add(i);
+            }
+        }
+        try {
+            for (List<Integer> run : runs(ours)) {
+                List<ChunkRef> refs = run.stream().map(recipe.chunks()::get).toList();
+                List<byte[]> raws = deps.origin().chunks(repository, recipe.blob(), refs);
+                for (int k = 0; k < run.size(); k++) {
+                    ChunkRef c = refs.get(k);
+                    deps.store().put(c.digest(), raws.get(k), pins);
+                    progress.markStored(run.get(k));
+                    tally.add(SourceKind.ORIGIN, c.length());
+                }
+            }
+            if (!ours.isEmpty()) {
+                advertiser.now();
+            }
+        } finally {
+            deps.pop().leases().releaseAll(mine, deps.self().id());
+        }
+    }
+
+    /** Splits ascending chunk indexes into runs of consecutive ones. */
+    static List<List<Integer>> runs(List<Integer> indexes) {
+        List<List<Integer>> out = new ArrayList<>();
+        List<Integer> run = new ArrayList<>();
+        for (int i : indexes) {
+            if (!run.isEmpty() && run.get(run.size() - 1) != i - 1) {
+                out.add(run);
+                run = new ArrayList<>();
+            }
+            run.add(i);
+        }
+        if (!run.isEmpty()) {
+            out.add(run);
+        }
+        return out;
+    }
+}

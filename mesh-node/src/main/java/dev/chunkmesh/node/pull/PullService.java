@@ -1,0 +1,158 @@
+package dev.chunkmesh.node.pull;
+
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.peer.RecipeBoard;
+import dev.chunkmesh.node.peer.RecipePrefix;
+import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.PinSet;
+import dev.chunkmesh.store.Recipe;
+import dev.chunkmesh.store.chunker.ChunkerParams;
+import dev.chunkmesh.store.ingest.BlobDigestMismatchException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A node's blob pulls. At most one pull per blob runs on a node at a time: a second request for the
+ * same blob joins the running one. A pull finds or makes the recipe ({@link FirstPull}), fetches what
+ * is missing ({@link PlannedFetch}), checks the whole blob's digest, and tells the POP it holds the
+ * blob. Pulls run on their own threads; {@link #pull} never blocks.
+ */
+public final class PullService implements RecipeBoard, AutoCloseable {
+
+    /** A pull under way: its progress, for streaming the blob out, and its outcome. */
+    public record Pull(BlobProgress progress, CompletableFuture<PullReport> result) {}
+
+    private final PullDeps deps;
+    private final Consumer<PullReport> onDone;
+    private final ExecutorService pullThreads;
+    private final Map<Digest, Pull> running = new ConcurrentHashMap<>();
+
+    /** {@code onDone} hears of every finished pull, for metrics. */
+    public PullService(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, Origin origin, PeerClients peers,
+                       PullSettings settings, ChunkerParams chunker, Clock clock, Consumer<PullReport> onDone) {
+        ExecutorService fetchers = Executors.newFixedThreadPool(settings.parallelFetches(), named("mesh-fetch-" + self.id().name()));
+        this.deps = new PullDeps(self, store, localRecipes, pop, origin, peers, settings, new Penalties(clock, settings.penaltyTime()),
+                fetchers, chunker);
+        this.onDone = onDone;
+        this.pullThreads = Executors.newCachedThreadPool(named("mesh-pull-" + self.id().name()));
+    }
+
+    /** The blob's pull: the one running, or a new one. */
+    public Pull pull(String repository, Digest blob) {
+        return running.computeIfAbsent(blob, b -> {
+            Pull p = new Pull(new BlobProgress(b), new CompletableFuture<>());
+            pullThreads.execute(() -> run(repository, p));
+            return p;
+        });
+    }
+
+    /** Pulls under way now. */
+    public List<BlobProgress> running() {
+        return running.values().stream().map(Pull::progress).toList();
+    }
+
+    /** The origin pulls fall back to. */
+    public Origin origin() {
+        return deps.origin();
+    }
+
+    public Penalties penalties() {
+        return deps.penalties();
+    }
+
+    @Override
+    public Optional<RecipePrefix> prefix(Digest blob, int from) {
+        Pull p = running.get(blob);
+        if (p != null) {
+            return Optional.of(p.progress().storedPrefixFrom(from));
+        }
+        return deps.localRecipes().find(blob).map(r -> new RecipePrefix(from < r.chunks().size()
+                ? r.chunks().subList(from, r.chunks().size()) : List.of(), true, r.size()));
+    }
+
+    private void run(String repository, Pull pull) {
+        Digest blob = pull.progress().blob();
+        long start = System.nanoTime();
+        SourceTally tally = new SourceTally();
+        try (PinSet pins = deps.store().openPinSet()) {
+            boolean first = false;
+            boolean hashed = false;
+            Optional<Recipe> known = deps.localRecipes().find(blob);
+            Recipe recipe;
+            if (known.isPresent()) {
+                recipe = known.get();
+            } else {
+                Optional<Recipe> shared = deps.pop().recipes().find(blob);
+                if (shared.isPresent()) {
+                    recipe = shared.get();
+                } else {
+                    FirstPull fp = new FirstPull(deps, repository, blob, pull.progress(), tally, pins);
+                    recipe = fp.run();
+                    first = fp.led();
+                    hashed = pull.progress().storedCount() == recipe.chunks().size();
+                }
+            }
+            pull.progress().setRecipe(recipe);
+            PlannedFetch fetch = new PlannedFetch(deps, repository, recipe, pull.progress(), tally, pins);
+            fetch.run();
+            if (!hashed) {
+                verifyWhole(recipe);
+            }
+            deps.localRecipes().publish(recipe);
+            if (known.isPresent()) {
+                deps.pop().recipes().publish(recipe);
+            }
+            PullReport report = new PullReport(blob, recipe.size(), tally.snapshot(), Duration.ofNanos(System.nanoTime() - start), first,
+                    fetch.badPeers());
+            running.remove(blob);
+            pull.result().complete(report);
+            onDone.accept(report);
+        } catch (Throwable e) {
+            running.remove(blob);
+            pull.progress().fail(e);
+            pull.result().completeExceptionally(e);
+        }
+    }
+
+    /** Hashes the stored chunks in order; a recipe whose chunks do not make the blob is dropped. */
+    private void verifyWhole(Recipe recipe) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (var c : recipe.chunks()) {
+            sha.update(deps.store().get(c.digest()));
+        }
+        Digest actual = Digest.ofBytes(sha.digest());
+        if (!actual.equals(recipe.blob())) {
+            deps.pop().availability().withdraw(deps.self().id(), recipe.blob());
+            throw new BlobDigestMismatchException(recipe.blob(), actual);
+        }
+    }
+
+    @Override
+    public void close() {
+        pullThreads.shutdownNow();
+        deps.fetchers().shutdownNow();
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

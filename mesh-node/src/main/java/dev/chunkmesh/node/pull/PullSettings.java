@@ -1,0 +1,34 @@
+package dev.chunkmesh.node.pull;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a node pulls blobs.
+ *
+ * @param parallelFetches chunk fetches (peer batches or origin ranges) in flight at once per node
+ * @param peerBatch chunks asked of a peer in one batch request
+ * @param maxOriginRangeBytes adjacent origin chunks are joined into one Range request up to this size
+ * @param leaseTime how long a single-flight lease lives without renewal; a dead holder's lease lapses after it
+ * @param stallTimeout a pull that makes no progress for this long fails
+ * @param penaltyTime how long a peer that sent bad bytes is left out of plans
+ * @param pollInterval how often a node waiting on another node's single-flight fetch looks again
+ */
+public record PullSettings(int parallelFetches, int peerBatch, long maxOriginRangeBytes, Duration leaseTime,
+                           Duration stallTimeout, Duration penaltyTime, Duration pollInterval) {
+    public PullSettings {
+        if (parallelFetches < 1 || peerBatch < 1 || peerBatch > 256 || maxOriginRangeBytes < 1) {
+            throw new IllegalArgumentException("parallel fetches >= 1, peer batch 1-256 and origin range >= 1 byte are required");
+        }
+        Objects.requireNonNull(leaseTime, "leaseTime");
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        Objects.requireNonNull(penaltyTime, "penaltyTime");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+    }
+
+    /** 8 fetches in flight, batches of 32 chunks, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty. */
+    public static PullSettings defaults() {
+        return new PullSettings(8, 32, 16L << 20, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofMillis(50));
+    }
+}

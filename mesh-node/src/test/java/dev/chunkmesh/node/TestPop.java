@@ -1,0 +1,117 @@
+package dev.chunkmesh.node;
+
+import dev.chunkmesh.node.config.ConfigLoader;
+import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.store.ChunkStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Real nodes in one JVM, each on its own loopback address (127.0.0.x) with its own store, joined into
+ * one Hazelcast cluster by TCP-IP under a cluster name unique to the test run.
+ */
+public final class TestPop implements AutoCloseable {
+    public static final String SECRET = "test-cluster-secret-0123456789";
+
+    /** One node to be: its name, address, POP, and parent POP for a micro-hub. */
+    public record Spec(String name, String address, String pop, Optional<String> parentPop) {
+        public static Spec pop(String name, String address, String pop) {
+            return new Spec(name, address, pop, Optional.empty());
+        }
+
+        public static Spec hub(String name, String address, String hub, String parent) {
+            return new Spec(name, address, hub, Optional.of(parent));
+        }
+    }
+
+    private final String cluster = "mesh-test-" + UUID.randomUUID();
+    private final Path dir;
+    private final Optional<URI> origin;
+    private final Map<String, Integer> hazelcastPorts = new HashMap<>();
+    private final List<String> members = new ArrayList<>();
+    private final List<MeshNode> nodes = new ArrayList<>();
+
+    /** A POP whose nodes are {@code specs}; they are started by {@link #start}. */
+    public TestPop(Path dir, Optional<URI> origin, List<Spec> specs) throws IOException {
+        this.dir = dir;
+        this.origin = origin;
+        for (Spec s : specs) {
+            int port = freePort(s.address());
+            hazelcastPorts.put(s.name(), port);
+            members.add(s.address() + ":" + port);
+        }
+    }
+
+    public static int freePort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return s.getLocalPort();
+        }
+    }
+
+    public NodeConfig config(Spec s, Map<String, String> extra) {
+        Map<String, String> flags = new HashMap<>();
+        flags.put("node.name", s.name());
+        flags.put("node.pop", s.pop());
+        s.parentPop().ifPresent(p -> flags.put("node.parent-pop", p));
+        flags.put("network.bind", s.address());
+        flags.put("network.peer-port", "0");
+        flags.put("network.admin-port", "0");
+        flags.put("network.registry-port", "0");
+        flags.put("network.hazelcast-port", Integer.toString(hazelcastPorts.get(s.name())));
+        flags.put("network.members", String.join(",", members));
+        flags.put("cluster.name", cluster);
+        flags.put("cluster.secret", SECRET);
+        flags.put("cluster.heartbeat-ttl", "3s");
+        flags.put("store.data", dir.resolve(s.name()).toString());
+        flags.put("store.capacity", "1GiB");
+        flags.put("pull.lease-time", "3s");
+        flags.put("pull.stall-timeout", "30s");
+        origin.ifPresent(u -> flags.put("origin.url", u.toString()));
+        flags.putAll(extra);
+        return ConfigLoader.load(Optional.empty(), Map.of(), flags);
+    }
+
+    public MeshNode start(Spec s) throws Exception {
+        return start(s, UnaryOperator.identity());
+    }
+
+    public MeshNode start(Spec s, UnaryOperator<ChunkStore> wrapper) throws Exception {
+        MeshNode n = MeshNode.start(config(s, Map.of()), wrapper);
+        nodes.add(n);
+        return n;
+    }
+
+    /** Waits until every started node sees {@code count} live members. */
+    public void awaitMembers(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (nodes.stream().allMatch(n -> n.pop().membership().alive().size() == count)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nodes did not see " + count + " members: "
+                + nodes.stream().map(n -> n.info().id() + "=" + n.pop().membership().alive().size()).toList());
+    }
+
+    @Override
+    public void close() {
+        for (MeshNode n : nodes) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                // already dead
+            }
+        }
+    }
+}
