@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./mesh} command line: every user-facing command is a subcommand of this one. */
 @Command(name = "mesh", mixinStandardHelpOptions = true, version = "chunk mesh 0.1.0",
         description = "A peer-to-peer distribution mesh for container images and other large immutable blobs.",
-        subcommands = {DemoCommand.class, ChunkCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, NodeCommand.class, PullCommand.class, PrefetchCommand.class, StatusCommand.class,
+                ChunkCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MeshCommand implements Runnable {
 
     @CommandLine.Spec

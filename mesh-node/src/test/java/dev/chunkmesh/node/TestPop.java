@@ -106,9 +106,9 @@ public final class TestPop implements AutoCloseable {
 
     @Override
     public void close() {
-        for (MeshNode n : nodes) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
             try {
-                n.close();
+                nodes.get(i).close();
             } catch (RuntimeException e) {
                 // already dead
             }

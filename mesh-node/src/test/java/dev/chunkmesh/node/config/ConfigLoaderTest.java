@@ -1,0 +1,116 @@
+package dev.chunkmesh.node.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chunkmesh.gossip.Tier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws Exception {
+        Path f = dir.resolve("node.yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void embeddedDefaultsNeedNoSettingsAtAll() {
+        NodeConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n1"));
+        assertEquals("127.0.0.1", c.network().bind());
+        assertEquals(List.of(7070, 5050, 7071, 5701), List.of(c.network().peerPort(), c.network().registryPort(), c.network().adminPort(),
+                c.network().hazelcastPort()), "ports that do not clash");
+        assertEquals("mesh-local", c.cluster().name());
+        assertTrue(c.cluster().secret().length() >= 16, "a POP of one gets a random secret");
+        assertEquals(10L << 30, c.store().capacityBytes());
+        assertTrue(c.origin().url().isEmpty());
+    }
+
+    @Test
+    void flagsBeatTheEnvironmentWhichBeatsTheFile() throws Exception {
+        Path f = yaml("""
+                node:
+                  name: from-file
+                  pop: fra1
+                network:
+                  peer-port: 1111
+                  admin-port: 2222
+                  members: [10.0.0.1, "10.0.0.2:5702"]
+                cluster:
+                  secret: a-secret-of-enough-length
+                store:
+                  capacity: 200GiB
+                pull:
+                  lease-time: 4s
+                """);
+        NodeConfig c = ConfigLoader.load(Optional.of(f), Map.of("MESH_NETWORK_PEER_PORT", "3333", "MESH_NETWORK_ADMIN_PORT", "4444"),
+                Map.of("network.admin-port", "5555"));
+        assertEquals("from-file", c.node().name().name());
+        assertEquals(3333, c.network().peerPort());
+        assertEquals(5555, c.network().adminPort());
+        assertEquals(List.of("10.0.0.1", "10.0.0.2:5702"), c.network().members());
+        assertEquals(200L << 30, c.store().capacityBytes());
+        assertEquals(Duration.ofSeconds(4), c.pull().leaseTime());
+        assertEquals("mesh-fra1", c.cluster().name());
+    }
+
+    @Test
+    void aMicroHubJoinsItsParentsCluster() {
+        NodeConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "h1", "node.pop", "shop-12",
+                "node.parent-pop", "fra1"));
+        assertEquals(Tier.MICRO_HUB, c.node().tier());
+        assertEquals("mesh-fra1", c.cluster().name());
+    }
+
+    @Test
+    void unknownSettingsAreRefusedNotIgnored() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(yaml("network:\n  peer_port: 1\n")),
+                Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("unknown setting 'network.peer_port'"), e.getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("nope", "1")));
+    }
+
+    @Test
+    void badValuesNameTheirKeyAndSource() {
+        ConfigException port = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("MESH_NETWORK_ADMIN_PORT", "70000"), Map.of("node.name", "n")));
+        assertTrue(port.getMessage().contains("network.admin-port (environment variable MESH_NETWORK_ADMIN_PORT)"), port.getMessage());
+        ConfigException size = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("node.name", "n", "store.capacity", "lots")));
+        assertTrue(size.getMessage().startsWith("store.capacity (flag)"), size.getMessage());
+        ConfigException name = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("node.name", "Bad_Name")));
+        assertTrue(name.getMessage().startsWith("node.name"), name.getMessage());
+        ConfigException url = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("node.name", "n", "origin.url", "ftp://x")));
+        assertTrue(url.getMessage().contains("origin.url"), url.getMessage());
+    }
+
+    @Test
+    void aPopOfManyNeedsASharedSecret() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("node.name", "n", "network.members", "10.0.0.1,10.0.0.2")));
+        assertTrue(e.getMessage().contains("cluster.secret is required"), e.getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("node.name", "n", "cluster.secret", "short")));
+    }
+
+    @Test
+    void everyKeyHasHelpAndAnEnvironmentVariable() {
+        ConfigKeys.ALL.values().forEach(k -> {
+            assertTrue(!k.help().isBlank(), k.name());
+            assertTrue(k.environmentVariable().matches("MESH_[A-Z0-9_]+"), k.environmentVariable());
+        });
+    }
+}
