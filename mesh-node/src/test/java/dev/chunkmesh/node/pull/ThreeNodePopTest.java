@@ -9,6 +9,10 @@ import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,5 +124,31 @@ class ThreeNodePopTest {
         }
         assertEquals(size(tools), origin, "the nodes together took each byte from the origin once");
         assertEquals(size(tools), originBlobBytes(tools), "the origin's access log agrees");
+    }
+
+    static HttpResponse<String> admin(MeshNode n, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.adminUrl() + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(3)
+    void theAdminApiReportsHealthMetricsAndRefusesBadRequests() throws Exception {
+        for (MeshNode n : List.of(a, b, c)) {
+            assertEquals(200, admin(n, "GET", "/healthz", null).statusCode());
+        }
+        String metrics = admin(b, "GET", "/metrics", null).body();
+        assertTrue(metrics.matches("(?s).*mesh_pull_bytes_total\\{[^}]*source=\"peer\"[^}]*} [1-9].*"), metrics);
+        assertTrue(metrics.contains("mesh_store_used_bytes"), metrics);
+        HttpResponse<String> bad = admin(b, "POST", "/v1/pull", "{\"repository\":\"Team/App\",\"reference\":\"v1\"}");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().startsWith("{\"error\":"), bad.body());
+        assertEquals(400, admin(b, "POST", "/v1/pull", "{\"repository\":\"team/app\",\"blob\":\"md5:abc\"}").statusCode());
+        assertEquals(400, admin(b, "POST", "/v1/pull", "not json").statusCode());
+        HttpResponse<String> missing = admin(b, "POST", "/v1/pull", "{\"repository\":\"team/app\",\"reference\":\"nope\"}");
+        assertEquals(404, missing.statusCode(), missing.body());
+        String status = admin(c, "GET", "/v1/status", null).body();
+        assertTrue(status.contains("\"name\" : \"a\"") && status.contains("\"name\" : \"b\""), status);
     }
 }
