@@ -30,12 +30,27 @@ public final class MeshCommand implements Runnable {
         return cl;
     }
 
+    /** Our notices at INFO, libraries at WARNING, unless the user set java.util.logging.config.file. */
+    private static void quietLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        try (java.io.InputStream in = MeshCommand.class.getResourceAsStream("/mesh-logging.properties")) {
+            if (in != null) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("mesh: could not read the logging settings: " + e.getMessage());
+        }
+    }
+
     private static String describe(Throwable ex) {
         String message = ex.getMessage();
         return message == null ? ex.toString() : message;
     }
 
     public static void main(String[] args) {
+        quietLogging();
         System.exit(commandLine().execute(args));
     }
 }
