@@ -3,19 +3,26 @@ package dev.chunkmesh.node.origin;
 
 /**
  * A token bucket over bytes: callers report bytes they moved and are held back so that the average
- * stays under the limit, with up to one second of burst. A limit of 0 means unlimited.
+ * stays under the limit, with a burst of at most {@code burstBytes}. A limit of 0 means unlimited.
  */
 public final class Bandwidth {
     private final long bytesPerSecond;
+    private final long burst;
     private double tokens;
     private long last = System.nanoTime();
 
+    /** A limit with one second's worth of burst. */
     public Bandwidth(long bytesPerSecond) {
-        if (bytesPerSecond < 0) {
-            throw new IllegalArgumentException("bandwidth cannot be negative");
+        this(bytesPerSecond, bytesPerSecond);
+    }
+
+    public Bandwidth(long bytesPerSecond, long burstBytes) {
+        if (bytesPerSecond < 0 || burstBytes < 0) {
+            throw new IllegalArgumentException("bandwidth and burst cannot be negative");
         }
         this.bytesPerSecond = bytesPerSecond;
-        this.tokens = bytesPerSecond;
+        this.burst = burstBytes;
+        this.tokens = burstBytes;
     }
 
     public static Bandwidth unlimited() {
@@ -30,7 +37,7 @@ public final class Bandwidth {
         long waitNanos;
         synchronized (this) {
             long now = System.nanoTime();
-            tokens = Math.min(bytesPerSecond, tokens + (now - last) * bytesPerSecond / 1e9);
+            tokens = Math.min(burst, tokens + (now - last) * bytesPerSecond / 1e9);
             last = now;
             tokens -= bytes;
             waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / bytesPerSecond);

@@ -44,18 +44,34 @@ class PullFiguresTest {
     @Test
     void bytesBySourceAndTimesBesideADirectOriginPull() throws Exception {
         try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"))) {
+            push(registry);
+            scenario(registry, registry.url(), "origin on loopback");
+            java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.1", registry.url().getPort());
+            try (dev.chunkmesh.node.ThrottlingProxy wan = new dev.chunkmesh.node.ThrottlingProxy(target, 20_000_000)) {
+                scenario(registry, wan.url(), "origin behind a 20 MB/s link");
+            }
+        }
+    }
+
+    private void push(RegistryHarness registry) throws Exception {
+        {
             OciImages oci = new OciImages(dir.resolve("oci"));
-            List<OciImages.Layer> layers = List.of(oci.layer(OciImages.files(31, 24, 1_000_000), OciImages.Compression.GZIP),
-                    oci.layer(OciImages.files(32, 24, 1_000_000), OciImages.Compression.NONE));
+            List<OciImages.Layer> layers = List.of(oci.layer(OciImages.files(31, 40, 1_000_000), OciImages.Compression.GZIP),
+                    oci.layer(OciImages.files(32, 40, 1_000_000), OciImages.Compression.NONE));
             oci.tag("v1", oci.manifest(layers, "linux", "amd64"));
             oci.push("v1", registry, "fig/app");
             OciImages other = new OciImages(dir.resolve("oci2"));
             other.tag("v1", other.manifest(List.of(other.layer(OciImages.files(33, 24, 1_000_000), OciImages.Compression.NONE)),
                     "linux", "amd64"));
             other.push("v1", registry, "fig/tools");
+        }
+    }
+
+    private void scenario(RegistryHarness registry, java.net.URI origin, String label) throws Exception {
+        {
             List<Spec> specs = List.of(Spec.pop("a", "127.0.0.1", "pop1"), Spec.pop("b", "127.0.0.2", "pop1"),
                     Spec.pop("c", "127.0.0.3", "pop1"));
-            try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), specs)) {
+            try (TestPop pop = new TestPop(dir.resolve("nodes-" + System.nanoTime()), Optional.of(origin), specs)) {
                 MeshNode a = pop.start(specs.get(0));
                 MeshNode b = pop.start(specs.get(1));
                 MeshNode c = pop.start(specs.get(2));
@@ -64,7 +80,7 @@ class PullFiguresTest {
                 List<BlobRequest> tools = ImageBlobs.of(a.pulls().origin(), "fig/tools", "v1");
                 long appBytes = app.stream().mapToLong(BlobRequest::size).sum();
 
-                double direct = directPull(registry, app);
+                double direct = directPull(origin, app);
                 List<String> rows = new ArrayList<>();
                 rows.add(String.format(Locale.ROOT, "| direct from origin (no mesh) | %.1f MiB | %.2f | 1.00 | origin 100 %% |", appBytes / 1048576.0, direct));
                 BatchPull.Result cold = ThreeNodePopTest.pull(a, app);
@@ -78,7 +94,7 @@ class PullFiguresTest {
                 assertTrue(warmC.bytesBySource().get(SourceKind.SAME_POP) >= 0.99 * appBytes);
 
                 long toolsBytes = tools.stream().mapToLong(BlobRequest::size).sum();
-                double directTools = directPull(registry, tools);
+                double directTools = directPull(origin, tools);
                 long before = registry.bytesSent("/blobs/");
                 List<CompletableFuture<BatchPull.Result>> all = new ArrayList<>();
                 for (MeshNode n : List.of(a, b, c)) {
@@ -90,7 +106,7 @@ class PullFiguresTest {
                 }
                 long originSent = registry.bytesSent("/blobs/") - before;
                 assertEquals(toolsBytes, originSent, "three concurrent cold pulls: the origin sent each byte once");
-                System.out.println("\n| pull | size | seconds | / direct | bytes by source |\n| --- | --- | --- | --- | --- |");
+                System.out.println("\n" + label + ":\n\n| pull | size | seconds | / direct | bytes by source |\n| --- | --- | --- | --- | --- |");
                 rows.forEach(System.out::println);
                 System.out.printf(Locale.ROOT, "origin bytes for the three concurrent pulls: %d of a %d-byte image (%.2fx)%n%n",
                         originSent, toolsBytes, (double) originSent / toolsBytes);
@@ -111,8 +127,8 @@ class PullFiguresTest {
     }
 
     /** Every blob streamed from the origin into its own file in parallel, hashed and fsynced; wall seconds. */
-    private double directPull(RegistryHarness registry, List<BlobRequest> blobs) throws Exception {
-        RegistryClient client = RegistryClient.of(registry.url(), Optional.empty());
+    private double directPull(java.net.URI origin, List<BlobRequest> blobs) throws Exception {
+        RegistryClient client = RegistryClient.of(origin, Optional.empty());
         Path out = Files.createDirectories(dir.resolve("direct-" + System.nanoTime()));
         long start = System.nanoTime();
         List<CompletableFuture<Void>> fs = new ArrayList<>();
