@@ -17,18 +17,15 @@ import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
 import dev.chunkmesh.node.admin.AdminServer;
 import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.local.DirectoryRecipes;
-import dev.chunkmesh.node.origin.Bandwidth;
-import dev.chunkmesh.node.origin.NoOrigin;
-import dev.chunkmesh.node.origin.Origin;
-import dev.chunkmesh.node.origin.RegistryOrigin;
+import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.peer.PeerChunkServer;
 import dev.chunkmesh.node.peer.PeerServerConfig;
 import dev.chunkmesh.node.peer.ServeStats;
+import dev.chunkmesh.node.registry.ManifestCache;
+import dev.chunkmesh.node.registry.RegistryServer;
 import dev.chunkmesh.node.pull.PeerClients;
 import dev.chunkmesh.node.pull.PopView;
 import dev.chunkmesh.node.pull.PullService;
-import dev.chunkmesh.registry.Credentials;
-import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.disk.DiskChunkStore;
@@ -60,6 +57,9 @@ public final class MeshNode implements AutoCloseable {
     private final PopView pop;
     private final DirectoryRecipes localRecipes;
     private final PullService pulls;
+    private final Upstreams upstreams;
+    private final ManifestCache manifests;
+    private final RegistryServer registry;
     private final ServeStats served = new ServeStats();
     private final NodeMetrics metrics;
     private final NodeInfo self;
@@ -86,12 +86,19 @@ public final class MeshNode implements AutoCloseable {
         await(vertx.deployVerticle(peerServer));
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
-        this.pulls = new PullService(self, store, localRecipes, pop, origin(config), peers, config.pull(), config.chunker(),
+        this.upstreams = Upstreams.of(config);
+        this.pulls = new PullService(self, store, localRecipes, pop, peers, config.pull(), config.chunker(),
                 Clock.systemUTC(), metrics::record);
         board[0] = pulls;
         AdminServer admin = new AdminServer(this, config.network().bind(), config.network().adminPort());
         await(vertx.deployVerticle(admin));
         this.adminPort = admin.port();
+        this.manifests = new ManifestCache(config.store().data().resolve("manifests"),
+                config.store().data().resolve("catalogs").resolve("newest.json"), config.registry().tagTtl(), Clock.systemUTC());
+        RegistryServer mirror = new RegistryServer(pulls, upstreams, manifests, store, localRecipes, pop.recipes(),
+                config.registry().bind(), config.network().registryPort());
+        await(vertx.deployVerticle(mirror));
+        this.registry = mirror;
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
@@ -109,7 +116,7 @@ public final class MeshNode implements AutoCloseable {
             return null;
         }, false));
         LOG.info(() -> "node " + self.id() + " (" + self.tier() + " in " + self.pop() + ") up: peer " + self.peerAddress()
-                + ", admin " + config.network().bind() + ":" + adminPort + ", hazelcast " + config.network().bind() + ":"
+                + ", admin " + config.network().bind() + ":" + adminPort + ", registry " + registryUrl() + ", hazelcast " + config.network().bind() + ":"
                 + config.network().hazelcastPort() + " in cluster " + config.cluster().name());
     }
 
@@ -130,14 +137,6 @@ public final class MeshNode implements AutoCloseable {
         // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
         h.setLiteMember(c.node().parentPop().isPresent());
         return h;
-    }
-
-    private static Origin origin(NodeConfig c) {
-        if (c.origin().url().isEmpty()) {
-            return new NoOrigin();
-        }
-        Optional<Credentials> creds = c.origin().username().map(u -> new Credentials(u, c.origin().password().orElse("")));
-        return new RegistryOrigin(RegistryClient.of(c.origin().url().get(), creds), new Bandwidth(c.origin().bytesPerSecond()));
     }
 
     private void heartbeat() {
@@ -218,6 +217,11 @@ public final class MeshNode implements AutoCloseable {
         return pulls;
     }
 
+    /** The origins this node pulls from: the default one and one per configured upstream. */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
     public DirectoryRecipes localRecipes() {
         return localRecipes;
     }
@@ -237,6 +241,19 @@ public final class MeshNode implements AutoCloseable {
 
     public int adminPort() {
         return adminPort;
+    }
+
+    /** The registry mirror's base URL, for runtimes ({@code hosts.toml}) and skopeo. */
+    public String registryUrl() {
+        return "http://" + config.registry().bind() + ":" + registry.port();
+    }
+
+    public RegistryServer registry() {
+        return registry;
+    }
+
+    public ManifestCache manifests() {
+        return manifests;
     }
 
     /** The admin API's base URL. */

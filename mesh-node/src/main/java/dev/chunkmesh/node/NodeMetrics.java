@@ -52,6 +52,11 @@ public final class NodeMetrics {
         }
     }
 
+    /** Bytes pulled from {@code source} since the node started. */
+    public long pulledBytes(SourceKind source) {
+        return (long) bytesBySource.get(source).count();
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         return registry.scrape();

@@ -85,6 +85,12 @@ public final class TestPop implements AutoCloseable {
         return start(s, UnaryOperator.identity());
     }
 
+    public MeshNode start(Spec s, Map<String, String> extra) throws Exception {
+        MeshNode n = MeshNode.start(config(s, extra));
+        nodes.add(n);
+        return n;
+    }
+
     public MeshNode start(Spec s, UnaryOperator<ChunkStore> wrapper) throws Exception {
         MeshNode n = MeshNode.start(config(s, Map.of()), wrapper);
         nodes.add(n);

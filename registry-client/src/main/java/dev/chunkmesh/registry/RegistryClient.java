@@ -71,8 +71,15 @@ public final class RegistryClient implements ImageSource {
 
     @Override
     public Fetched manifest(String repository, String reference) throws IOException {
-        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/manifests/" + reference,
-                String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
+        return manifest(repository, reference, String.join(", ", MediaTypes.ACCEPTED_MANIFESTS));
+    }
+
+    /**
+     * The manifest as the registry serves it for this {@code Accept} header (a mirror passes its
+     * client's), checked against its digest like {@link #manifest(String, String)}.
+     */
+    public Fetched manifest(String repository, String reference, String accept) throws IOException {
+        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/manifests/" + reference, accept);
         byte[] bytes;
         try (InputStream in = r.body()) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
@@ -96,6 +103,23 @@ public final class RegistryClient implements ImageSource {
     @Override
     public InputStream blob(String repository, Digest digest) throws IOException {
         return get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body();
+    }
+
+    /** The blob's size, from the registry's answer to a one-byte Range request. */
+    public long blobSize(String repository, Digest digest) throws IOException {
+        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=0-0");
+        r.body().close();
+        if (r.statusCode() == 206) {
+            String range = r.headers().firstValue("Content-Range").orElse("");
+            int slash = range.lastIndexOf('/');
+            try {
+                return Long.parseLong(range.substring(slash + 1).strip());
+            } catch (RuntimeException e) {
+                throw new RegistryException(206, "registry answered an unreadable Content-Range '" + range + "' for " + digest);
+            }
+        }
+        return r.headers().firstValueAsLong("Content-Length").orElseThrow(() ->
+                new RegistryException(r.statusCode(), "registry gave no size for " + digest));
     }
 
     /**

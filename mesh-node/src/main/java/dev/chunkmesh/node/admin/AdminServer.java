@@ -101,10 +101,10 @@ public final class AdminServer extends VerticleBase {
         Callable<List<BlobRequest>> what;
         if (blob != null) {
             Digest d = Digest.parse(blob);
-            what = () -> List.of(new BlobRequest(repository, d, -1));
+            what = () -> List.of(new BlobRequest(node.upstreams().defaultOrigin(), repository, d, -1));
         } else {
             String ref = reference.startsWith(Digest.PREFIX) ? Digest.parse(reference).toString() : Names.requireTag(reference);
-            what = () -> ImageBlobs.of(node.pulls().origin(), repository, ref);
+            what = () -> ImageBlobs.of(node.upstreams().defaultOrigin(), repository, ref);
         }
         blocking(what).onSuccess(blobs -> stream(ctx, new BatchPull(node.pulls(), blobs))).onFailure(ctx::fail);
     }

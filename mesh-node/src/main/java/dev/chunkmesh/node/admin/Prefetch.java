@@ -20,10 +20,12 @@ import java.util.OptionalLong;
 
 /**
  * Admits a signed catalog for prefetch: verified against the node's trusted keys, refused if older
- * than one already seen, kept on disk as the node's newest catalog, and its recipes shared with the
- * POP so no node needs to chunk those blobs from the origin. Blocks: run on a worker.
+ * than one already seen, kept on disk as the node's newest catalog, its recipes shared with the POP
+ * so no node needs to chunk those blobs from the origin, and its manifests kept so its tags resolve
+ * while the origin is down. Blocks: run on a worker.
  */
 final class Prefetch {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Prefetch.class.getName());
     private final MeshNode node;
 
     Prefetch(MeshNode node) {
@@ -45,12 +47,29 @@ final class Prefetch {
             node.localRecipes().publish(r);
             node.pop().recipes().publish(r);
         }
+        cacheManifests(c);
         Map<Digest, BlobRequest> out = new LinkedHashMap<>();
         for (ImageEntry image : c.images()) {
             for (Digest d : image.blobs()) {
-                out.putIfAbsent(d, new BlobRequest(image.repository(), d, c.recipes().get(d).size()));
+                out.putIfAbsent(d, new BlobRequest(node.upstreams().defaultOrigin(), image.repository(), d, c.recipes().get(d).size()));
             }
         }
         return List.copyOf(out.values());
+    }
+
+    /** Keeps the release's manifests, so the mirror can serve its tags while the origin is down. */
+    private void cacheManifests(Catalog c) {
+        for (ImageEntry image : c.images()) {
+            List<Digest> digests = new java.util.ArrayList<>();
+            digests.add(image.digest());
+            image.platforms().forEach(p -> digests.add(p.digest()));
+            for (Digest d : digests) {
+                try {
+                    node.manifests().keep(node.upstreams().defaultOrigin().manifest(image.repository(), d.toString()));
+                } catch (java.io.IOException e) {
+                    LOG.warning("could not keep manifest " + d + " of " + image.repository() + " for offline use: " + e.getMessage());
+                }
+            }
+        }
     }
 }

@@ -27,7 +27,8 @@ public final class ConfigKeys {
         key("node.parent-pop", "", "for a micro-hub: the POP it takes chunks from before the origin (empty for a POP node)");
         key("network.bind", "127.0.0.1", "the private address the peer API, admin API and Hazelcast listen on");
         key("network.peer-port", "7070", "port of the peer chunk API (0: any free port)");
-        key("network.registry-port", "5050", "port of the local OCI registry mirror; bound to loopback");
+        key("network.registry-port", "5050", "port of the OCI registry mirror that local runtimes pull through");
+        key("network.registry-bind", "127.0.0.1", "address of the registry mirror; loopback unless runtimes on other hosts use it");
         key("network.admin-port", "7071", "port of /healthz, /metrics, /v1/status and the pull API");
         key("network.hazelcast-port", "5701", "port of the node's embedded Hazelcast member");
         key("network.members", "", "Hazelcast members to join, host[:port] separated by commas (empty: a POP of one)");
@@ -39,7 +40,10 @@ public final class ConfigKeys {
         key("origin.url", "", "default upstream registry, e.g. https://registry.example.com (empty: no origin)");
         key("origin.username", "", "user name for the origin, if it needs one");
         key("origin.password", "", "password or token for the origin (prefer MESH_ORIGIN_PASSWORD)");
+        key("origin.upstreams", "", "upstreams by the host runtimes name (containerd's ?ns=): host=URL separated by commas");
+        key("origin.upstream-credentials", "", "host=USER:ENV_VAR separated by commas: the password is read from that variable");
         key("origin.bandwidth", "0", "bytes per second this node may take from the origin, e.g. 100MiB (0: unlimited)");
+        key("registry.tag-ttl", "30s", "how long the mirror trusts a tag resolved at the origin");
         key("pull.parallel-fetches", "8", "chunk fetches in flight at once");
         key("pull.peer-batch", "32", "chunks asked of a peer in one request (1-256)");
         key("pull.max-origin-range", "16MiB", "adjacent origin chunks are joined into Range requests up to this size");

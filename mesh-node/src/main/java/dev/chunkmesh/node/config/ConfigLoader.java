@@ -35,8 +35,10 @@ public final class ConfigLoader {
     private record Value(String text, String source) {}
 
     private final Map<String, Value> values = new LinkedHashMap<>();
+    private final Map<String, String> environment;
 
-    private ConfigLoader() {
+    private ConfigLoader(Map<String, String> environment) {
+        this.environment = environment;
         ConfigKeys.ALL.values().forEach(k -> values.put(k.name(), new Value(k.defaultValue(), "default")));
     }
 
@@ -46,7 +48,7 @@ public final class ConfigLoader {
      * @param flags values from the command line, by key ({@code network.peer-port})
      */
     public static NodeConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
-        ConfigLoader l = new ConfigLoader();
+        ConfigLoader l = new ConfigLoader(environment);
         if (file.isPresent()) {
             l.readYaml(file.get());
         }
@@ -135,14 +137,61 @@ public final class ConfigLoader {
         NodeConfig.Cluster cluster = new NodeConfig.Cluster(clusterName, secret, duration("cluster.heartbeat-ttl"));
         NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"));
         NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
-                optional("origin.username"), optional("origin.password"), size("origin.bandwidth"));
+                optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());
+        NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"));
         PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"),
                 size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
                 Duration.ofMillis(50)));
         ChunkerParams chunker = get("chunker", x -> new ChunkerParams(Math.toIntExact(size("chunker.min")),
                 Math.toIntExact(size("chunker.avg")), Math.toIntExact(size("chunker.max")), ChunkerParams.DEFAULTS.normalization()));
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
-        return new NodeConfig(identity, network, cluster, store, origin, pull, chunker, trust);
+        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust);
+    }
+
+    private Map<String, NodeConfig.Named> upstreams() {
+        Map<String, String[]> credentials = new LinkedHashMap<>();
+        for (String entry : list("origin.upstream-credentials")) {
+            String[] kv = pair("origin.upstream-credentials", entry);
+            int colon = kv[1].indexOf(':');
+            if (colon < 1 || colon == kv[1].length() - 1) {
+                throw new ConfigException("origin.upstream-credentials: '" + entry + "' must be host=USER:ENV_VAR");
+            }
+            credentials.put(kv[0], new String[] {kv[1].substring(0, colon), kv[1].substring(colon + 1)});
+        }
+        Map<String, NodeConfig.Named> out = new LinkedHashMap<>();
+        for (String entry : list("origin.upstreams")) {
+            String[] kv = pair("origin.upstreams", entry);
+            URI u = get("origin.upstreams", x -> url(kv[1]));
+            String[] cred = credentials.remove(kv[0]);
+            Optional<String> password = Optional.empty();
+            if (cred != null) {
+                String value = environment.get(cred[1]);
+                if (value == null) {
+                    throw new ConfigException("origin.upstream-credentials: the password of " + kv[0] + " is to come from $" + cred[1]
+                            + ", which is not set");
+                }
+                password = Optional.of(value);
+            }
+            if (out.put(kv[0], new NodeConfig.Named(u, Optional.ofNullable(cred).map(c -> c[0]), password)) != null) {
+                throw new ConfigException("origin.upstreams names " + kv[0] + " twice");
+            }
+        }
+        if (!credentials.isEmpty()) {
+            throw new ConfigException("origin.upstream-credentials names upstreams that origin.upstreams lacks: " + credentials.keySet());
+        }
+        return out;
+    }
+
+    private List<String> list(String key) {
+        return optional(key).map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()).orElse(List.of());
+    }
+
+    private static String[] pair(String key, String entry) {
+        int eq = entry.indexOf('=');
+        if (eq < 1 || eq == entry.length() - 1) {
+            throw new ConfigException(key + ": '" + entry + "' must be host=value");
+        }
+        return new String[] {entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip()};
     }
 
     private String text(String key) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,8 +20,8 @@ import java.util.Optional;
  * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}. {@link ConfigKeys} documents every key
  * and its default; {@link ConfigLoader} builds this from defaults, a file, the environment and flags.
  */
-public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, PullSettings pull,
-                         ChunkerParams chunker, Optional<Path> trustedKeys) {
+public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, Mirror registry,
+                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys) {
 
     public NodeConfig {
         Objects.requireNonNull(node, "node");
@@ -28,6 +29,7 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(pull, "pull");
         Objects.requireNonNull(chunker, "chunker");
         Objects.requireNonNull(trustedKeys, "trustedKeys");
@@ -70,18 +72,42 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     public record Store(Path data, long capacityBytes) {}
 
     /**
-     * The default upstream registry.
+     * The origin registries.
      *
-     * @param url empty when the node has no origin (it can then only serve what the POP holds)
-     * @param bytesPerSecond the node's bandwidth to the origin; 0 for unlimited
+     * @param url the default origin, for requests that name no upstream; empty when the node has none
+     *     (it can then only serve what the POP holds)
+     * @param bytesPerSecond the node's bandwidth to all origins together; 0 for unlimited
+     * @param upstreams by the host containerd names in {@code ?ns=} (for example {@code docker.io}):
+     *     the registry to use for it
      */
-    public record Upstream(Optional<URI> url, Optional<String> username, Optional<String> password, long bytesPerSecond) {
+    public record Upstream(Optional<URI> url, Optional<String> username, Optional<String> password, long bytesPerSecond,
+                           Map<String, Named> upstreams) {
+        public Upstream {
+            upstreams = Map.copyOf(upstreams);
+        }
+
         @Override
         public String toString() {
             return "Upstream[url=" + url + ", username=" + username + ", password " + (password.isPresent() ? "set" : "unset")
-                    + ", bytesPerSecond=" + bytesPerSecond + "]";
+                    + ", bytesPerSecond=" + bytesPerSecond + ", upstreams=" + upstreams + "]";
         }
     }
+
+    /** One named upstream: its registry URL and, if it needs them, credentials. */
+    public record Named(URI url, Optional<String> username, Optional<String> password) {
+        @Override
+        public String toString() {
+            return "Named[" + url + ", username=" + username + ", password " + (password.isPresent() ? "set" : "unset") + "]";
+        }
+    }
+
+    /**
+     * The OCI registry mirror that local runtimes pull through.
+     *
+     * @param bind its address; loopback unless the runtimes are on other hosts
+     * @param tagTtl how long a tag resolved at the origin is trusted before asking again
+     */
+    public record Mirror(String bind, Duration tagTtl) {}
 
     /** The node's place as the POP sees it, with its peer address. */
     public NodeInfo nodeInfo(int peerPort) {

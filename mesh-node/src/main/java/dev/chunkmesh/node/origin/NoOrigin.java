@@ -21,6 +21,16 @@ public final class NoOrigin implements Origin {
     }
 
     @Override
+    public ImageSource.Fetched manifest(String repository, String reference, String accept) throws IOException {
+        throw new NoOriginException("manifest " + repository + ":" + reference);
+    }
+
+    @Override
+    public long size(String repository, Digest blob) throws IOException {
+        throw new NoOriginException("blob " + blob);
+    }
+
+    @Override
     public InputStream blobFrom(String repository, Digest blob, long offset) throws IOException {
         throw new NoOriginException("blob " + blob);
     }

@@ -22,6 +22,12 @@ public interface Origin {
     /** The manifest or index a tag or digest names. */
     ImageSource.Fetched manifest(String repository, String reference) throws IOException;
 
+    /** The same for a client's {@code Accept} header, as a mirror forwards it. */
+    ImageSource.Fetched manifest(String repository, String reference, String accept) throws IOException;
+
+    /** The blob's size in bytes. */
+    long size(String repository, Digest blob) throws IOException;
+
     /** The blob from {@code offset} to its end. */
     InputStream blobFrom(String repository, Digest blob, long offset) throws IOException;
 

@@ -24,6 +24,16 @@ public final class RegistryOrigin implements Origin {
     }
 
     @Override
+    public ImageSource.Fetched manifest(String repository, String reference, String accept) throws IOException {
+        return client.manifest(repository, reference, accept);
+    }
+
+    @Override
+    public long size(String repository, Digest blob) throws IOException {
+        return client.blobSize(repository, blob);
+    }
+
+    @Override
     public InputStream blobFrom(String repository, Digest blob, long offset) throws IOException {
         return Origin.throttled(client.blobFrom(repository, blob, offset), bandwidth);
     }

@@ -24,7 +24,7 @@ public final class BatchPull {
     public BatchPull(PullService service, List<BlobRequest> blobs) {
         for (BlobRequest b : blobs) {
             if (pulls.keySet().stream().noneMatch(p -> p.blob().equals(b.blob()))) {
-                pulls.put(b, service.pull(b.repository(), b.blob()));
+                pulls.put(b, service.pull(b.origin(), b.repository(), b.blob()));
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.chunkmesh.node.pull;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.LeaseResult;
 import dev.chunkmesh.gossip.plan.Planner;
+import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.peer.PeerChunkClient;
 import dev.chunkmesh.node.peer.PeerUnavailableException;
 import dev.chunkmesh.node.peer.RecipePrefix;
@@ -35,6 +36,7 @@ import java.util.Optional;
  */
 final class FirstPull {
     private final PullDeps deps;
+    private final Origin origin;
     private final String repository;
     private final Digest blob;
     private final BlobProgress progress;
@@ -44,8 +46,9 @@ final class FirstPull {
     private final MessageDigest hash;
     private boolean led;
 
-    FirstPull(PullDeps deps, String repository, Digest blob, BlobProgress progress, SourceTally tally, PinSet pins) {
+    FirstPull(PullDeps deps, Origin origin, String repository, Digest blob, BlobProgress progress, SourceTally tally, PinSet pins) {
         this.deps = deps;
+        this.origin = origin;
         this.repository = repository;
         this.blob = blob;
         this.progress = progress;
@@ -147,7 +150,7 @@ final class FirstPull {
         long offset = known.isEmpty() ? 0 : known.get(known.size() - 1).end();
         long renewEvery = deps.settings().leaseTime().toNanos() / 3;
         long[] lastRenew = {System.nanoTime()};
-        try (InputStream in = deps.origin().blobFrom(repository, blob, offset)) {
+        try (InputStream in = origin.blobFrom(repository, blob, offset)) {
             new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {
                 byte[] raw = Arrays.copyOfRange(buf, start, start + length);
                 Digest d = deps.store().put(raw, pins);

@@ -32,7 +32,7 @@ public final class ImageBlobs {
         }
         for (ManifestDocument.Manifest m : manifests) {
             for (Descriptor d : m.blobs()) {
-                out.putIfAbsent(d.digest().toString(), new BlobRequest(repository, d.digest(), d.size()));
+                out.putIfAbsent(d.digest().toString(), new BlobRequest(origin, repository, d.digest(), d.size()));
             }
         }
         return List.copyOf(out.values());

@@ -11,6 +11,7 @@ import dev.chunkmesh.gossip.plan.Plan;
 import dev.chunkmesh.gossip.plan.PlanLimits;
 import dev.chunkmesh.gossip.plan.Planner;
 import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PlannedFetch {
     private final PullDeps deps;
+    private final Origin origin;
     private final String repository;
     private final Recipe recipe;
     private final BlobProgress progress;
@@ -46,8 +48,9 @@ final class PlannedFetch {
     private final Set<NodeId> excluded = ConcurrentHashMap.newKeySet();
     private final AtomicInteger badPeers = new AtomicInteger();
 
-    PlannedFetch(PullDeps deps, String repository, Recipe recipe, BlobProgress progress, SourceTally tally, PinSet pins) {
+    PlannedFetch(PullDeps deps, Origin origin, String repository, Recipe recipe, BlobProgress progress, SourceTally tally, PinSet pins) {
         this.deps = deps;
+        this.origin = origin;
         this.repository = repository;
         this.recipe = recipe;
         this.progress = progress;
@@ -189,7 +192,7 @@ final class PlannedFetch {
         try {
             for (List<Integer> run : runs(ours)) {
                 List<ChunkRef> refs = run.stream().map(recipe.chunks()::get).toList();
-                List<byte[]> raws = deps.origin().chunks(repository, recipe.blob(), refs);
+                List<byte[]> raws = origin.chunks(repository, recipe.blob(), refs);
                 for (int k = 0; k < run.size(); k++) {
                     ChunkRef c = refs.get(k);
                     deps.store().put(c.digest(), raws.get(k), pins);

@@ -2,7 +2,6 @@ package dev.chunkmesh.node.pull;
 
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.Recipes;
-import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import java.util.Objects;
@@ -14,14 +13,13 @@ import java.util.concurrent.ExecutorService;
  * @param localRecipes recipes this node keeps for itself (on its disk), consulted before the POP's
  * @param fetchers runs chunk fetches; its size bounds the fetches in flight
  */
-record PullDeps(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, Origin origin, PeerClients peers,
+record PullDeps(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, PeerClients peers,
                 PullSettings settings, Penalties penalties, ExecutorService fetchers, ChunkerParams chunker) {
     PullDeps {
         Objects.requireNonNull(self, "self");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(localRecipes, "localRecipes");
         Objects.requireNonNull(pop, "pop");
-        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(peers, "peers");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(penalties, "penalties");

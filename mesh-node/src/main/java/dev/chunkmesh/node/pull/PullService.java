@@ -42,20 +42,23 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     private final Map<Digest, Pull> running = new ConcurrentHashMap<>();
 
     /** {@code onDone} hears of every finished pull, for metrics. */
-    public PullService(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, Origin origin, PeerClients peers,
+    public PullService(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, PeerClients peers,
                        PullSettings settings, ChunkerParams chunker, Clock clock, Consumer<PullReport> onDone) {
         ExecutorService fetchers = Executors.newFixedThreadPool(settings.parallelFetches(), named("mesh-fetch-" + self.id().name()));
-        this.deps = new PullDeps(self, store, localRecipes, pop, origin, peers, settings, new Penalties(clock, settings.penaltyTime()),
+        this.deps = new PullDeps(self, store, localRecipes, pop, peers, settings, new Penalties(clock, settings.penaltyTime()),
                 fetchers, chunker);
         this.onDone = onDone;
         this.pullThreads = Executors.newCachedThreadPool(named("mesh-pull-" + self.id().name()));
     }
 
-    /** The blob's pull: the one running, or a new one. */
-    public Pull pull(String repository, Digest blob) {
+    /**
+     * The blob's pull: the one running, or a new one that asks {@code origin} for {@code repository}'s
+     * blob when no peer holds a chunk.
+     */
+    public Pull pull(Origin origin, String repository, Digest blob) {
         return running.computeIfAbsent(blob, b -> {
             Pull p = new Pull(new BlobProgress(b), new CompletableFuture<>());
-            pullThreads.execute(() -> run(repository, p));
+            pullThreads.execute(() -> run(origin, repository, p));
             return p;
         });
     }
@@ -63,11 +66,6 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     /** Pulls under way now. */
     public List<BlobProgress> running() {
         return running.values().stream().map(Pull::progress).toList();
-    }
-
-    /** The origin pulls fall back to. */
-    public Origin origin() {
-        return deps.origin();
     }
 
     public Penalties penalties() {
@@ -84,7 +82,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                 ? r.chunks().subList(from, r.chunks().size()) : List.of(), true, r.size()));
     }
 
-    private void run(String repository, Pull pull) {
+    private void run(Origin origin, String repository, Pull pull) {
         Digest blob = pull.progress().blob();
         long start = System.nanoTime();
         SourceTally tally = new SourceTally();
@@ -100,14 +98,14 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                 if (shared.isPresent()) {
                     recipe = shared.get();
                 } else {
-                    FirstPull fp = new FirstPull(deps, repository, blob, pull.progress(), tally, pins);
+                    FirstPull fp = new FirstPull(deps, origin, repository, blob, pull.progress(), tally, pins);
                     recipe = fp.run();
                     first = fp.led();
                     hashed = pull.progress().storedCount() == recipe.chunks().size();
                 }
             }
             pull.progress().setRecipe(recipe);
-            PlannedFetch fetch = new PlannedFetch(deps, repository, recipe, pull.progress(), tally, pins);
+            PlannedFetch fetch = new PlannedFetch(deps, origin, repository, recipe, pull.progress(), tally, pins);
             fetch.run();
             if (!hashed) {
                 verifyWhole(recipe);

@@ -101,7 +101,7 @@ class MeshFaultsTest {
         victim = pop.start(specs.get(4));
         hub = pop.start(specs.get(5));
         pop.awaitMembers(6);
-        image = ImageBlobs.of(a.pulls().origin(), "team/app", "v1");
+        image = ImageBlobs.of(a.upstreams().defaultOrigin(), "team/app", "v1");
         size = image.stream().mapToLong(BlobRequest::size).sum();
         assertEquals(size, ThreeNodePopTest.pull(a, image).bytesBySource().get(SourceKind.ORIGIN));
     }

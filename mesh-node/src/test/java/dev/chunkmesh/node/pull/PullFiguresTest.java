@@ -76,8 +76,8 @@ class PullFiguresTest {
                 MeshNode b = pop.start(specs.get(1));
                 MeshNode c = pop.start(specs.get(2));
                 pop.awaitMembers(3);
-                List<BlobRequest> app = ImageBlobs.of(a.pulls().origin(), "fig/app", "v1");
-                List<BlobRequest> tools = ImageBlobs.of(a.pulls().origin(), "fig/tools", "v1");
+                List<BlobRequest> app = ImageBlobs.of(a.upstreams().defaultOrigin(), "fig/app", "v1");
+                List<BlobRequest> tools = ImageBlobs.of(a.upstreams().defaultOrigin(), "fig/tools", "v1");
                 long appBytes = app.stream().mapToLong(BlobRequest::size).sum();
 
                 double direct = directPull(origin, app);

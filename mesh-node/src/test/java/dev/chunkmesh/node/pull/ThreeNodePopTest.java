@@ -62,8 +62,8 @@ class ThreeNodePopTest {
         b = pop.start(Spec.pop("b", "127.0.0.2", "pop1"));
         c = pop.start(Spec.pop("c", "127.0.0.3", "pop1"));
         pop.awaitMembers(3);
-        app = ImageBlobs.of(a.pulls().origin(), "team/app", "v1");
-        tools = ImageBlobs.of(a.pulls().origin(), "team/tools", "v1");
+        app = ImageBlobs.of(a.upstreams().defaultOrigin(), "team/app", "v1");
+        tools = ImageBlobs.of(a.upstreams().defaultOrigin(), "team/tools", "v1");
     }
 
     @AfterAll

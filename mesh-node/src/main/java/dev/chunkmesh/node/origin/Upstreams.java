@@ -1,0 +1,51 @@
+package dev.chunkmesh.node.origin;
+
+import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.registry.Credentials;
+import dev.chunkmesh.registry.RegistryClient;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The origins a node pulls from: a default one, and one per upstream host that runtimes name
+ * (containerd adds {@code ?ns=<host>} to mirror requests). An upstream the node was not configured
+ * for is refused, never guessed. All share the node's origin bandwidth.
+ */
+public final class Upstreams {
+    private final Origin defaultOrigin;
+    private final Map<String, Origin> byHost;
+
+    public Upstreams(Origin defaultOrigin, Map<String, Origin> byHost) {
+        this.defaultOrigin = defaultOrigin;
+        this.byHost = Map.copyOf(byHost);
+    }
+
+    public static Upstreams of(NodeConfig c) {
+        Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
+        Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared))
+                .orElseGet(NoOrigin::new);
+        Map<String, Origin> hosts = new LinkedHashMap<>();
+        c.origin().upstreams().forEach((host, n) -> hosts.put(host, registry(n.url(), n.username(), n.password(), shared)));
+        return new Upstreams(def, hosts);
+    }
+
+    private static Origin registry(URI url, Optional<String> user, Optional<String> password, Bandwidth shared) {
+        Optional<Credentials> creds = user.map(u -> new Credentials(u, password.orElse("")));
+        return new RegistryOrigin(RegistryClient.of(url, creds), shared);
+    }
+
+    public Origin defaultOrigin() {
+        return defaultOrigin;
+    }
+
+    /** The origin for a request naming upstream {@code ns}, the default one if it names none, empty if unknown. */
+    public Optional<Origin> forNamespace(Optional<String> ns) {
+        if (ns.isEmpty() || ns.get().isBlank()) {
+            return Optional.of(defaultOrigin);
+        }
+        return Optional.ofNullable(byHost.get(ns.get().toLowerCase(Locale.ROOT)));
+    }
+}

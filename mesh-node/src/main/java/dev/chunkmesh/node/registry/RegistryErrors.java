@@ -1,0 +1,79 @@
+package dev.chunkmesh.node.registry;
+
+import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.registry.RegistryException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.FileNotFoundException;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
+
+/** The one place the registry mirror maps failures to statuses and distribution error codes. */
+final class RegistryErrors {
+    private static final Logger LOG = Logger.getLogger(RegistryErrors.class.getName());
+
+    private RegistryErrors() {
+    }
+
+    static RegistryError manifest(Throwable e, RegistryPath.Manifest m) {
+        e = unwrap(e);
+        if (e instanceof FileNotFoundException) {
+            return new RegistryError(404, "MANIFEST_UNKNOWN", "manifest " + m.reference() + " of " + m.name() + " is unknown to the origin");
+        }
+        return upstream(e);
+    }
+
+    static RegistryError blob(Throwable e, RegistryPath.Blob b) {
+        e = unwrap(e);
+        if (e instanceof FileNotFoundException) {
+            return new RegistryError(404, "BLOB_UNKNOWN", "blob " + b.digest() + " of " + b.name() + " is unknown here and to the origin");
+        }
+        return upstream(e);
+    }
+
+    private static RegistryError upstream(Throwable e) {
+        if (e instanceof RegistryError r) {
+            return r;
+        }
+        if (e instanceof NoOrigin.NoOriginException) {
+            return new RegistryError(503, "UNAVAILABLE", e.getMessage());
+        }
+        if (e instanceof RegistryException r && (r.status() == 401 || r.status() == 403)) {
+            return new RegistryError(r.status(), r.status() == 401 ? "UNAUTHORIZED" : "DENIED", e.getMessage());
+        }
+        LOG.warning("origin failed: " + e);
+        return new RegistryError(502, "UNAVAILABLE", "the origin could not be reached or failed: " + e.getMessage());
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static void respond(HttpServerResponse res, Throwable e) {
+        if (res.headWritten()) {
+            res.reset();
+            return;
+        }
+        RegistryError r = unwrap(e) instanceof RegistryError re ? re : upstream(unwrap(e));
+        if (r instanceof ByteRange.RangeNotSatisfiable n) {
+            res.putHeader("Content-Range", "bytes */" + n.size());
+        }
+        res.setStatusCode(r.status()).putHeader("Content-Type", "application/json").end(r.body());
+    }
+
+    /** Requests HTTP itself could not decode: oversized heads (431), overlong lines (414), garbage (400). */
+    static void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        int status = 400;
+        if (cause instanceof TooLongFrameException) {
+            status = cause.getMessage() != null && cause.getMessage().contains("header") ? 431 : 414;
+        }
+        RegistryError r = new RegistryError(status, status == 414 ? "NAME_INVALID" : "UNSUPPORTED",
+                "request refused: " + (cause == null ? "malformed" : cause.getMessage()));
+        req.response().setStatusCode(r.status()).putHeader("Content-Type", "application/json").putHeader("Connection", "close").end(r.body());
+    }
+}

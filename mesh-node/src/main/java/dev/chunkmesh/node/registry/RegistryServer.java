@@ -1,0 +1,140 @@
+package dev.chunkmesh.node.registry;
+
+import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.origin.Upstreams;
+import dev.chunkmesh.node.pull.PullService;
+import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.Recipe;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The node's read-only OCI registry mirror: {@code GET /v2/}, {@code GET}/{@code HEAD} manifests and
+ * blobs (with single {@code Range}s), for containerd ({@code hosts.toml}), skopeo and docker. Manifests
+ * come from the origin byte for byte ({@link ManifestCache}); blobs come through the mesh and stream
+ * out as their chunks land ({@link BlobStreamer}). {@code ?ns=<host>} picks the upstream; an unknown
+ * one is refused. Every failure is answered in the distribution error format ({@link RegistryErrors}).
+ */
+public final class RegistryServer extends VerticleBase {
+
+    /** Larger request heads are refused (431) before any parsing. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private final PullService pulls;
+    private final Upstreams upstreams;
+    private final ManifestCache manifests;
+    private final ChunkStore store;
+    private final Recipes local;
+    private final Recipes pop;
+    private final String host;
+    private final int port;
+    private final LongAdder bytesServed = new LongAdder();
+    private HttpServer server;
+
+    public RegistryServer(PullService pulls, Upstreams upstreams, ManifestCache manifests, ChunkStore store, Recipes local, Recipes pop,
+                          String host, int port) {
+        this.pulls = Objects.requireNonNull(pulls, "pulls");
+        this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
+        this.manifests = Objects.requireNonNull(manifests, "manifests");
+        this.store = Objects.requireNonNull(store, "store");
+        this.local = Objects.requireNonNull(local, "local");
+        this.pop = Objects.requireNonNull(pop, "pop");
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpServerOptions options = new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096);
+        return vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest).requestHandler(this::handle)
+                .listen(port, host).onSuccess(s -> server = s);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Blob bytes sent to clients since the node started. */
+    public long bytesServed() {
+        return bytesServed.sum();
+    }
+
+    private void handle(HttpServerRequest req) {
+        HttpServerResponse res = req.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
+        try {
+            if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+                throw new RegistryError(405, "UNSUPPORTED", "this mirror is read-only: " + req.method() + " is not served");
+            }
+            RegistryPath path = RegistryPath.parse(req.uri());
+            if (path instanceof RegistryPath.Base) {
+                res.putHeader("Content-Type", "application/json").end("{}");
+                return;
+            }
+            Optional<String> ns = Optional.ofNullable(req.getParam("ns"));
+            Origin origin = upstreams.forNamespace(ns).orElseThrow(() -> new RegistryError(404, "NAME_UNKNOWN",
+                    "upstream '" + ns.orElse("") + "' is not configured on this node (origin.upstreams)"));
+            String upstream = ns.orElse("");
+            if (path instanceof RegistryPath.Manifest m) {
+                manifest(req, res, upstream, origin, m);
+            } else if (path instanceof RegistryPath.Blob b) {
+                blob(req, res, origin, b);
+            }
+        } catch (RuntimeException e) {
+            RegistryErrors.respond(res, e);
+        }
+    }
+
+    private void manifest(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Manifest m) {
+        String accept = Optional.ofNullable(req.getHeader("Accept")).orElse("*/*");
+        vertx.executeBlocking(() -> manifests.get(upstream, origin, m.name(), m.reference(), accept), false).onSuccess(f -> {
+            res.putHeader("Content-Type", f.mediaType().isEmpty() ? "application/vnd.oci.image.manifest.v1+json" : f.mediaType())
+                    .putHeader("Docker-Content-Digest", f.digest().toString())
+                    .putHeader("Content-Length", Integer.toString(f.bytes().length));
+            if (req.method() == HttpMethod.HEAD) {
+                res.end();
+            } else {
+                res.end(io.vertx.core.buffer.Buffer.buffer(f.bytes()));
+            }
+        }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.manifest(e, m)));
+    }
+
+    private void blob(HttpServerRequest req, HttpServerResponse res, Origin origin, RegistryPath.Blob b) {
+        vertx.executeBlocking(() -> size(origin, b), false).onSuccess(size -> {
+            try {
+                Optional<ByteRange> range = ByteRange.parse(req.getHeader("Range"), size);
+                ByteRange r = range.orElse(new ByteRange(0, size));
+                res.putHeader("Docker-Content-Digest", b.digest().toString()).putHeader("Content-Type", "application/octet-stream")
+                        .putHeader("Accept-Ranges", "bytes").putHeader("Content-Length", Long.toString(r.length()));
+                if (range.isPresent()) {
+                    res.setStatusCode(206).putHeader("Content-Range", "bytes " + r.start() + "-" + (r.end() - 1) + "/" + size);
+                }
+                if (req.method() == HttpMethod.HEAD || r.length() == 0) {
+                    res.end();
+                    return;
+                }
+                PullService.Pull pull = pulls.pull(origin, b.name(), b.digest());
+                new BlobStreamer(vertx.getOrCreateContext(), store, pull.progress(), res, r, range.isEmpty(), bytesServed::add).start();
+            } catch (RuntimeException e) {
+                RegistryErrors.respond(res, e);
+            }
+        }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.blob(e, b)));
+    }
+
+    /** The blob's size: from a recipe the node or its POP holds, else from the origin. Blocks. */
+    private long size(Origin origin, RegistryPath.Blob b) throws Exception {
+        Optional<Recipe> r = local.find(b.digest()).or(() -> pop.find(b.digest()));
+        if (r.isPresent()) {
+            return r.get().size();
+        }
+        return origin.size(b.name(), b.digest());
+    }
+}

@@ -1,0 +1,236 @@
+package dev.chunkmesh.node.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.TestPop;
+import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.registry.OciImages;
+import dev.chunkmesh.registry.RegistryClient;
+import dev.chunkmesh.registry.RegistryHarness;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.catalog.Catalog;
+import dev.chunkmesh.catalog.Publisher;
+import dev.chunkmesh.catalog.sign.KeyFiles;
+import dev.chunkmesh.catalog.sign.SignedCatalog;
+import dev.chunkmesh.store.chunker.ChunkerParams;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry mirror of two real nodes, driven by Debian's skopeo and by raw HTTP, with Debian's
+ * docker-registry as origin.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegistryMirrorTest {
+
+    @TempDir
+    static Path dir;
+    static RegistryHarness registry;
+    static TestPop pop;
+    static MeshNode a;
+    static MeshNode b;
+    static OciImages.Layer layer;
+    static OciImages.Blob manifest;
+    static KeyFiles.SigningKey keys;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = RegistryHarness.start(dir.resolve("registry"));
+        OciImages oci = new OciImages(dir.resolve("oci"));
+        layer = oci.layer(OciImages.files(41, 20, 600_000), OciImages.Compression.GZIP);
+        OciImages.Layer data = oci.layer(OciImages.files(42, 10, 600_000), OciImages.Compression.NONE);
+        manifest = oci.manifest(List.of(layer, data), "linux", "amd64");
+        oci.tag("v1", manifest);
+        oci.push("v1", registry, "team/app");
+        List<Spec> specs = List.of(Spec.pop("a", "127.0.0.1", "pop1"), Spec.pop("b", "127.0.0.2", "pop1"));
+        pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), specs);
+        keys = KeyFiles.generate(dir.resolve("keys"), new java.security.SecureRandom());
+        a = pop.start(specs.get(0), Map.of("origin.upstreams", "registry.test=" + registry.url()));
+        b = pop.start(specs.get(1), Map.of("catalog.trusted-keys", dir.resolve("keys").resolve(KeyFiles.PUBLIC_FILE).toString()));
+        pop.awaitMembers(2);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pop != null) {
+            pop.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** skopeo copy through a node's mirror into a dir: layout; returns the blob digests it wrote. */
+    static Set<Digest> skopeoCopy(MeshNode node, String ref, Path into) throws Exception {
+        String mirror = URI.create(node.registryUrl()).getAuthority();
+        Process p = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false", "docker://" + mirror + "/" + ref, "dir:" + into)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "skopeo copy failed: " + out);
+        Set<Digest> blobs = new HashSet<>();
+        try (Stream<Path> files = Files.list(into)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.matches("[0-9a-f]{64}")) {
+                    Digest d = Digest.parse("sha256:" + name);
+                    assertEquals(d, Digest.sha256(Files.readAllBytes(f)), "the copied blob " + name + " has exactly its digest");
+                    blobs.add(d);
+                }
+            }
+        }
+        return blobs;
+    }
+
+    static long pulled(MeshNode n) {
+        long sum = 0;
+        for (SourceKind k : SourceKind.values()) {
+            sum += n.metrics().pulledBytes(k);
+        }
+        return sum;
+    }
+
+    @Test
+    @Order(1)
+    void skopeoCopiesThroughTheMirrorWithTheOriginsDigests() throws Exception {
+        Set<Digest> copied = skopeoCopy(a, "team/app:v1", dir.resolve("copy-a"));
+        assertTrue(copied.contains(layer.blob().digest()), copied.toString());
+        assertEquals(3, copied.size(), "config and two layers");
+        assertTrue(a.metrics().pulledBytes(SourceKind.ORIGIN) > 0);
+    }
+
+    @Test
+    @Order(2)
+    void aSecondNodeServesTheSameImageFromItsPeer() throws Exception {
+        long before = pulled(b);
+        long peerBefore = b.metrics().pulledBytes(SourceKind.SAME_POP);
+        long originBefore = registry.bytesSent("/blobs/");
+        skopeoCopy(b, "team/app:v1", dir.resolve("copy-b"));
+        long total = pulled(b) - before;
+        long fromPeer = b.metrics().pulledBytes(SourceKind.SAME_POP) - peerBefore;
+        assertTrue(total > 0 && fromPeer >= 0.99 * total, "b took " + fromPeer + " of " + total + " bytes from a");
+        assertEquals(originBefore, registry.bytesSent("/blobs/"), "the origin sent no blob bytes for b");
+    }
+
+    @Test
+    @Order(3)
+    void headsAndRangesCarryDigestLengthAndContentRange() throws Exception {
+        Digest d = layer.blob().digest();
+        RawHttp head = RawHttp.send(a.registryUrl(), "HEAD /v2/team/app/blobs/" + d + " HTTP/1.1\r\nHost: m\r\nConnection: close\r\n\r\n");
+        assertEquals(200, head.status());
+        assertTrue(head.head().contains("docker-content-digest: " + d) || head.head().contains("Docker-Content-Digest: " + d), head.head());
+        assertTrue(head.head().toLowerCase().contains("content-length: " + layer.blob().size()), head.head());
+        byte[] whole;
+        try (InputStream in = RegistryClient.of(registry.url(), Optional.empty()).blob("team/app", d)) {
+            whole = in.readAllBytes();
+        }
+        RawHttp part = RawHttp.get(a.registryUrl(), "/v2/team/app/blobs/" + d, "Range: bytes=100000-299999");
+        assertEquals(206, part.status());
+        assertTrue(part.head().toLowerCase().contains("content-range: bytes 100000-299999/" + whole.length), part.head());
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole, 100000, 300000), part.body());
+        RawHttp m = RawHttp.get(a.registryUrl(), "/v2/team/app/manifests/v1", "Accept: application/vnd.oci.image.manifest.v1+json");
+        assertEquals(200, m.status());
+        assertEquals(manifest.digest(), Digest.sha256(m.body()), "the manifest byte for byte as the origin has it");
+        RawHttp base = RawHttp.get(a.registryUrl(), "/v2/");
+        assertEquals(200, base.status());
+    }
+
+    @Test
+    @Order(4)
+    void upstreamsAreChosenByNsAndUnknownOnesRefused() throws Exception {
+        RawHttp known = RawHttp.get(a.registryUrl(), "/v2/team/app/manifests/v1?ns=registry.test",
+                "Accept: application/vnd.oci.image.manifest.v1+json");
+        assertEquals(200, known.status(), known.bodyText());
+        RawHttp unknown = RawHttp.get(a.registryUrl(), "/v2/team/app/manifests/v1?ns=elsewhere.example");
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.bodyText().contains("\"code\":\"NAME_UNKNOWN\""), unknown.bodyText());
+    }
+
+    @Test
+    @Order(5)
+    void badRequestsGetRegistryErrorsAndTouchNothingOutsideTheStore() throws Exception {
+        Path outside = dir.resolve("outside.txt");
+        Files.writeString(outside, "untouched");
+        Set<Path> before = listing(dir.resolve("nodes"));
+        String url = a.registryUrl();
+        Digest d = layer.blob().digest();
+        expect(RawHttp.get(url, "/v2/Team/App/manifests/v1"), 400, "NAME_INVALID");
+        expect(RawHttp.get(url, "/v2/team/app/blobs/md5:0123456789abcdef"), 400, "DIGEST_INVALID");
+        expect(RawHttp.get(url, "/v2/team/app/blobs/sha256:xyz"), 400, "DIGEST_INVALID");
+        expect(RawHttp.get(url, "/v2/team/app/manifests/bad%tag"), 400, "TAG_INVALID");
+        expect(RawHttp.get(url, "/v2/team/app/blobs/" + d, "Range: bytes=" + layer.blob().size() + "-"), 416, "SIZE_INVALID");
+        expect(RawHttp.get(url, "/v2/../../outside.txt/blobs/" + d), 400, "NAME_INVALID");
+        expect(RawHttp.get(url, "/v2/team%2F..%2F..%2Foutside/manifests/v1"), 400, "NAME_INVALID");
+        expect(RawHttp.get(url, "/v2/team/app/blobs/sha256:" + "0".repeat(64)), 404, "BLOB_UNKNOWN");
+        expect(RawHttp.get(url, "/v2/team/app/manifests/no-such-tag"), 404, "MANIFEST_UNKNOWN");
+        expect(RawHttp.send(url, "DELETE /v2/team/app/manifests/v1 HTTP/1.1\r\nHost: m\r\nConnection: close\r\n\r\n"), 405, "UNSUPPORTED");
+        expect(RawHttp.get(url, "/v2/team/app/manifests/v1", "X-Big: " + "x".repeat(64 * 1024)), 431, "UNSUPPORTED");
+        expect(RawHttp.get(url, "/v2/" + "a/".repeat(3000) + "b/manifests/v1"), 414, "NAME_INVALID");
+        assertEquals("untouched", Files.readString(outside));
+        Set<Path> after = listing(dir.resolve("nodes"));
+        after.removeAll(before);
+        assertTrue(after.stream().allMatch(p -> p.toString().contains("/chunks/") || p.toString().contains("/manifests/")
+                || p.toString().contains("/recipes/")), "only the stores changed: " + after);
+    }
+
+    private static void expect(RawHttp r, int status, String code) {
+        assertEquals(status, r.status(), r.head() + "\n" + r.bodyText());
+        assertTrue(r.bodyText().contains("\"code\":\"" + code + "\""), r.bodyText());
+    }
+
+    private static Set<Path> listing(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return new HashSet<>(s.toList());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void withTheOriginDownHeldBlobsAndCatalogTagsAreStillServed() throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        Catalog release;
+        try {
+            release = new Publisher(RegistryClient.of(registry.url(), Optional.empty()), ChunkerParams.DEFAULTS, workers, Optional.empty(),
+                    Publisher.Listener.SILENT).publish("team/app", List.of("v1"), 1, Instant.now(), Optional.empty());
+        } finally {
+            workers.shutdownNow();
+        }
+        HttpResponse<String> prefetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(b.adminUrl() + "/v1/prefetch"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(SignedCatalog.sign(release, List.of(keys)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(prefetched.body().contains("\"event\":\"done\""), prefetched.body());
+        registry.close();
+
+        Set<Digest> blobs = skopeoCopy(b, "team/app@" + manifest.digest(), dir.resolve("copy-offline"));
+        assertEquals(3, blobs.size(), "by digest: the manifest and every blob still served with the origin down");
+        RawHttp tag = RawHttp.get(b.registryUrl(), "/v2/team/app/manifests/v1", "Accept: application/vnd.oci.image.manifest.v1+json, */*");
+        assertEquals(200, tag.status(), "a tag never asked with this Accept resolves from the newest catalog: " + tag.bodyText());
+        assertEquals(manifest.digest(), Digest.sha256(tag.body()));
+        RawHttp unknown = RawHttp.get(b.registryUrl(), "/v2/team/app/manifests/v2");
+        assertEquals(502, unknown.status(), "a tag the catalog does not name fails as the origin's failure");
+    }
+}
