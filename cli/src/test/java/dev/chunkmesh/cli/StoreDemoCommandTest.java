@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DemoCommandTest {
+class StoreDemoCommandTest {
 
     @TempDir
     Path dir;
 
     @Test
     void demoIngestsTwoVersionsReassemblesExactlyAndCatchesTheCorruptChunk() {
-        CliRun run = CliRun.run("demo", "--data", dir.toString(), "--size", "8MiB");
+        CliRun run = CliRun.run("demo", "store", "--data", dir.toString(), "--size", "8MiB");
         assertEquals(0, run.exitCode(), run.err());
         String out = run.out();
         assertTrue(out.contains("ingest layer v1"), out);

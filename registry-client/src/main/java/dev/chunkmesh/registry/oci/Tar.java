@@ -1,17 +1,23 @@
-package dev.chunkmesh.registry;
+package dev.chunkmesh.registry.oci;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** A minimal ustar writer for test layers: regular files only, fixed owner and time, so output is reproducible. */
-final class Tar {
+/**
+ * A minimal ustar writer for image layers: regular files only (names up to 100 bytes), fixed owner
+ * and time, so the same files always make the same layer.
+ */
+public final class Tar {
     private Tar() {
     }
 
     /** One tar entry's bytes: a 512-byte header, then the content padded to 512. */
-    static byte[] entry(String name, byte[] content) {
+    public static byte[] entry(String name, byte[] content) {
+        if (name.getBytes(StandardCharsets.US_ASCII).length > 100) {
+            throw new IllegalArgumentException("tar entry name longer than 100 bytes: " + name);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 + content.length + 512);
         byte[] h = new byte[512];
         put(h, 0, 100, name);
@@ -37,7 +43,7 @@ final class Tar {
     }
 
     /** The end-of-archive marker: two zero blocks. */
-    static void end(OutputStream out) throws IOException {
+    public static void end(OutputStream out) throws IOException {
         out.write(new byte[1024]);
     }
 

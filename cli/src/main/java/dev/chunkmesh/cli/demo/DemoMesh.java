@@ -1,0 +1,99 @@
+package dev.chunkmesh.cli.demo;
+
+import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.config.ConfigLoader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The demo's mesh on this machine: three POP nodes and one micro-hub on 127.0.0.1-4, one Hazelcast
+ * cluster (TCP-IP, a name of its own, nothing sent beyond loopback), each with its store under the
+ * demo folder, all pulling from one origin. {@link #close} stops every node.
+ */
+final class DemoMesh implements AutoCloseable {
+
+    /** A node to start: name, loopback address, POP, and the parent POP of a micro-hub. */
+    record Member(String name, String address, String pop, Optional<String> parent) {}
+
+    static final List<Member> MEMBERS = List.of(new Member("pop-a", "127.0.0.1", "pop-demo", Optional.empty()),
+            new Member("pop-b", "127.0.0.2", "pop-demo", Optional.empty()), new Member("pop-c", "127.0.0.3", "pop-demo", Optional.empty()),
+            new Member("hub-1", "127.0.0.4", "hub-demo", Optional.of("pop-demo")));
+
+    private final List<MeshNode> nodes = new ArrayList<>();
+
+    private DemoMesh() {
+    }
+
+    static DemoMesh start(Path data, URI origin) throws Exception {
+        String cluster = "mesh-demo-" + UUID.randomUUID();
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        Map<String, Integer> ports = new HashMap<>();
+        List<String> members = new ArrayList<>();
+        for (Member m : MEMBERS) {
+            ports.put(m.name(), freePort(m.address()));
+            members.add(m.address() + ":" + ports.get(m.name()));
+        }
+        DemoMesh mesh = new DemoMesh();
+        try {
+            for (Member m : MEMBERS) {
+                Map<String, String> flags = new HashMap<>();
+                flags.put("node.name", m.name());
+                flags.put("node.pop", m.pop());
+                m.parent().ifPresent(p -> flags.put("node.parent-pop", p));
+                flags.put("network.bind", m.address());
+                flags.put("network.registry-bind", m.address());
+                flags.put("network.peer-port", "0");
+                flags.put("network.admin-port", "0");
+                flags.put("network.registry-port", "0");
+                flags.put("network.hazelcast-port", Integer.toString(ports.get(m.name())));
+                flags.put("network.members", String.join(",", members));
+                flags.put("cluster.name", cluster);
+                flags.put("cluster.secret", HexFormat.of().formatHex(secret));
+                flags.put("store.data", data.resolve(m.name()).toString());
+                flags.put("store.capacity", "4GiB");
+                flags.put("origin.url", origin.toString());
+                mesh.nodes.add(MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags)));
+            }
+        } catch (Exception e) {
+            mesh.close();
+            throw e;
+        }
+        return mesh;
+    }
+
+    List<MeshNode> nodes() {
+        return nodes;
+    }
+
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        // Members leaving one by one make the others warn about lost connections; expected here.
+        java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.SEVERE);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            try {
+                nodes.get(i).close();
+            } catch (RuntimeException e) {
+                System.err.println("demo: node " + nodes.get(i).info().id() + " did not stop cleanly: " + e.getMessage());
+            }
+        }
+        nodes.clear();
+    }
+}
