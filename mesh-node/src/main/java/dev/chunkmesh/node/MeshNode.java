@@ -73,7 +73,7 @@ public final class MeshNode implements AutoCloseable {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
-                config.store().capacityBytes())));
+                config.store().capacityBytes()).withFsync(config.store().fsync())));
         this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
         this.metrics = new NodeMetrics(store, served);
         this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config));

@@ -37,6 +37,8 @@ public final class ConfigKeys {
         key("cluster.heartbeat-ttl", "5s", "a node silent for this long is taken for dead");
         key("store.data", "./data/node", "folder of the chunk store and recipes");
         key("store.capacity", "10GiB", "bytes of chunks the store may hold before evicting the least recently used");
+        key("store.fsync", "true", "force every chunk to the device before it is visible; off trades durability across power loss"
+                + " (never correctness: every read is verified) for much faster writes on slow-sync disks");
         key("origin.url", "", "default upstream registry, e.g. https://registry.example.com (empty: no origin)");
         key("origin.username", "", "user name for the origin, if it needs one");
         key("origin.password", "", "password or token for the origin (prefer MESH_ORIGIN_PASSWORD)");

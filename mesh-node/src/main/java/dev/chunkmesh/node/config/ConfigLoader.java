@@ -135,7 +135,7 @@ public final class ConfigLoader {
             throw new ConfigException("cluster.secret (" + values.get("cluster.secret").source() + ") must have at least 16 characters");
         }
         NodeConfig.Cluster cluster = new NodeConfig.Cluster(clusterName, secret, duration("cluster.heartbeat-ttl"));
-        NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"));
+        NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"), bool("store.fsync"));
         NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
                 optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());
         NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"));
@@ -214,6 +214,14 @@ public final class ConfigLoader {
         } catch (RuntimeException e) {
             throw new ConfigException(key + " (" + source + "): " + e.getMessage());
         }
+    }
+
+    private boolean bool(String key) {
+        return get(key, t -> switch (t.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("'" + t + "' is not true or false");
+        });
     }
 
     private int port(String key) {

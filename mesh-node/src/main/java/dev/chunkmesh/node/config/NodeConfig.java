@@ -68,8 +68,11 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         }
     }
 
-    /** The chunk store: its folder and how many bytes of chunks it may hold. */
-    public record Store(Path data, long capacityBytes) {}
+    /**
+     * The chunk store: its folder, how many bytes of chunks it may hold, and whether each chunk is
+     * forced to the device before it becomes visible.
+     */
+    public record Store(Path data, long capacityBytes, boolean fsync) {}
 
     /**
      * The origin registries.

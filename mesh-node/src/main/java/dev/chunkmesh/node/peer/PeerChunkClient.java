@@ -52,7 +52,7 @@ public final class PeerChunkClient implements ChunkSource {
         return web.get(port, host, PeerApi.CHUNKS + "/" + digest).putHeader(PeerApi.SECRET_HEADER, secret).send()
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
                 .compose(r -> switch (r.statusCode()) {
-                    case 200 -> vertx.executeBlocking(() -> ChunkFrame.decode(digest, bytes(r)));
+                    case 200 -> vertx.executeBlocking(() -> ChunkFrame.decode(digest, bytes(r)), false);
                     case 404 -> Future.failedFuture(new ChunkMissingException(digest));
                     default -> Future.failedFuture(refusal(r));
                 });
@@ -69,7 +69,7 @@ public final class PeerChunkClient implements ChunkSource {
         String body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n"));
         return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerApi.SECRET_HEADER, secret).sendBuffer(Buffer.buffer(body))
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
-                .compose(r -> r.statusCode() == 200 ? vertx.executeBlocking(() -> parseBatch(digests, r.body()))
+                .compose(r -> r.statusCode() == 200 ? vertx.executeBlocking(() -> parseBatch(digests, r.body()), false)
                         : Future.failedFuture(refusal(r)));
     }
 

@@ -75,14 +75,14 @@ public final class PeerChunkServer extends VerticleBase {
     private void getChunk(RoutingContext ctx) {
         Digest d = Digest.parse(ctx.pathParam("digest"));
         stats.begin();
-        vertx.executeBlocking(() -> store.getFrame(d)).andThen(r -> stats.end(r.succeeded() ? r.result().length : 0))
+        vertx.executeBlocking(() -> store.getFrame(d), false).andThen(r -> stats.end(r.succeeded() ? r.result().length : 0))
                 .onSuccess(frame -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame)))
                 .onFailure(ctx::fail);
     }
 
     private void headChunk(RoutingContext ctx) {
         Digest d = Digest.parse(ctx.pathParam("digest"));
-        vertx.executeBlocking(() -> store.has(d)).onSuccess(held -> ctx.response().setStatusCode(held ? 200 : 404).end())
+        vertx.executeBlocking(() -> store.has(d), false).onSuccess(held -> ctx.response().setStatusCode(held ? 200 : 404).end())
                 .onFailure(ctx::fail);
     }
 
@@ -108,13 +108,13 @@ public final class PeerChunkServer extends VerticleBase {
                 }
             }
             return out;
-        }).andThen(r -> stats.end(r.succeeded() ? r.result().length() : 0)).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
+        }, false).andThen(r -> stats.end(r.succeeded() ? r.result().length() : 0)).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
     }
 
     private void recipe(RoutingContext ctx) {
         Digest blob = Digest.parse(ctx.pathParam("digest"));
         int from = PeerApi.parseFrom(ctx.request().getParam("from"));
-        vertx.executeBlocking(() -> recipes.prefix(blob, from)).onSuccess(p -> {
+        vertx.executeBlocking(() -> recipes.prefix(blob, from), false).onSuccess(p -> {
             if (p.isEmpty()) {
                 ctx.response().setStatusCode(404).end("no recipe for " + blob);
             } else {

@@ -35,6 +35,9 @@ import java.util.Optional;
  * recipe whose bytes do not hash to the blob's digest.
  */
 final class FirstPull {
+    /** Chunk puts of one stream running at once. */
+    private static final int WINDOW = 16;
+
     private final PullDeps deps;
     private final Origin origin;
     private final String repository;
@@ -115,6 +118,10 @@ final class FirstPull {
         while (true) {
             RecipePrefix prefix = Waits.await(leader.recipe(blob, known.size()), timeout);
             List<ChunkRef> fresh = prefix.chunks();
+            OrderedPuts puts = new OrderedPuts(deps.writers(), WINDOW, (c, raw) -> {
+                record(c, raw);
+                tally.add(kind, c.length());
+            });
             for (int from = 0; from < fresh.size(); from += deps.settings().peerBatch()) {
                 List<ChunkRef> batch = fresh.subList(from, Math.min(fresh.size(), from + deps.settings().peerBatch()));
                 Map<Digest, byte[]> got = Waits.await(leader.fetchAll(batch.stream().map(ChunkRef::digest).distinct().toList()), timeout);
@@ -127,11 +134,10 @@ final class FirstPull {
                         throw new PeerUnavailableException(leader.name(), 200, "recipe says chunk " + c.digest() + " has " + c.length()
                                 + " bytes, it has " + raw.length, null);
                     }
-                    deps.store().put(c.digest(), raw, pins);
-                    record(c, raw);
-                    tally.add(kind, c.length());
+                    puts.submit(c, raw, () -> deps.store().put(c.digest(), raw, pins));
                 }
             }
+            puts.finish();
             if (prefix.complete() && known.size() > 0 && known.get(known.size() - 1).end() == prefix.size()) {
                 return Optional.of(finish(prefix.size()));
             }
@@ -150,17 +156,27 @@ final class FirstPull {
         long offset = known.isEmpty() ? 0 : known.get(known.size() - 1).end();
         long renewEvery = deps.settings().leaseTime().toNanos() / 3;
         long[] lastRenew = {System.nanoTime()};
+        OrderedPuts puts = new OrderedPuts(deps.writers(), WINDOW, (c, raw) -> {
+            record(c, raw);
+            tally.add(dev.chunkmesh.gossip.plan.SourceKind.ORIGIN, c.length());
+        });
         try (InputStream in = origin.blobFrom(repository, blob, offset)) {
             new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {
                 byte[] raw = Arrays.copyOfRange(buf, start, start + length);
-                Digest d = deps.store().put(raw, pins);
-                record(new ChunkRef(offset + off, length, d), raw);
-                tally.add(dev.chunkmesh.gossip.plan.SourceKind.ORIGIN, length);
+                ChunkRef c = new ChunkRef(offset + off, length, Digest.sha256(raw));
+                try {
+                    puts.submit(c, raw, () -> deps.store().put(c.digest(), raw, pins));
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException("store chunk " + c.digest().shortForm() + ": " + e.getMessage(), e);
+                }
                 if (System.nanoTime() - lastRenew[0] > renewEvery) {
                     deps.pop().leases().acquire(leaseKey(blob), deps.self().id());
                     lastRenew[0] = System.nanoTime();
                 }
             });
+            puts.finish();
             long size = known.isEmpty() ? 0 : known.get(known.size() - 1).end();
             Recipe recipe = finish(size);
             deps.pop().recipes().publish(recipe);

@@ -12,9 +12,10 @@ import java.util.concurrent.ExecutorService;
  *
  * @param localRecipes recipes this node keeps for itself (on its disk), consulted before the POP's
  * @param fetchers runs chunk fetches; its size bounds the fetches in flight
+ * @param writers stores the chunks of a stream in parallel while it is read
  */
 record PullDeps(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, PeerClients peers,
-                PullSettings settings, Penalties penalties, ExecutorService fetchers, ChunkerParams chunker) {
+                PullSettings settings, Penalties penalties, ExecutorService fetchers, ExecutorService writers, ChunkerParams chunker) {
     PullDeps {
         Objects.requireNonNull(self, "self");
         Objects.requireNonNull(store, "store");
@@ -24,6 +25,7 @@ record PullDeps(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView p
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(penalties, "penalties");
         Objects.requireNonNull(fetchers, "fetchers");
+        Objects.requireNonNull(writers, "writers");
         Objects.requireNonNull(chunker, "chunker");
     }
 }

@@ -46,7 +46,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                        PullSettings settings, ChunkerParams chunker, Clock clock, Consumer<PullReport> onDone) {
         ExecutorService fetchers = Executors.newFixedThreadPool(settings.parallelFetches(), named("mesh-fetch-" + self.id().name()));
         this.deps = new PullDeps(self, store, localRecipes, pop, peers, settings, new Penalties(clock, settings.penaltyTime()),
-                fetchers, chunker);
+                fetchers, Executors.newFixedThreadPool(4, named("mesh-write-" + self.id().name())), chunker);
         this.onDone = onDone;
         this.pullThreads = Executors.newCachedThreadPool(named("mesh-pull-" + self.id().name()));
     }
@@ -143,6 +143,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     public void close() {
         pullThreads.shutdownNow();
         deps.fetchers().shutdownNow();
+        deps.writers().shutdownNow();
     }
 
     private static ThreadFactory named(String prefix) {

@@ -66,7 +66,7 @@ final class BlobStreamer {
                 next(index + 1);
             } else {
                 ChunkRef c = ref.get();
-                context.<Buffer>executeBlocking(() -> read(c)).onFailure(this::abort).onSuccess(buf -> {
+                context.<Buffer>executeBlocking(() -> read(c), false).onFailure(this::abort).onSuccess(buf -> {
                     response.write(buf).onFailure(this::abort);
                     sent.accept((long) buf.length());
                     if (response.writeQueueFull()) {

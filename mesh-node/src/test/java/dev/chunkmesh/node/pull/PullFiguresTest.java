@@ -47,7 +47,7 @@ class PullFiguresTest {
             push(registry);
             scenario(registry, registry.url(), "origin on loopback");
             java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.1", registry.url().getPort());
-            try (dev.chunkmesh.node.ThrottlingProxy wan = new dev.chunkmesh.node.ThrottlingProxy(target, 20_000_000)) {
+            try (dev.chunkmesh.node.WanProxy wan = new dev.chunkmesh.node.WanProxy(target, 20_000_000, java.time.Duration.ZERO)) {
                 scenario(registry, wan.url(), "origin behind a 20 MB/s link");
             }
         }
