@@ -99,6 +99,7 @@ class NodeCommandsTest {
         flags.put("network.bind", address);
         flags.put("network.peer-port", "0");
         flags.put("network.admin-port", "0");
+        flags.put("network.registry-port", "0");
         flags.put("network.hazelcast-port", Integer.toString(hazelcastPort));
         flags.put("network.members", members);
         flags.put("cluster.name", cluster);
