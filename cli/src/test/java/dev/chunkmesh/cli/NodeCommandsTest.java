@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.config.ConfigLoader;
+import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.io.IOException;
@@ -93,18 +94,8 @@ class NodeCommandsTest {
 
     private MeshNode node(String name, String address, int hazelcastPort, String members, String cluster, RegistryHarness registry,
                           Optional<Path> trust) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("node.name", name);
-        flags.put("node.pop", "pop1");
-        flags.put("network.bind", address);
-        flags.put("network.peer-port", "0");
-        flags.put("network.admin-port", "0");
-        flags.put("network.registry-port", "0");
-        flags.put("network.hazelcast-port", Integer.toString(hazelcastPort));
-        flags.put("network.members", members);
-        flags.put("cluster.name", cluster);
-        flags.put("cluster.secret", "cli-test-secret-0123456789");
-        flags.put("store.data", dir.resolve(name).toString());
+        Map<String, String> flags = new HashMap<>(new LocalMesh(cluster, "cli-test-secret-0123456789", List.of(members.split(",")))
+                .node(name, address, "pop1", Optional.empty(), hazelcastPort, dir.resolve(name)));
         flags.put("origin.url", registry.url().toString());
         trust.ifPresent(t -> flags.put("catalog.trusted-keys", t.toString()));
         return MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags));

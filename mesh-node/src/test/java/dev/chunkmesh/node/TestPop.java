@@ -1,6 +1,7 @@
 package dev.chunkmesh.node;
 
 import dev.chunkmesh.node.config.ConfigLoader;
+import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.store.ChunkStore;
 import java.io.IOException;
@@ -59,20 +60,9 @@ public final class TestPop implements AutoCloseable {
     }
 
     public NodeConfig config(Spec s, Map<String, String> extra) {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("node.name", s.name());
-        flags.put("node.pop", s.pop());
-        s.parentPop().ifPresent(p -> flags.put("node.parent-pop", p));
-        flags.put("network.bind", s.address());
-        flags.put("network.peer-port", "0");
-        flags.put("network.admin-port", "0");
-        flags.put("network.registry-port", "0");
-        flags.put("network.hazelcast-port", Integer.toString(hazelcastPorts.get(s.name())));
-        flags.put("network.members", String.join(",", members));
-        flags.put("cluster.name", cluster);
-        flags.put("cluster.secret", SECRET);
+        Map<String, String> flags = new HashMap<>(new LocalMesh(cluster, SECRET, members).node(s.name(), s.address(), s.pop(),
+                s.parentPop(), hazelcastPorts.get(s.name()), dir.resolve(s.name())));
         flags.put("cluster.heartbeat-ttl", "3s");
-        flags.put("store.data", dir.resolve(s.name()).toString());
         flags.put("store.capacity", "1GiB");
         flags.put("pull.lease-time", "3s");
         flags.put("pull.stall-timeout", "30s");

@@ -2,6 +2,7 @@ package dev.chunkmesh.cli.demo;
 
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.config.ConfigLoader;
+import dev.chunkmesh.node.config.LocalMesh;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -45,23 +46,12 @@ final class DemoMesh implements AutoCloseable {
             ports.put(m.name(), freePort(m.address()));
             members.add(m.address() + ":" + ports.get(m.name()));
         }
+        LocalMesh local = new LocalMesh(cluster, HexFormat.of().formatHex(secret), members);
         DemoMesh mesh = new DemoMesh();
         try {
             for (Member m : MEMBERS) {
-                Map<String, String> flags = new HashMap<>();
-                flags.put("node.name", m.name());
-                flags.put("node.pop", m.pop());
-                m.parent().ifPresent(p -> flags.put("node.parent-pop", p));
-                flags.put("network.bind", m.address());
-                flags.put("network.registry-bind", m.address());
-                flags.put("network.peer-port", "0");
-                flags.put("network.admin-port", "0");
-                flags.put("network.registry-port", "0");
-                flags.put("network.hazelcast-port", Integer.toString(ports.get(m.name())));
-                flags.put("network.members", String.join(",", members));
-                flags.put("cluster.name", cluster);
-                flags.put("cluster.secret", HexFormat.of().formatHex(secret));
-                flags.put("store.data", data.resolve(m.name()).toString());
+                Map<String, String> flags = new HashMap<>(local.node(m.name(), m.address(), m.pop(), m.parent(), ports.get(m.name()),
+                        data.resolve(m.name())));
                 flags.put("store.capacity", "4GiB");
                 flags.put("origin.url", origin.toString());
                 mesh.nodes.add(MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags)));
