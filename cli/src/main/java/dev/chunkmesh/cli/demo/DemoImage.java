@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * The demo's image, made from real files on this machine: a gzip layer of the running JDK's
  * {@code lib/} folder and an uncompressed layer of the mesh's own jars, each taken in name order up to
- * a byte budget, written as an OCI image layout tagged {@code demo}.
+ * half the byte budget, written as an OCI image layout tagged {@code demo}.
  */
 public final class DemoImage {
     private DemoImage() {
@@ -31,11 +31,15 @@ public final class DemoImage {
         return runtime.blob().size() + app.blob().size() + manifest.size();
     }
 
+    /**
+     * The folder of the mesh's jars: {@code lib/} beside {@code mesh.jar} (or beside the classes folder
+     * in a build), else the JDK's {@code lib/} again.
+     */
     private static Path jarFolder() {
         try {
             Path here = Path.of(DemoImage.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path lib = (Files.isDirectory(here) ? here.getParent() : here.getParent()).resolve("lib");
-            return Files.isDirectory(lib) ? lib : Path.of(System.getProperty("java.home"), "jmods");
+            Path lib = here.getParent().resolve("lib");
+            return Files.isDirectory(lib) ? lib : Path.of(System.getProperty("java.home"), "lib");
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
