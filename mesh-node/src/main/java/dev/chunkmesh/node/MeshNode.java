@@ -88,7 +88,7 @@ public final class MeshNode implements AutoCloseable {
         this.self = config.nodeInfo(peerPort);
         this.upstreams = Upstreams.of(config);
         this.pulls = new PullService(self, store, localRecipes, pop, peers, config.pull(), config.chunker(),
-                Clock.systemUTC(), metrics::record);
+                Clock.systemUTC(), metrics);
         board[0] = pulls;
         AdminServer admin = new AdminServer(this, config.network().bind(), config.network().adminPort());
         await(vertx.deployVerticle(admin));
@@ -96,9 +96,10 @@ public final class MeshNode implements AutoCloseable {
         this.manifests = new ManifestCache(config.store().data().resolve("manifests"),
                 config.store().data().resolve("catalogs").resolve("newest.json"), config.registry().tagTtl(), Clock.systemUTC());
         RegistryServer mirror = new RegistryServer(pulls, upstreams, manifests, store, localRecipes, pop.recipes(),
-                config.registry().bind(), config.network().registryPort());
+                config.registry().bind(), config.network().registryPort(), metrics::registryRequest);
         await(vertx.deployVerticle(mirror));
         this.registry = mirror;
+        metrics.bind(pulls, mirror, upstreams);
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
@@ -148,6 +149,7 @@ public final class MeshNode implements AutoCloseable {
             pop.membership().heartbeat(new Health(self, Clock.systemUTC().instant(), Math.max(0, s.capacityBytes() - s.usedBytes()),
                     served.activeTransfers(), 0));
             joined = true;
+            metrics.heartbeat(pop.membership().alive().size());
         } catch (RuntimeException e) {
             joined = false;
             LOG.warning("heartbeat failed: " + e);

@@ -40,6 +40,7 @@ public final class RegistryClient implements ImageSource {
     private final int attempts;
     private final Duration backoff;
     private final Map<String, String> authByScope = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}
@@ -67,6 +68,11 @@ public final class RegistryClient implements ImageSource {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         return new RegistryClient(base, credentials, http, 4, Duration.ofMillis(200));
+    }
+
+    /** Requests sent again after a connection error or a 5xx, since this client was made. */
+    public long retries() {
+        return retries.sum();
     }
 
     @Override
@@ -201,6 +207,7 @@ public final class RegistryClient implements ImageSource {
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1) {
+                retries.increment();
                 sleep(backoff.multipliedBy(1L << (attempt - 2)));
             }
             HttpResponse<InputStream> r;

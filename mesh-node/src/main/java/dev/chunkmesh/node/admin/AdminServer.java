@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  *   GET  /healthz       200 once the node has joined its POP, 503 before
+ *   GET  /dashboard     the POP as this node sees it, live (a page of its own: no CDN, no external asset)
  *   GET  /metrics       Prometheus text
  *   GET  /v1/status     the POP as this node sees it: members, health, holdings, store
  *   POST /v1/pull       {"repository":"team/app","reference":"v1"|"sha256:…"} pulls an image's blobs,
@@ -38,6 +39,7 @@ import java.util.concurrent.Callable;
  * then one {@code done} (bytes by source, per-blob reports) or {@code error} event.
  */
 public final class AdminServer extends VerticleBase {
+    private static final io.vertx.core.buffer.Buffer DASHBOARD = dashboardPage();
     private final MeshNode node;
     private final String host;
     private final int port;
@@ -63,6 +65,8 @@ public final class AdminServer extends VerticleBase {
     private Router router() {
         Router r = Router.router(vertx);
         r.get("/healthz").handler(this::health);
+        r.get("/dashboard").handler(this::dashboard);
+        r.get("/").handler(ctx -> ctx.redirect("/dashboard"));
         r.get("/metrics").handler(this::metrics);
         r.get("/v1/status").handler(this::status);
         r.post("/v1/pull").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::pull);
@@ -75,6 +79,10 @@ public final class AdminServer extends VerticleBase {
         boolean up = node.joined();
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("status", up ? "ok" : "not joined").put("node", node.info().id().name()).encode());
+    }
+
+    private void dashboard(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache").end(DASHBOARD);
     }
 
     private void metrics(RoutingContext ctx) {
@@ -138,17 +146,21 @@ public final class AdminServer extends VerticleBase {
         JsonArray blobs = new JsonArray();
         for (PullReport p : r.blobs()) {
             blobs.add(new JsonObject().put("blob", p.blob().toString()).put("size", p.size()).put("seconds", p.time().toNanos() / 1e9)
-                    .put("first_to_chunk", p.firstToChunk()).put("bad_peers", p.badPeers()).put("bytes", bytes(p.bytesBySource())));
+                    .put("first_to_chunk", p.firstToChunk()).put("bad_peers", p.badPeers()).put("bytes", StatusJson.bytes(p.bytesBySource())));
         }
-        return new JsonObject().put("event", "done").put("seconds", r.seconds()).put("bytes", bytes(r.bytesBySource())).put("blobs", blobs);
+        return new JsonObject().put("event", "done").put("seconds", r.seconds()).put("bytes", StatusJson.bytes(r.bytesBySource())).put("blobs", blobs);
     }
 
-    static JsonObject bytes(java.util.Map<dev.chunkmesh.gossip.plan.SourceKind, Long> bySource) {
-        JsonObject o = new JsonObject();
-        for (var k : dev.chunkmesh.gossip.plan.SourceKind.values()) {
-            o.put(NodeMetrics.sourceName(k), bySource.getOrDefault(k, 0L));
+
+    private static io.vertx.core.buffer.Buffer dashboardPage() {
+        try (java.io.InputStream in = AdminServer.class.getResourceAsStream("/dashboard/index.html")) {
+            if (in == null) {
+                throw new IllegalStateException("the dashboard page is missing from the jar");
+            }
+            return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return o;
     }
 
     private <T> Future<T> blocking(Callable<T> work) {

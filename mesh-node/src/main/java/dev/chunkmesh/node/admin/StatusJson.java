@@ -3,7 +3,9 @@ package dev.chunkmesh.node.admin;
 import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.NodeMetrics;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.StoreStats;
@@ -45,9 +47,28 @@ final class StatusJson {
                 .put("capacity_bytes", s.capacityBytes()).put("evictions", s.evictions()).put("corrupt_found", s.corruptFound());
         JsonArray penalised = new JsonArray();
         node.pulls().penalties().counts().forEach((id, n) -> penalised.add(new JsonObject().put("node", id.name()).put("times", n)));
+        JsonArray recent = new JsonArray();
+        for (NodeMetrics.RecentPull p : node.metrics().recentPulls()) {
+            recent.add(new JsonObject().put("at", p.at().toString()).put("blob", p.report().blob().toString()).put("size", p.report().size())
+                    .put("seconds", p.report().time().toNanos() / 1e9).put("first_to_chunk", p.report().firstToChunk())
+                    .put("bytes", bytes(p.report().bytesBySource())));
+        }
+        JsonObject pulled = new JsonObject();
+        for (SourceKind k : SourceKind.values()) {
+            pulled.put(NodeMetrics.sourceName(k), node.metrics().pulledBytes(k));
+        }
         return new JsonObject().put("node", node(node.info()).put("joined", node.joined())).put("members", members)
                 .put("holdings", holdings).put("store", store).put("pulls_running", node.pulls().running().size())
-                .put("penalised_peers", penalised);
+                .put("penalised_peers", penalised).put("pulled_bytes", pulled).put("recent_pulls", recent);
+    }
+
+    /** Bytes by source name (local, peer, parent, other-pop, origin). */
+    static JsonObject bytes(Map<SourceKind, Long> bySource) {
+        JsonObject o = new JsonObject();
+        for (SourceKind k : SourceKind.values()) {
+            o.put(NodeMetrics.sourceName(k), bySource.getOrDefault(k, 0L));
+        }
+        return o;
     }
 
     private static JsonObject node(NodeInfo n) {

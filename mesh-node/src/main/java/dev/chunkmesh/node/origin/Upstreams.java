@@ -37,6 +37,21 @@ public final class Upstreams {
         return new RegistryOrigin(RegistryClient.of(url, creds), shared);
     }
 
+    /** Origin requests that failed, over all origins. */
+    public long errors() {
+        return all().mapToLong(RegistryOrigin::errors).sum();
+    }
+
+    /** Origin requests retried, over all origins. */
+    public long retries() {
+        return all().mapToLong(RegistryOrigin::retries).sum();
+    }
+
+    private java.util.stream.Stream<RegistryOrigin> all() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultOrigin), byHost.values().stream())
+                .filter(o -> o instanceof RegistryOrigin).map(o -> (RegistryOrigin) o);
+    }
+
     public Origin defaultOrigin() {
         return defaultOrigin;
     }

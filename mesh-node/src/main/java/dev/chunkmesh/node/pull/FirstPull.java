@@ -48,6 +48,7 @@ final class FirstPull {
     private final List<ChunkRef> known = new ArrayList<>();
     private final MessageDigest hash;
     private boolean led;
+    private boolean waited;
 
     FirstPull(PullDeps deps, Origin origin, String repository, Digest blob, BlobProgress progress, SourceTally tally, PinSet pins) {
         this.deps = deps;
@@ -92,6 +93,10 @@ final class FirstPull {
             }
             Health leader = deps.pop().alive().get(((LeaseResult.HeldBy) lease).holder());
             int before = known.size();
+            if (!waited) {
+                deps.events().singleFlightWait("first-pull", 1);
+                waited = true;
+            }
             if (leader != null) {
                 try {
                     Optional<Recipe> followed = follow(deps.peers().of(leader.node()), Planner.kindOf(deps.self(), leader.node()));
@@ -136,6 +141,7 @@ final class FirstPull {
                     }
                     puts.submit(c, raw, () -> deps.store().put(c.digest(), raw, pins));
                 }
+                deps.events().fromPeer(new dev.chunkmesh.gossip.NodeId(leader.name()), batch.stream().mapToLong(ChunkRef::length).sum());
             }
             puts.finish();
             if (prefix.complete() && known.size() > 0 && known.get(known.size() - 1).end() == prefix.size()) {

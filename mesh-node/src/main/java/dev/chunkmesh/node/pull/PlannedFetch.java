@@ -163,6 +163,7 @@ final class PlannedFetch {
                 tally.add(kind, c.length());
             }
         }
+        deps.events().fromPeer(peer.id(), got.values().stream().mapToLong(b -> b.length).sum());
         if (lacked) {
             excluded.add(peer.id());
         }
@@ -188,6 +189,9 @@ final class PlannedFetch {
             if (!progress.isStored(i) && leases.get("chunk:" + recipe.chunks().get(i).digest()) instanceof LeaseResult.Acquired) {
                 ours.add(i);
             }
+        }
+        if (mine.size() < leases.size()) {
+            deps.events().singleFlightWait("chunk", leases.size() - mine.size());
         }
         try {
             for (List<Integer> run : runs(ours)) {

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * A node's blob pulls. At most one pull per blob runs on a node at a time: a second request for the
@@ -37,17 +36,17 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     public record Pull(BlobProgress progress, CompletableFuture<PullReport> result) {}
 
     private final PullDeps deps;
-    private final Consumer<PullReport> onDone;
+    private final PullEvents events;
     private final ExecutorService pullThreads;
     private final Map<Digest, Pull> running = new ConcurrentHashMap<>();
 
-    /** {@code onDone} hears of every finished pull, for metrics. */
+    /** {@code events} hears how pulls go, for metrics. */
     public PullService(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, PeerClients peers,
-                       PullSettings settings, ChunkerParams chunker, Clock clock, Consumer<PullReport> onDone) {
+                       PullSettings settings, ChunkerParams chunker, Clock clock, PullEvents events) {
         ExecutorService fetchers = Executors.newFixedThreadPool(settings.parallelFetches(), named("mesh-fetch-" + self.id().name()));
         this.deps = new PullDeps(self, store, localRecipes, pop, peers, settings, new Penalties(clock, settings.penaltyTime()),
-                fetchers, Executors.newFixedThreadPool(4, named("mesh-write-" + self.id().name())), chunker);
-        this.onDone = onDone;
+                fetchers, Executors.newFixedThreadPool(4, named("mesh-write-" + self.id().name())), chunker, events);
+        this.events = events;
         this.pullThreads = Executors.newCachedThreadPool(named("mesh-pull-" + self.id().name()));
     }
 
@@ -118,11 +117,12 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                     fetch.badPeers());
             running.remove(blob);
             pull.result().complete(report);
-            onDone.accept(report);
+            events.finished(report);
         } catch (Throwable e) {
             running.remove(blob);
             pull.progress().fail(e);
             pull.result().completeExceptionally(e);
+            events.failed(e);
         }
     }
 

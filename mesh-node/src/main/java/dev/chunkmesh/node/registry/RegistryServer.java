@@ -26,6 +26,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RegistryServer extends VerticleBase {
 
+    /** Hears how each request ended, for metrics. */
+    @FunctionalInterface
+    public interface Observer {
+        void request(String kind, int status, long nanos);
+    }
+
     /** Larger request heads are refused (431) before any parsing. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -38,10 +44,12 @@ public final class RegistryServer extends VerticleBase {
     private final String host;
     private final int port;
     private final LongAdder bytesServed = new LongAdder();
+    private final Observer observer;
     private HttpServer server;
 
     public RegistryServer(PullService pulls, Upstreams upstreams, ManifestCache manifests, ChunkStore store, Recipes local, Recipes pop,
-                          String host, int port) {
+                          String host, int port, Observer observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.pulls = Objects.requireNonNull(pulls, "pulls");
         this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
         this.manifests = Objects.requireNonNull(manifests, "manifests");
@@ -70,6 +78,9 @@ public final class RegistryServer extends VerticleBase {
 
     private void handle(HttpServerRequest req) {
         HttpServerResponse res = req.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
+        long start = System.nanoTime();
+        String[] kind = {"other"};
+        res.endHandler(v -> observer.request(kind[0], res.getStatusCode(), System.nanoTime() - start));
         try {
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
                 throw new RegistryError(405, "UNSUPPORTED", "this mirror is read-only: " + req.method() + " is not served");
@@ -84,8 +95,10 @@ public final class RegistryServer extends VerticleBase {
                     "upstream '" + ns.orElse("") + "' is not configured on this node (origin.upstreams)"));
             String upstream = ns.orElse("");
             if (path instanceof RegistryPath.Manifest m) {
+                kind[0] = "manifest";
                 manifest(req, res, upstream, origin, m);
             } else if (path instanceof RegistryPath.Blob b) {
+                kind[0] = "blob";
                 blob(req, res, origin, b);
             }
         } catch (RuntimeException e) {

@@ -1,0 +1,27 @@
+package dev.chunkmesh.node.pull;
+
+import dev.chunkmesh.gossip.NodeId;
+
+/** What pulls report as they go, for metrics. Implementations must be fast and thread-safe. */
+public interface PullEvents {
+
+    /** Nothing listens. */
+    PullEvents NONE = new PullEvents() {
+    };
+
+    /** A pull finished. */
+    default void finished(PullReport report) {
+    }
+
+    /** A pull failed. */
+    default void failed(Throwable cause) {
+    }
+
+    /** This node waited for another node's single-flight fetch: a first pull it followed, or {@code chunks} leased elsewhere. */
+    default void singleFlightWait(String kind, int chunks) {
+    }
+
+    /** Chunk bytes taken from {@code peer}. */
+    default void fromPeer(NodeId peer, long bytes) {
+    }
+}
