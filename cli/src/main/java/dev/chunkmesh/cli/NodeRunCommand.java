@@ -57,6 +57,8 @@ final class NodeRunCommand implements Callable<Integer> {
     Map<String, String> more = new LinkedHashMap<>();
     @Option(names = "--list-settings", description = "Print every setting with its default and variable, then exit.")
     boolean list;
+    @Option(names = "--check", description = "Read and check the settings, print them (secrets hidden), and exit without starting.")
+    boolean check;
 
     @Override
     public Integer call() throws Exception {
@@ -68,6 +70,10 @@ final class NodeRunCommand implements Callable<Integer> {
             return 0;
         }
         NodeConfig c = ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags());
+        if (check) {
+            System.out.println("settings OK: " + c);
+            return 0;
+        }
         MeshNode node = MeshNode.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -75,7 +75,7 @@ public final class MeshNode implements AutoCloseable {
         this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
                 config.store().capacityBytes()).withFsync(config.store().fsync())));
         this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
-        this.metrics = new NodeMetrics(store, served);
+        this.metrics = new NodeMetrics(config.node().name().name(), config.node().pop().name(), store, served);
         this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
         this.pop = new PopView(new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl()), new HazelcastAvailability(hazelcast),
                 new HazelcastLeases(hazelcast, config.pull().leaseTime()), new HazelcastRecipes(hazelcast));
@@ -132,8 +132,8 @@ public final class MeshNode implements AutoCloseable {
     }
 
     private static Config hazelcastConfig(NodeConfig c) {
-        Config h = new HazelcastSettings(c.cluster().name(), c.network().bind(), c.network().hazelcastPort(), c.network().members())
-                .toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
+        Config h = new HazelcastSettings(c.cluster().name(), c.network().bind(), c.network().hazelcastPort(), c.network().members(),
+                c.network().kubernetesServiceDns()).toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
         h.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, c.node().name().name());
         // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
         h.setLiteMember(c.node().parentPop().isPresent());

@@ -61,7 +61,9 @@ public final class NodeMetrics implements PullEvents {
     private final AtomicLong lastHeartbeatNanos = new AtomicLong(System.nanoTime());
     private final ArrayDeque<RecentPull> recent = new ArrayDeque<>();
 
-    public NodeMetrics(ChunkStore store, ServeStats served) {
+    /** Every metric carries the node's {@code pop} and {@code node} labels, so fleet-wide sums need no relabelling. */
+    public NodeMetrics(String node, String pop, ChunkStore store, ServeStats served) {
+        registry.config().commonTags("pop", pop, "node", node);
         for (SourceKind k : SourceKind.values()) {
             bytesBySource.put(k, Counter.builder("mesh_pull_bytes").baseUnit("bytes").tag("source", sourceName(k))
                     .description("Bytes of pulled blobs by where they came from").register(registry));

@@ -14,8 +14,17 @@ import java.util.Objects;
  * @param bindAddress the only interface Hazelcast listens and talks on
  * @param port the member's port; no auto-increment, so a clash is an error rather than a surprise
  * @param members {@code host[:port]} of other members to join through
+ * @param kubernetesServiceDns in Kubernetes: the headless Service whose DNS records list the POP's
+ *     members; when given, members are found there (Hazelcast's DNS lookup mode, no API access) instead
+ *     of in {@code members}
  */
-public record HazelcastSettings(String clusterName, String bindAddress, int port, List<String> members) {
+public record HazelcastSettings(String clusterName, String bindAddress, int port, List<String> members,
+                                java.util.Optional<String> kubernetesServiceDns) {
+
+    /** Settings with an explicit member list (TCP-IP join). */
+    public HazelcastSettings(String clusterName, String bindAddress, int port, List<String> members) {
+        this(clusterName, bindAddress, port, members, java.util.Optional.empty());
+    }
 
     public HazelcastSettings {
         if (clusterName == null || clusterName.isBlank()) {
@@ -26,6 +35,7 @@ public record HazelcastSettings(String clusterName, String bindAddress, int port
             throw new IllegalArgumentException("Hazelcast port must be 1-65535, got " + port);
         }
         members = List.copyOf(members);
+        Objects.requireNonNull(kubernetesServiceDns, "kubernetesServiceDns");
     }
 
     /** The Hazelcast configuration these settings stand for. */
@@ -50,8 +60,14 @@ public record HazelcastSettings(String clusterName, String bindAddress, int port
         JoinConfig join = n.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members.isEmpty()
-                ? List.of(bindAddress + ":" + port) : members);
+        if (kubernetesServiceDns.isPresent()) {
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", kubernetesServiceDns.get())
+                    .setProperty("service-port", Integer.toString(port));
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members.isEmpty()
+                    ? List.of(bindAddress + ":" + port) : members);
+        }
         return c;
     }
 }

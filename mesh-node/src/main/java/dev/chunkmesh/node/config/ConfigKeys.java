@@ -32,6 +32,7 @@ public final class ConfigKeys {
         key("network.admin-port", "7071", "port of /healthz, /metrics, /v1/status and the pull API");
         key("network.hazelcast-port", "5701", "port of the node's embedded Hazelcast member");
         key("network.members", "", "Hazelcast members to join, host[:port] separated by commas (empty: a POP of one)");
+        key("network.kubernetes-service-dns", "", "in Kubernetes: headless Service whose DNS lists the POP's members (replaces network.members)");
         key("cluster.name", "", "Hazelcast cluster name, one per POP (default: mesh-<pop>, or mesh-<parent-pop> for a micro-hub)");
         key("cluster.secret", "", "secret shared by the nodes of the mesh, at least 16 characters; required when members are given");
         key("cluster.heartbeat-ttl", "5s", "a node silent for this long is taken for dead");

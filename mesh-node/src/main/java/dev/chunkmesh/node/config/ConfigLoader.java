@@ -121,12 +121,13 @@ public final class ConfigLoader {
         List<String> members = optional("network.members").map(s -> Arrays.stream(s.split(",")).map(String::strip)
                 .filter(m -> !m.isEmpty()).toList()).orElse(List.of());
         NodeConfig.Network network = new NodeConfig.Network(text("network.bind"), port("network.peer-port"), port("network.registry-port"),
-                port("network.admin-port"), port("network.hazelcast-port"), members);
+                port("network.admin-port"), port("network.hazelcast-port"), members, optional("network.kubernetes-service-dns"));
         String clusterName = optional("cluster.name").orElse("mesh-" + parent.orElse(pop).name());
         String secret = optional("cluster.secret").orElse("");
         if (secret.isEmpty()) {
-            if (!members.isEmpty()) {
-                throw new ConfigException("cluster.secret is required when network.members is given (nodes of a POP must share it)");
+            if (!members.isEmpty() || network.kubernetesServiceDns().isPresent()) {
+                throw new ConfigException("cluster.secret is required when network.members or network.kubernetes-service-dns is given"
+                        + " (nodes of a POP must share it)");
             }
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);

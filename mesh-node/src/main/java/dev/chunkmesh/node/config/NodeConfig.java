@@ -47,8 +47,10 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      *
      * @param bind the node's private address: peer API, admin API and Hazelcast listen only here
      * @param members Hazelcast members to join through, {@code host[:port]}; empty for a POP of one
+     * @param kubernetesServiceDns in Kubernetes, the headless Service listing the POP's members instead
      */
-    public record Network(String bind, int peerPort, int registryPort, int adminPort, int hazelcastPort, List<String> members) {
+    public record Network(String bind, int peerPort, int registryPort, int adminPort, int hazelcastPort, List<String> members,
+                          Optional<String> kubernetesServiceDns) {
         public Network {
             members = List.copyOf(members);
         }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Checks the Helm chart the way CI does: helm lint --strict and helm template with the default values
+# and a non-default values file; every rendered object checked against the Kubernetes and
+# prometheus-operator schemas; the node's own parser on the rendered node.yaml; promtool on the alert
+# rules and on every PromQL expression of the Grafana dashboard.
+#
+# Needs helm, promtool, node and the npm packages of charts/check (.ci/run installs them all); where
+# one is missing it says which and skips, so `mvn verify` still runs on a bare machine.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+top="$(dirname "$here")"
+tools="${MESH_TOOLS:-$HOME/.cache/chunk-mesh/tools}"
+helm="$(command -v helm || echo "$tools/helm")"
+jar="$top/cli/target/mesh.jar"
+
+missing=()
+[ -x "$helm" ] || missing+=("helm ($tools/helm)")
+command -v promtool >/dev/null || missing+=("promtool (apt-get install prometheus)")
+command -v node >/dev/null || missing+=("node")
+[ -d "$here/check/node_modules" ] || missing+=("npm packages (npm ci --prefix charts/check)")
+[ -f "$jar" ] || missing+=("cli/target/mesh.jar (mvn package)")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "charts: SKIPPED, missing: ${missing[*]}"
+  exit 0
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+chart="$here/chunk-mesh"
+for values in default "$here/ci/custom-values.yaml"; do
+  args=()
+  [ "$values" = default ] || args=(-f "$values")
+  echo "== chart with ${values##*/} values"
+  "$helm" lint --strict "$chart" "${args[@]}"
+  out="$work/${values##*/}"
+  mkdir -p "$out"
+  "$helm" template mesh "$chart" --namespace mesh "${args[@]}" > "$out/rendered.yaml"
+  node "$here/check/validate.mjs" "$out/rendered.yaml" "$chart/dashboards/chunk-mesh.json" "$out"
+  MESH_CLUSTER_SECRET=check-only-secret-0123456789 MESH_NODE_NAME=check MESH_NETWORK_BIND=10.0.0.1 \
+    java -jar "$jar" node run --config "$out/node.yaml" --check
+  if grep -q "alert:" "$out/alert-rules.yaml"; then
+    promtool check rules "$out/alert-rules.yaml"
+  fi
+  promtool check rules "$out/dashboard-rules.yaml"
+done
+echo "charts: all checks passed"
