@@ -32,7 +32,6 @@ import dev.chunkmesh.store.disk.DiskChunkStore;
 import dev.chunkmesh.store.disk.DiskStoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -79,10 +78,10 @@ public final class MeshNode implements AutoCloseable {
         this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
         this.pop = new PopView(new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl()), new HazelcastAvailability(hazelcast),
                 new HazelcastLeases(hazelcast, config.pull().leaseTime()), new HazelcastRecipes(hazelcast));
-        PeerClients peers = new PeerClients(vertx, WebClient.create(vertx), config.cluster().secret());
+        PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls());
         PullService[] board = new PullService[1];
         PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(config.network().bind(), config.network().peerPort(),
-                config.cluster().secret()), (blob, from) -> board[0].prefix(blob, from), served);
+                config.cluster().secret(), config.tls()), (blob, from) -> board[0].prefix(blob, from), served);
         await(vertx.deployVerticle(peerServer));
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
@@ -96,7 +95,7 @@ public final class MeshNode implements AutoCloseable {
         this.manifests = new ManifestCache(config.store().data().resolve("manifests"),
                 config.store().data().resolve("catalogs").resolve("newest.json"), config.registry().tagTtl(), Clock.systemUTC());
         RegistryServer mirror = new RegistryServer(pulls, upstreams, manifests, store, localRecipes, pop.recipes(),
-                config.registry().bind(), config.network().registryPort(), metrics::registryRequest);
+                config.registry().bind(), config.network().registryPort(), metrics::registryRequest, config.registry().accessTtl());
         await(vertx.deployVerticle(mirror));
         this.registry = mirror;
         metrics.bind(pulls, mirror, upstreams);

@@ -70,6 +70,29 @@ public final class RegistryClient implements ImageSource {
         return new RegistryClient(base, credentials, http, 4, Duration.ofMillis(200));
     }
 
+    /** What the registry answered a client's own credentials: the status and, on a 401, its challenge. */
+    public record Access(int status, Optional<String> challenge) {}
+
+    /**
+     * Asks the registry whether a client may read {@code path} of {@code repository}: a HEAD with the
+     * client's {@code Authorization} header passed through as it is (none if empty), no retries. An
+     * empty {@code repository} asks the version check {@code /v2/}.
+     */
+    public Access access(String repository, String path, Optional<String> authorization) throws IOException {
+        String target = repository.isEmpty() ? "/v2/" : "/v2/" + repository + path;
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(target)).timeout(Duration.ofSeconds(20))
+                .header("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody());
+        authorization.ifPresent(a -> b.header("Authorization", a));
+        try {
+            HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+            return new Access(r.statusCode(), r.headers().firstValue("WWW-Authenticate"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     /** Requests sent again after a connection error or a 5xx, since this client was made. */
     public long retries() {
         return retries.sum();

@@ -48,6 +48,12 @@ public final class OciImages extends OciLayout {
                 "oci:" + dir() + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag);
     }
 
+    /** {@link #push} to a registry that wants {@code user:password}. */
+    public void push(String tag, RegistryHarness registry, String repository, String credentials) throws IOException, InterruptedException {
+        skopeo("copy", "--all", "--quiet", "--dest-tls-verify=false", "--preserve-digests", "--dest-creds", credentials,
+                "oci:" + dir() + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag);
+    }
+
     /** Pushes {@code tag} converted by skopeo to a Docker v2 schema 2 manifest (gzip layers only). */
     public void pushAsDockerSchema2(String tag, RegistryHarness registry, String repository) throws IOException, InterruptedException {
         skopeo("copy", "--quiet", "--dest-tls-verify=false", "--format", "v2s2",

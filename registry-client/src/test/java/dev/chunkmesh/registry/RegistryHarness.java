@@ -36,6 +36,18 @@ public final class RegistryHarness implements AutoCloseable {
 
     /** Starts a registry with its storage and log under {@code dir}. */
     public static RegistryHarness start(Path dir) throws IOException, InterruptedException {
+        return start(dir, java.util.Optional.empty());
+    }
+
+    /**
+     * Starts a registry that demands HTTP Basic auth (htpasswd, bcrypt) for every request, with one
+     * user; {@code /v2/} then answers 401 with a Basic challenge.
+     */
+    public static RegistryHarness startWithHtpasswd(Path dir, String user, String password) throws IOException, InterruptedException {
+        return start(dir, java.util.Optional.of(new String[] {user, password}));
+    }
+
+    private static RegistryHarness start(Path dir, java.util.Optional<String[]> auth) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(Path.of(BINARY)), "Debian's docker-registry is not installed (apt-get install docker-registry)");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -57,15 +69,24 @@ public final class RegistryHarness implements AutoCloseable {
                 "http:",
                 "  addr: 127.0.0.1:" + port,
                 "") + "\n");
+        if (auth.isPresent()) {
+            Path htpasswd = dir.resolve("htpasswd");
+            byte[] salt = new byte[16];
+            new java.security.SecureRandom().nextBytes(salt);
+            Files.writeString(htpasswd, auth.get()[0] + ":"
+                    + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y", auth.get()[1].toCharArray(), salt, 6) + "\n");
+            Files.writeString(config, String.join("\n", "auth:", "  htpasswd:", "    realm: mesh-test", "    path: " + htpasswd, ""),
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         Path log = dir.resolve("registry.log");
         Process p = new ProcessBuilder(BINARY, "serve", config.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         RegistryHarness h = new RegistryHarness(p, log, port);
-        h.awaitReady();
+        h.awaitReady(auth.isPresent() ? 401 : 200);
         return h;
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
+    private void awaitReady(int expected) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -75,7 +96,7 @@ public final class RegistryHarness implements AutoCloseable {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url().resolve("/v2/")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                if (r.statusCode() == expected) {
                     return;
                 }
             } catch (IOException notYet) {

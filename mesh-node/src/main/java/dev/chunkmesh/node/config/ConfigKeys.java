@@ -47,6 +47,7 @@ public final class ConfigKeys {
         key("origin.upstream-credentials", "", "host=USER:ENV_VAR separated by commas: the password is read from that variable");
         key("origin.bandwidth", "0", "bytes per second this node may take from the origin, e.g. 100MiB (0: unlimited)");
         key("registry.tag-ttl", "30s", "how long the mirror trusts a tag resolved at the origin");
+        key("registry.access-ttl", "60s", "how long the origin's answer to a client's credentials for a repository is kept");
         key("pull.parallel-fetches", "8", "chunk fetches in flight at once");
         key("pull.peer-batch", "32", "chunks asked of a peer in one request (1-256)");
         key("pull.max-origin-range", "16MiB", "adjacent origin chunks are joined into Range requests up to this size");
@@ -56,6 +57,9 @@ public final class ConfigKeys {
         key("chunker.min", "16KiB", "smallest chunk; must match across the fleet");
         key("chunker.avg", "64KiB", "target average chunk; must match across the fleet");
         key("chunker.max", "256KiB", "largest chunk; must match across the fleet");
+        key("tls.ca", "", "mesh CA certificate (PEM); with tls.cert and tls.key, the peer API requires mTLS (mesh ca init / issue)");
+        key("tls.cert", "", "this node's certificate (PEM), signed by the mesh CA; re-read when it changes");
+        key("tls.key", "", "this node's private key (PKCS#8 PEM); re-read when it changes");
         key("catalog.trusted-keys", "", "public key file or folder of keys whose catalogs the node accepts for prefetch");
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.node.pull.PullSettings;
+import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import java.io.IOException;
@@ -139,14 +140,33 @@ public final class ConfigLoader {
         NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"), bool("store.fsync"));
         NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
                 optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());
-        NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"));
+        NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"),
+                duration("registry.access-ttl"));
         PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"),
                 size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
                 Duration.ofMillis(50)));
         ChunkerParams chunker = get("chunker", x -> new ChunkerParams(Math.toIntExact(size("chunker.min")),
                 Math.toIntExact(size("chunker.avg")), Math.toIntExact(size("chunker.max")), ChunkerParams.DEFAULTS.normalization()));
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
-        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust);
+        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls());
+    }
+
+    private Optional<TlsFiles> tls() {
+        List<Optional<String>> parts = List.of(optional("tls.ca"), optional("tls.cert"), optional("tls.key"));
+        long given = parts.stream().filter(Optional::isPresent).count();
+        if (given == 0) {
+            return Optional.empty();
+        }
+        if (given < 3) {
+            throw new ConfigException("tls.ca, tls.cert and tls.key go together: give all three for mTLS between peers, or none");
+        }
+        TlsFiles files = new TlsFiles(Path.of(parts.get(0).get()), Path.of(parts.get(1).get()), Path.of(parts.get(2).get()));
+        for (Path p : List.of(files.ca(), files.cert(), files.key())) {
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw new ConfigException("TLS file " + p + " cannot be read");
+            }
+        }
+        return Optional.of(files);
     }
 
     private Map<String, NodeConfig.Named> upstreams() {

@@ -5,6 +5,7 @@ import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.gossip.Tier;
 import dev.chunkmesh.node.pull.PullSettings;
+import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,11 +18,11 @@ import java.util.Optional;
 /**
  * Everything a node is told at start, as one immutable tree whose parts match the YAML sections
  * (and the Helm chart's values): {@code node}, {@code network}, {@code cluster}, {@code store},
- * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}. {@link ConfigKeys} documents every key
+ * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}. {@link ConfigKeys} documents every key
  * and its default; {@link ConfigLoader} builds this from defaults, a file, the environment and flags.
  */
 public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, Mirror registry,
-                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys) {
+                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls) {
 
     public NodeConfig {
         Objects.requireNonNull(node, "node");
@@ -33,6 +34,7 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         Objects.requireNonNull(pull, "pull");
         Objects.requireNonNull(chunker, "chunker");
         Objects.requireNonNull(trustedKeys, "trustedKeys");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** Who the node is: its name, POP and, for a micro-hub, the parent POP. */
@@ -111,8 +113,9 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      *
      * @param bind its address; loopback unless the runtimes are on other hosts
      * @param tagTtl how long a tag resolved at the origin is trusted before asking again
+     * @param accessTtl how long the origin's answer to a client's credentials for a repository is kept
      */
-    public record Mirror(String bind, Duration tagTtl) {}
+    public record Mirror(String bind, Duration tagTtl, Duration accessTtl) {}
 
     /** The node's place as the POP sees it, with its peer address. */
     public NodeInfo nodeInfo(int peerPort) {

@@ -25,6 +25,12 @@ public final class NoOrigin implements Origin {
         throw new NoOriginException("manifest " + repository + ":" + reference);
     }
 
+    /** With no origin there is nothing to ask: whatever the POP holds is served (see the mirror's access notes). */
+    @Override
+    public dev.chunkmesh.registry.RegistryClient.Access access(String repository, String path, java.util.Optional<String> authorization) {
+        return new dev.chunkmesh.registry.RegistryClient.Access(200, java.util.Optional.empty());
+    }
+
     @Override
     public long size(String repository, Digest blob) throws IOException {
         throw new NoOriginException("blob " + blob);

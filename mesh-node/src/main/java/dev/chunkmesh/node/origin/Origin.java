@@ -25,6 +25,13 @@ public interface Origin {
     /** The same for a client's {@code Accept} header, as a mirror forwards it. */
     ImageSource.Fetched manifest(String repository, String reference, String accept) throws IOException;
 
+    /**
+     * What the origin answers a client's own credentials for {@code path} (for example
+     * {@code /blobs/sha256:…}) of {@code repository}: the mirror's access check for private images.
+     */
+    dev.chunkmesh.registry.RegistryClient.Access access(String repository, String path, java.util.Optional<String> authorization)
+            throws IOException;
+
     /** The blob's size in bytes. */
     long size(String repository, Digest blob) throws IOException;
 

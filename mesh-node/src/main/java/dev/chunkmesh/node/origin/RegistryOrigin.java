@@ -56,6 +56,11 @@ public final class RegistryOrigin implements Origin {
     }
 
     @Override
+    public RegistryClient.Access access(String repository, String path, java.util.Optional<String> authorization) throws IOException {
+        return counted(() -> client.access(repository, path, authorization));
+    }
+
+    @Override
     public long size(String repository, Digest blob) throws IOException {
         return counted(() -> client.blobSize(repository, blob));
     }

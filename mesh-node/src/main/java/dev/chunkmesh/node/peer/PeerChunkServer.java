@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -27,7 +28,10 @@ public final class PeerChunkServer extends VerticleBase {
     private final PeerServerConfig config;
     private final RecipeBoard recipes;
     private final ServeStats stats;
+    /** How often the TLS files are looked at for a rotated certificate. */
+    static final long RELOAD_CHECK_MILLIS = 2000;
     private HttpServer server;
+    private long reloadTimer = -1;
 
     public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
         this(store, config, RecipeBoard.NONE, new ServeStats());
@@ -42,7 +46,27 @@ public final class PeerChunkServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.createHttpServer().requestHandler(router()).listen(config.port(), config.host()).onSuccess(s -> server = s);
+        HttpServerOptions options = new HttpServerOptions();
+        if (config.tls().isPresent()) {
+            var ssl = config.tls().get().server();
+            options.setSsl(true).setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
+                    .setClientAuth(ssl.getClientAuth());
+            String[] stamp = {config.tls().get().stamp()};
+            reloadTimer = vertx.setPeriodic(RELOAD_CHECK_MILLIS, t -> vertx.executeBlocking(() -> config.tls().get().stamp(), false)
+                    .onSuccess(now -> {
+                        if (!now.equals(stamp[0]) && server != null) {
+                            stamp[0] = now;
+                            server.updateSSLOptions(config.tls().get().server());
+                        }
+                    }));
+        }
+        return vertx.createHttpServer(options).requestHandler(router()).listen(config.port(), config.host()).onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(reloadTimer);
+        return Future.succeededFuture();
     }
 
     /** The port it listens on (useful when configured with 0). */

@@ -8,9 +8,18 @@ import java.util.Objects;
  * @param host the address to bind (the node's private address; loopback in tests)
  * @param port the port, or 0 for any free one
  * @param clusterSecret shared by all nodes of the mesh; at least 16 characters
+ * @param tls when present, the API is served over TLS and every peer must present a certificate
+ *     signed by the mesh CA (mTLS); the files are re-read when they change
  */
-public record PeerServerConfig(String host, int port, String clusterSecret) {
+public record PeerServerConfig(String host, int port, String clusterSecret, java.util.Optional<dev.chunkmesh.node.tls.TlsFiles> tls) {
+
+    /** Plain HTTP with the cluster secret only. */
+    public PeerServerConfig(String host, int port, String clusterSecret) {
+        this(host, port, clusterSecret, java.util.Optional.empty());
+    }
+
     public PeerServerConfig {
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("peer port must be 0-65535, got " + port);
@@ -22,6 +31,6 @@ public record PeerServerConfig(String host, int port, String clusterSecret) {
 
     @Override
     public String toString() {
-        return "PeerServerConfig[" + host + ":" + port + ", secret hidden]";
+        return "PeerServerConfig[" + host + ":" + port + ", secret hidden, " + (tls.isPresent() ? "mTLS" : "plain HTTP") + "]";
     }
 }

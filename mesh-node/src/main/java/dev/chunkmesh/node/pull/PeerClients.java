@@ -3,21 +3,43 @@ package dev.chunkmesh.node.pull;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.node.peer.PeerChunkClient;
 import io.vertx.core.Vertx;
+import dev.chunkmesh.node.tls.TlsFiles;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.WebClient;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One peer API client per peer address, sharing one Vert.x web client. */
+/**
+ * One peer API client per peer address, sharing one Vert.x HTTP client: plain, or mTLS with the
+ * node's certificate, re-read when its files change so a rotated certificate is used without a restart.
+ */
 public final class PeerClients {
     private final Vertx vertx;
     private final WebClient web;
     private final String secret;
     private final Map<String, PeerChunkClient> byAddress = new ConcurrentHashMap<>();
 
-    public PeerClients(Vertx vertx, WebClient web, String secret) {
+    public PeerClients(Vertx vertx, String secret, Optional<TlsFiles> tls) {
         this.vertx = vertx;
-        this.web = web;
         this.secret = secret;
+        HttpClientOptions options = new HttpClientOptions();
+        if (tls.isPresent()) {
+            var ssl = tls.get().client();
+            options.setSsl(true).setVerifyHost(false).setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions());
+        }
+        HttpClientAgent agent = vertx.createHttpClient(options, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
+        this.web = WebClient.wrap(agent);
+        tls.ifPresent(files -> {
+            String[] stamp = {files.stamp()};
+            vertx.setPeriodic(2000, t -> vertx.executeBlocking(files::stamp, false).onSuccess(now -> {
+                if (!now.equals(stamp[0])) {
+                    stamp[0] = now;
+                    agent.updateSSLOptions(files.client());
+                }
+            }));
+        });
     }
 
     public PeerChunkClient of(NodeInfo node) {

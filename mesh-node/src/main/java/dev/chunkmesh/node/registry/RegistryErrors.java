@@ -62,6 +62,9 @@ final class RegistryErrors {
         if (r instanceof ByteRange.RangeNotSatisfiable n) {
             res.putHeader("Content-Range", "bytes */" + n.size());
         }
+        if (r instanceof AccessGate.Unauthorized u) {
+            u.challenge().ifPresent(c -> res.putHeader("WWW-Authenticate", c));
+        }
         res.setStatusCode(r.status()).putHeader("Content-Type", "application/json").end(r.body());
     }
 

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * blobs (with single {@code Range}s), for containerd ({@code hosts.toml}), skopeo and docker. Manifests
  * come from the origin byte for byte ({@link ManifestCache}); blobs come through the mesh and stream
  * out as their chunks land ({@link BlobStreamer}). {@code ?ns=<host>} picks the upstream; an unknown
- * one is refused. Every failure is answered in the distribution error format ({@link RegistryErrors}).
+ * one is refused. Nothing is served to a client the origin would refuse: its own credentials are
+ * checked at the origin first ({@link AccessGate}). Every failure is answered in the distribution
+ * error format ({@link RegistryErrors}).
  */
 public final class RegistryServer extends VerticleBase {
 
@@ -45,11 +47,13 @@ public final class RegistryServer extends VerticleBase {
     private final int port;
     private final LongAdder bytesServed = new LongAdder();
     private final Observer observer;
+    private final AccessGate access;
     private HttpServer server;
 
     public RegistryServer(PullService pulls, Upstreams upstreams, ManifestCache manifests, ChunkStore store, Recipes local, Recipes pop,
-                          String host, int port, Observer observer) {
+                          String host, int port, Observer observer, java.time.Duration accessTtl) {
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.access = new AccessGate(accessTtl, java.time.Clock.systemUTC());
         this.pulls = Objects.requireNonNull(pulls, "pulls");
         this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
         this.manifests = Objects.requireNonNull(manifests, "manifests");
@@ -86,29 +90,42 @@ public final class RegistryServer extends VerticleBase {
                 throw new RegistryError(405, "UNSUPPORTED", "this mirror is read-only: " + req.method() + " is not served");
             }
             RegistryPath path = RegistryPath.parse(req.uri());
-            if (path instanceof RegistryPath.Base) {
-                res.putHeader("Content-Type", "application/json").end("{}");
-                return;
-            }
             Optional<String> ns = Optional.ofNullable(req.getParam("ns"));
             Origin origin = upstreams.forNamespace(ns).orElseThrow(() -> new RegistryError(404, "NAME_UNKNOWN",
                     "upstream '" + ns.orElse("") + "' is not configured on this node (origin.upstreams)"));
             String upstream = ns.orElse("");
+            if (path instanceof RegistryPath.Base) {
+                kind[0] = "base";
+                base(req, res, origin);
+                return;
+            }
             if (path instanceof RegistryPath.Manifest m) {
                 kind[0] = "manifest";
                 manifest(req, res, upstream, origin, m);
             } else if (path instanceof RegistryPath.Blob b) {
                 kind[0] = "blob";
-                blob(req, res, origin, b);
+                blob(req, res, upstream, origin, b);
             }
         } catch (RuntimeException e) {
             RegistryErrors.respond(res, e);
         }
     }
 
+    /** The version check clients start with; it carries the origin's challenge, so clients know to send credentials. */
+    private void base(HttpServerRequest req, HttpServerResponse res, Origin origin) {
+        Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
+        vertx.executeBlocking(() -> access.ping(origin, auth), false)
+                .onSuccess(v -> res.putHeader("Content-Type", "application/json").end("{}"))
+                .onFailure(e -> RegistryErrors.respond(res, e));
+    }
+
     private void manifest(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Manifest m) {
         String accept = Optional.ofNullable(req.getHeader("Accept")).orElse("*/*");
-        vertx.executeBlocking(() -> manifests.get(upstream, origin, m.name(), m.reference(), accept), false).onSuccess(f -> {
+        Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
+        vertx.executeBlocking(() -> {
+            access.check(upstream, origin, m.name(), "/manifests/" + m.reference(), auth);
+            return manifests.get(upstream, origin, m.name(), m.reference(), accept);
+        }, false).onSuccess(f -> {
             res.putHeader("Content-Type", f.mediaType().isEmpty() ? "application/vnd.oci.image.manifest.v1+json" : f.mediaType())
                     .putHeader("Docker-Content-Digest", f.digest().toString())
                     .putHeader("Content-Length", Integer.toString(f.bytes().length));
@@ -120,8 +137,12 @@ public final class RegistryServer extends VerticleBase {
         }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.manifest(e, m)));
     }
 
-    private void blob(HttpServerRequest req, HttpServerResponse res, Origin origin, RegistryPath.Blob b) {
-        vertx.executeBlocking(() -> size(origin, b), false).onSuccess(size -> {
+    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b) {
+        Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
+        vertx.executeBlocking(() -> {
+            access.check(upstream, origin, b.name(), "/blobs/" + b.digest(), auth);
+            return size(origin, b);
+        }, false).onSuccess(size -> {
             try {
                 Optional<ByteRange> range = ByteRange.parse(req.getHeader("Range"), size);
                 ByteRange r = range.orElse(new ByteRange(0, size));
