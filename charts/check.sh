@@ -36,6 +36,13 @@ for values in default "$here/ci/custom-values.yaml"; do
   mkdir -p "$out"
   "$helm" template mesh "$chart" --namespace mesh "${args[@]}" > "$out/rendered.yaml"
   node "$here/check/validate.mjs" "$out/rendered.yaml" "$chart/dashboards/chunk-mesh.json" "$out"
+  # The Secrets the pod would mount, made here: a throwaway mesh CA and node certificate.
+  if grep -q "/etc/chunk-mesh/tls/" "$out/node.yaml"; then
+    java -jar "$jar" ca init --dir "$out/tls" >/dev/null
+    java -jar "$jar" ca issue --dir "$out/tls" --node check >/dev/null
+    mv "$out/tls/check.crt" "$out/tls/tls.crt" && mv "$out/tls/check.key" "$out/tls/tls.key"
+    sed -i "s#/etc/chunk-mesh/tls/#$out/tls/#" "$out/node.yaml"
+  fi
   MESH_CLUSTER_SECRET=check-only-secret-0123456789 MESH_NODE_NAME=check MESH_NETWORK_BIND=10.0.0.1 \
     java -jar "$jar" node run --config "$out/node.yaml" --check
   if grep -q "alert:" "$out/alert-rules.yaml"; then
