@@ -1,0 +1,75 @@
+package dev.chunkmesh.sim;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One simulated rollout: topology, workload, rollout waves, faults, and the strategies to compare.
+ * Built by {@link ScenarioLoader} from YAML; rates in bytes per second, times in seconds.
+ */
+public record Scenario(String name, long seed, Origin origin, List<PopGroup> pops, List<HubGroup> hubs, Latency latency,
+                       Release release, Rollout rollout, Faults faults, List<String> strategies, Engine engine) {
+
+    public Scenario {
+        pops = List.copyOf(pops);
+        hubs = List.copyOf(hubs);
+        strategies = List.copyOf(strategies);
+        if (pops.isEmpty()) {
+            throw new IllegalArgumentException("scenario " + name + " needs at least one POP");
+        }
+        for (String s : strategies) {
+            if (!Strategies.NAMES.contains(s)) {
+                throw new IllegalArgumentException("unknown strategy '" + s + "'; known: " + Strategies.NAMES);
+            }
+        }
+    }
+
+    /** The origin registry's link. */
+    public record Origin(double bandwidth, double latency) {}
+
+    /** {@code count} POPs named {@code <name>-1..count} of {@code nodes} nodes each. */
+    public record PopGroup(String name, int count, int nodes, double up, double down, double uplink, long capacity) {}
+
+    /** {@code count} micro-hubs of {@code nodes} nodes, each with parent POP {@code parent} (or spread over all POPs when "*"). */
+    public record HubGroup(String name, int count, int nodes, String parent, double up, double down, double uplink, long capacity) {}
+
+    /** One-way latency added to each transfer's start, by how far it goes. */
+    public record Latency(double samePop, double parent, double wan) {}
+
+    /**
+     * What is rolled out: synthetic layers (sizes, chunked with the real chunker), or a real catalog.
+     *
+     * @param previousChange when present, every node already holds v1 and pulls v2, in which this
+     *     fraction of each layer's bytes changed in place (a delta release)
+     */
+    public record Release(List<Long> layers, Optional<String> catalog, Optional<Double> previousChange, int chunkAvg) {
+        public Release {
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /**
+     * @param mode {@code all} at once, {@code by-pop} one POP per interval, or {@code percent} steps
+     * @param steps for {@code percent}: the cumulative share of nodes started at each step
+     * @param prefetchLead when above 0, nodes prefetch the release this long before their wave
+     */
+    public record Rollout(String mode, double interval, List<Double> steps, double prefetchLead) {
+        public Rollout {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * @param originOutage origin unreachable in [from, to) seconds, if given
+     * @param popCut the first POP's uplink cut in [from, to), if given
+     * @param churn share of nodes that die at {@code churnAt} seconds
+     * @param lyingPeers share of nodes that serve corrupt data (caught by digest checks)
+     */
+    public record Faults(Optional<double[]> originOutage, Optional<double[]> popCut, double churn, double churnAt, double lyingPeers) {}
+
+    /**
+     * @param concurrency transfers in flight per node
+     * @param spanBytes the mesh's transfer unit: consecutive chunks up to this size (its planner works on these)
+     */
+    public record Engine(int concurrency, long spanBytes, long pieceBytes, int candidates) {}
+}

@@ -1,0 +1,306 @@
+package dev.chunkmesh.sim;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.DoubleConsumer;
+
+/**
+ * Runs one strategy over a scenario in virtual time. Transfers are fluid flows: each gets, on every
+ * link it crosses, an equal share of the link's capacity, and moves at the smallest of those shares;
+ * during its start latency a transfer already holds its share but moves nothing (a small pessimism).
+ * Time jumps to the next wave, fault edge or transfer start, or to the moment about one in
+ * {@value #BATCH} transfers in flight has finished (never less than a millisecond): transfers that
+ * finish within such a step count as finished at its end, which bounds how late one can be reported.
+ * Deterministic for a given scenario and seed.
+ */
+final class Simulation {
+    /** Virtual time after which unfinished pulls count as failed. */
+    static final double LIMIT_SECONDS = 48 * 3600;
+    private static final double MIN_STEP = 0.001;
+    /** Time advances until about one in this many in-flight transfers has finished (at least one). */
+    private static final int BATCH = 200;
+
+    /** Per-tier bytes at one moment, cumulative. */
+    record Sample(double t, Map<Transfer.Tier, Long> bytes, int done) {}
+
+    /** What one strategy did. */
+    record Run(String strategy, double[] start, double[] end, boolean[] failed, Map<Transfer.Tier, Long> bytes, long localBytesPerNode,
+               long wastedBytes, List<Sample> timeline, double lastEnd) {}
+
+    private final World w;
+    private final Workload workload;
+
+    Simulation(World w, Workload workload) {
+        this.w = w;
+        this.workload = workload;
+    }
+
+    /** When each node starts pulling: its wave, less the prefetch lead. */
+    double[] startTimes() {
+        Scenario.Rollout r = w.scenario.rollout();
+        double[] start = new double[w.nodes];
+        int[] order = new int[w.nodes];
+        for (int i = 0; i < w.nodes; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(w.scenario.seed());
+        for (int i = w.nodes - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int x = order[i];
+            order[i] = order[j];
+            order[j] = x;
+        }
+        for (int k = 0; k < w.nodes; k++) {
+            int i = order[k];
+            start[i] = switch (r.mode()) {
+                case "all" -> 0;
+                case "by-pop" -> w.pop[i] * r.interval();
+                case "percent" -> {
+                    double share = (k + 1.0) / w.nodes;
+                    int step = 0;
+                    while (step < r.steps().size() - 1 && share > r.steps().get(step) + 1e-9) {
+                        step++;
+                    }
+                    yield step * r.interval();
+                }
+                default -> throw new IllegalArgumentException("unknown rollout mode '" + r.mode() + "' (all, by-pop, percent)");
+            };
+            start[i] = Math.max(0, start[i] - r.prefetchLead());
+        }
+        return start;
+    }
+
+    Run run(Strategy st, DoubleConsumer progress) {
+        double[] start = startTimes();
+        double[] end = new double[w.nodes];
+        boolean[] failed = new boolean[w.nodes];
+        java.util.Arrays.fill(end, Double.NaN);
+        int[] active = new int[w.nodes];
+        int concurrency = w.scenario.engine().concurrency();
+        double[] cap = w.baseCapacity.clone();
+        int[] count = new int[cap.length];
+        List<Transfer> flows = new ArrayList<>();
+        Map<Transfer.Tier, Long> bytes = new EnumMap<>(Transfer.Tier.class);
+        for (Transfer.Tier t : Transfer.Tier.values()) {
+            bytes.put(t, 0L);
+        }
+        List<Sample> timeline = new ArrayList<>();
+        double[] tierBytes = new double[Transfer.Tier.values().length];
+        double[] finishing = new double[1024];
+        int stalled = 0;
+        Scenario.Faults faults = w.scenario.faults();
+        boolean churned = faults.churn() <= 0;
+        int done = 0;
+        int finishedOrFailed = 0;
+        int[] byStart = java.util.stream.IntStream.range(0, w.nodes).boxed()
+                .sorted(java.util.Comparator.comparingDouble(i -> start[i])).mapToInt(Integer::intValue).toArray();
+        int nextToStart = 0;
+        List<Integer> pulling = new ArrayList<>();
+        double t = 0;
+        double nextSample = 0;
+        double lastEnd = 0;
+        while (finishedOrFailed < w.nodes && t < LIMIT_SECONDS) {
+            applyFaults(cap, t);
+            if (!churned && t >= faults.churnAt()) {
+                churned = true;
+                SplittableRandom rnd = new SplittableRandom(w.scenario.seed() + 7);
+                for (int i = 0; i < w.nodes; i++) {
+                    if (rnd.nextDouble() < faults.churn()) {
+                        st.kill(i);
+                        if (Double.isNaN(end[i]) && !failed[i]) {
+                            failed[i] = true;
+                            finishedOrFailed++;
+                        }
+                    }
+                }
+                for (Transfer f : flows) {
+                    if ((f.node >= 0 && st.dead[f.node]) || (f.source >= 0 && st.dead[f.source])) {
+                        f.failed = true;
+                    }
+                }
+            }
+            while (nextToStart < byStart.length && start[byStart[nextToStart]] <= t) {
+                pulling.add(byStart[nextToStart++]);
+            }
+            for (Iterator<Integer> it = pulling.iterator(); it.hasNext(); ) {
+                int i = it.next();
+                if (st.dead[i] || !Double.isNaN(end[i])) {
+                    it.remove();
+                    continue;
+                }
+                if (st.complete(i)) {
+                    end[i] = t;
+                    lastEnd = t;
+                    done++;
+                    finishedOrFailed++;
+                    it.remove();
+                    continue;
+                }
+                while (active[i] < concurrency) {
+                    Transfer tr = st.next(i, t);
+                    if (tr == null) {
+                        break;
+                    }
+                    flows.add(tr);
+                    if (tr.node >= 0) {
+                        active[tr.node]++;
+                    }
+                }
+            }
+            java.util.Arrays.fill(count, 0);
+            for (Transfer f : flows) {
+                if (!f.failed) {
+                    for (int l : f.links) {
+                        count[l]++;
+                    }
+                }
+            }
+            double step = Double.MAX_VALUE;
+            if (finishing.length < flows.size()) {
+                finishing = new double[flows.size() * 2];
+            }
+            int candidates = 0;
+            for (Transfer f : flows) {
+                if (f.failed) {
+                    step = 0;
+                    continue;
+                }
+                double wait = Math.max(0, f.activeAt - t);
+                double r = Double.MAX_VALUE;
+                for (int l : f.links) {
+                    r = Math.min(r, cap[l] / count[l]);
+                }
+                f.rate = r;
+                if (r > 0) {
+                    finishing[candidates++] = wait + f.remaining / r;
+                }
+            }
+            if (candidates > 0) {
+                int k = Math.max(1, candidates / BATCH);
+                step = Math.min(step, kthSmallest(finishing, candidates, k));
+            }
+            double nextStart = nextToStart < byStart.length ? start[byStart[nextToStart]] : Double.MAX_VALUE;
+            step = Math.min(step, Math.min(nextStart, nextFault(t, churned)) - t);
+            if (step == Double.MAX_VALUE || step > LIMIT_SECONDS) {
+                if (flows.isEmpty() && nextToStart >= byStart.length && stalled++ > 100) {
+                    break;
+                }
+                step = 1;
+            } else {
+                stalled = 0;
+            }
+            step = Math.max(step, MIN_STEP);
+            t += step;
+            List<Transfer> ended = new ArrayList<>();
+            int keep = 0;
+            for (int k = 0; k < flows.size(); k++) {
+                Transfer f = flows.get(k);
+                double moving = Math.min(step, t - f.activeAt);
+                if (!f.failed && f.rate > 0 && moving > 0) {
+                    double moved = Math.min(f.remaining, f.rate * moving);
+                    f.remaining -= moved;
+                    tierBytes[f.tier.ordinal()] += moved;
+                }
+                if (!f.failed && f.remaining <= 0.5) {
+                    tierBytes[f.tier.ordinal()] += f.remaining;
+                    f.remaining = 0;
+                }
+                if (f.failed || f.remaining <= 0) {
+                    ended.add(f);
+                } else {
+                    flows.set(keep++, f);
+                }
+            }
+            flows.subList(keep, flows.size()).clear();
+            for (Transfer f : ended) {
+                if (f.node >= 0) {
+                    active[f.node]--;
+                }
+                st.finished(f, t, !f.failed);
+            }
+            for (Transfer.Tier tier : Transfer.Tier.values()) {
+                bytes.put(tier, Math.round(tierBytes[tier.ordinal()]));
+            }
+            if (t >= nextSample) {
+                timeline.add(new Sample(t, new EnumMap<>(bytes), done));
+                nextSample = t + Math.max(0.5, t * 0.02);
+                progress.accept((double) finishedOrFailed / w.nodes);
+            }
+        }
+        for (int i = 0; i < w.nodes; i++) {
+            if (Double.isNaN(end[i]) && !failed[i]) {
+                failed[i] = true;
+            }
+        }
+        timeline.add(new Sample(t, new EnumMap<>(bytes), done));
+        return new Run(st.name(), start, end, failed, bytes, st.localBytes(workload), st.wastedBytes, timeline, lastEnd);
+    }
+
+    /** Outages set a link's capacity to zero for their window. */
+    private void applyFaults(double[] cap, double t) {
+        Scenario.Faults f = w.scenario.faults();
+        cap[w.originLink] = f.originOutage().isPresent() && t >= f.originOutage().get()[0] && t < f.originOutage().get()[1]
+                ? 0 : w.baseCapacity[w.originLink];
+        int first = w.popUplink[0];
+        cap[first] = f.popCut().isPresent() && t >= f.popCut().get()[0] && t < f.popCut().get()[1] ? 0 : w.baseCapacity[first];
+    }
+
+    /** The k-th smallest of the first {@code n} values (1-based), reordering them. */
+    static double kthSmallest(double[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        int target = k - 1;
+        SplittableRandom rnd = new SplittableRandom(n);
+        while (lo < hi) {
+            double pivot = a[lo + rnd.nextInt(hi - lo + 1)];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double x = a[i];
+                    a[i] = a[j];
+                    a[j] = x;
+                    i++;
+                    j--;
+                }
+            }
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return a[target];
+            }
+        }
+        return a[target];
+    }
+
+    /** The next fault edge after {@code t}. */
+    private double nextFault(double t, boolean churned) {
+        double next = Double.MAX_VALUE;
+        Scenario.Faults f = w.scenario.faults();
+        for (var window : List.of(f.originOutage(), f.popCut())) {
+            if (window.isPresent()) {
+                for (double edge : window.get()) {
+                    if (edge > t) {
+                        next = Math.min(next, edge);
+                    }
+                }
+            }
+        }
+        if (!churned && f.churnAt() > t) {
+            next = Math.min(next, f.churnAt());
+        }
+        return next;
+    }
+}

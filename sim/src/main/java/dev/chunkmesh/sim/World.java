@@ -1,0 +1,105 @@
+package dev.chunkmesh.sim;
+
+import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.PopId;
+import dev.chunkmesh.gossip.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The simulated fleet: nodes in POPs and micro-hubs, and the links transfers cross, with their
+ * capacities in bytes per second. Node i's place is also a gossip {@link NodeInfo}, so the mesh
+ * strategy can hand it to the real planner.
+ */
+final class World {
+    final int nodes;
+    final int[] pop;
+    final NodeInfo[] info;
+    final int[] upLink;
+    final int[] downLink;
+    final boolean[] lying;
+    final int pops;
+    final String[] popName;
+    final int[] popParent;
+    final int[] popUplink;
+    final int[] cacheLink;
+    final List<List<Integer>> popMembers = new ArrayList<>();
+    final int originLink;
+    final double[] baseCapacity;
+    final Scenario scenario;
+
+    World(Scenario s) {
+        this.scenario = s;
+        List<String> names = new ArrayList<>();
+        List<Integer> parents = new ArrayList<>();
+        List<double[]> popRates = new ArrayList<>();
+        List<int[]> nodeSpec = new ArrayList<>();
+        for (Scenario.PopGroup g : s.pops()) {
+            for (int k = 1; k <= g.count(); k++) {
+                names.add(g.name() + "-" + k);
+                parents.add(-1);
+                popRates.add(new double[] {g.uplink(), g.up(), g.down()});
+                nodeSpec.add(new int[] {names.size() - 1, g.nodes()});
+            }
+        }
+        int popCount = names.size();
+        for (Scenario.HubGroup h : s.hubs()) {
+            for (int k = 1; k <= h.count(); k++) {
+                int parent = h.parent().equals("*") ? (k - 1) % popCount : names.indexOf(h.parent());
+                if (parent < 0) {
+                    throw new IllegalArgumentException("hub parent '" + h.parent() + "' is not a POP of the scenario");
+                }
+                names.add(h.name() + "-" + k);
+                parents.add(parent);
+                popRates.add(new double[] {h.uplink(), h.up(), h.down()});
+                nodeSpec.add(new int[] {names.size() - 1, h.nodes()});
+            }
+        }
+        pops = names.size();
+        popName = names.toArray(String[]::new);
+        popParent = parents.stream().mapToInt(Integer::intValue).toArray();
+        nodes = nodeSpec.stream().mapToInt(x -> x[1]).sum();
+        pop = new int[nodes];
+        info = new NodeInfo[nodes];
+        upLink = new int[nodes];
+        downLink = new int[nodes];
+        lying = new boolean[nodes];
+        List<Double> caps = new ArrayList<>();
+        caps.add(s.origin().bandwidth());
+        originLink = 0;
+        popUplink = new int[pops];
+        cacheLink = new int[pops];
+        for (int p = 0; p < pops; p++) {
+            popUplink[p] = caps.size();
+            caps.add(popRates.get(p)[0]);
+            cacheLink[p] = caps.size();
+            caps.add(popRates.get(p)[0]);
+            popMembers.add(new ArrayList<>());
+        }
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        int i = 0;
+        for (int[] spec : nodeSpec) {
+            int p = spec[0];
+            for (int k = 0; k < spec[1]; k++, i++) {
+                pop[i] = p;
+                popMembers.get(p).add(i);
+                boolean hub = popParent[p] >= 0;
+                info[i] = new NodeInfo(new NodeId("n" + i), new PopId(popName[p]), hub ? Tier.MICRO_HUB : Tier.POP,
+                        hub ? Optional.of(new PopId(popName[popParent[p]])) : Optional.empty(), "sim:" + i);
+                upLink[i] = caps.size();
+                caps.add(popRates.get(p)[1]);
+                downLink[i] = caps.size();
+                caps.add(popRates.get(p)[2]);
+                lying[i] = rnd.nextDouble() < s.faults().lyingPeers();
+            }
+        }
+        baseCapacity = caps.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    boolean hub(int node) {
+        return popParent[pop[node]] >= 0;
+    }
+}
