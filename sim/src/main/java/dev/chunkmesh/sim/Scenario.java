@@ -61,11 +61,13 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
 
     /**
      * @param originOutage origin unreachable in [from, to) seconds, if given
+     * @param originSlowdown origin at {@code [2]} times its bandwidth in [from, to), if given
      * @param popCut the first POP's uplink cut in [from, to), if given
      * @param churn share of nodes that die at {@code churnAt} seconds
      * @param lyingPeers share of nodes that serve corrupt data (caught by digest checks)
      */
-    public record Faults(Optional<double[]> originOutage, Optional<double[]> popCut, double churn, double churnAt, double lyingPeers) {}
+    public record Faults(Optional<double[]> originOutage, Optional<double[]> originSlowdown, Optional<double[]> popCut, double churn,
+                         double churnAt, double lyingPeers) {}
 
     /**
      * @param concurrency transfers in flight per node

@@ -82,9 +82,9 @@ public final class ScenarioLoader {
                 Units.seconds(w.text("prefetch-lead", "0s")));
         w.end(Set.of("mode", "interval", "steps", "prefetch-lead"));
         Fields x = f.child("faults");
-        Scenario.Faults faults = new Scenario.Faults(window(x, "origin-outage"), window(x, "pop-cut"), x.dbl("churn", 0),
-                Units.seconds(x.text("churn-at", "10s")), x.dbl("lying-peers", 0));
-        x.end(Set.of("origin-outage", "pop-cut", "churn", "churn-at", "lying-peers"));
+        Scenario.Faults faults = new Scenario.Faults(window(x, "origin-outage"), window(x, "origin-slowdown"), window(x, "pop-cut"),
+                x.dbl("churn", 0), Units.seconds(x.text("churn-at", "10s")), x.dbl("lying-peers", 0));
+        x.end(Set.of("origin-outage", "origin-slowdown", "pop-cut", "churn", "churn-at", "lying-peers"));
         List<String> strategies = new ArrayList<>();
         for (JsonNode n : f.node("strategies")) {
             strategies.add(n.asText());
@@ -106,8 +106,8 @@ public final class ScenarioLoader {
             return Optional.empty();
         }
         Fields w = new Fields(n, key + ".");
-        double[] out = {Units.seconds(w.text("from", "0s")), Units.seconds(w.text("to", "0s"))};
-        w.end(Set.of("from", "to"));
+        double[] out = {Units.seconds(w.text("from", "0s")), Units.seconds(w.text("to", "0s")), w.dbl("factor", 0)};
+        w.end(Set.of("from", "to", "factor"));
         return Optional.of(out);
     }
 

@@ -243,8 +243,11 @@ final class Simulation {
     /** Outages set a link's capacity to zero for their window. */
     private void applyFaults(double[] cap, double t) {
         Scenario.Faults f = w.scenario.faults();
-        cap[w.originLink] = f.originOutage().isPresent() && t >= f.originOutage().get()[0] && t < f.originOutage().get()[1]
-                ? 0 : w.baseCapacity[w.originLink];
+        double origin = w.baseCapacity[w.originLink];
+        if (f.originSlowdown().isPresent() && t >= f.originSlowdown().get()[0] && t < f.originSlowdown().get()[1]) {
+            origin *= f.originSlowdown().get()[2];
+        }
+        cap[w.originLink] = f.originOutage().isPresent() && t >= f.originOutage().get()[0] && t < f.originOutage().get()[1] ? 0 : origin;
         int first = w.popUplink[0];
         cap[first] = f.popCut().isPresent() && t >= f.popCut().get()[0] && t < f.popCut().get()[1] ? 0 : w.baseCapacity[first];
     }
@@ -289,9 +292,10 @@ final class Simulation {
     private double nextFault(double t, boolean churned) {
         double next = Double.MAX_VALUE;
         Scenario.Faults f = w.scenario.faults();
-        for (var window : List.of(f.originOutage(), f.popCut())) {
+        for (var window : List.of(f.originOutage(), f.originSlowdown(), f.popCut())) {
             if (window.isPresent()) {
-                for (double edge : window.get()) {
+                for (int e = 0; e < 2; e++) {
+                    double edge = window.get()[e];
                     if (edge > t) {
                         next = Math.min(next, edge);
                     }

@@ -82,6 +82,15 @@ class FleetSimTest {
     }
 
     @Test
+    void anOriginSlowdownStretchesColdPulls() throws Exception {
+        String base = "pops: [{count: 1, nodes: 2}]\norigin: {bandwidth: 10MB}\nrelease: {layers: [20MiB]}\nstrategies: [mesh]\n";
+        Summary normal = FleetSim.run(yaml(base), (s, f) -> { }).summaries().get(0);
+        Summary slow = FleetSim.run(yaml(base + "faults: {origin-slowdown: {from: 0s, to: 1h, factor: 0.25}}\n"), (s, f) -> { })
+                .summaries().get(0);
+        assertTrue(slow.p50() > 3 * normal.p50(), "a quarter of the origin's bandwidth: " + normal.p50() + " -> " + slow.p50());
+    }
+
+    @Test
     void lyingPeersCostTimeButNoPull() throws Exception {
         Scenario sc = yaml("""
                 pops: [{count: 1, nodes: 30}]
