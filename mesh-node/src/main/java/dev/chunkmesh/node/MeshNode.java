@@ -151,7 +151,9 @@ public final class MeshNode implements AutoCloseable {
             metrics.heartbeat(pop.membership().alive().size());
         } catch (RuntimeException e) {
             joined = false;
-            LOG.warning("heartbeat failed: " + e);
+            if (!closed) {
+                LOG.warning("heartbeat failed: " + e);
+            }
         }
     }
 

@@ -115,14 +115,14 @@ public final class PullService implements RecipeBoard, AutoCloseable {
             }
             PullReport report = new PullReport(blob, recipe.size(), tally.snapshot(), Duration.ofNanos(System.nanoTime() - start), first,
                     fetch.badPeers());
+            events.finished(report);
             running.remove(blob);
             pull.result().complete(report);
-            events.finished(report);
         } catch (Throwable e) {
+            events.failed(e);
             running.remove(blob);
             pull.progress().fail(e);
             pull.result().completeExceptionally(e);
-            events.failed(e);
         }
     }
 
