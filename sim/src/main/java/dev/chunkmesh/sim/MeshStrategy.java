@@ -26,7 +26,8 @@ import java.util.Set;
  * cluster for anything taken from outside it; and the nodes' own {@link Planner} choosing, for each
  * node, which holder serves which span (nearest tier, rarest first, least loaded) or the origin.
  * A node keeps its plan until it has nothing left to start, then plans again (at most every
- * {@value #REPLAN_SECONDS} s), as a real node does between rounds.
+ * {@value #REPLAN_SECONDS} s, and only once something changed in its cluster), as a real node does
+ * between rounds.
  */
 final class MeshStrategy extends Strategy {
     static final double REPLAN_SECONDS = 0.05;
@@ -35,11 +36,17 @@ final class MeshStrategy extends Strategy {
     private final int[][] blobUnits;
     private final int[] unitIndexInBlob;
     private final ChunkBitmap[][] bitmaps;
-    private final Map<Long, List<Integer>> holders = new HashMap<>();
-    private final Map<Long, Set<Integer>> clusterInflight = new HashMap<>();
-    private final Set<Long> clusterHeld = new HashSet<>();
+    /** Nodes holding any span of a blob, by {@code cluster * blobs + blob}. */
+    private final List<List<Integer>> holders = new ArrayList<>();
+    /** The node fetching a span from outside its cluster, or -1, by {@code cluster * units + unit}. */
+    private final int[] clusterFetcher;
+    /** Whether any node of the cluster holds a span, by {@code cluster * units + unit}. */
+    private final BitSet clusterHeld = new BitSet();
     private final List<ArrayDeque<int[]>> plans = new ArrayList<>();
     private final double[] lastPlan;
+    /** Bumped whenever a node of the cluster stores a span or stops fetching one: plans made before may be stale. */
+    private final long[] generation;
+    private final long[] plannedAt;
 
     MeshStrategy(World w, Workload wl) {
         this(w, spans(wl, w.scenario.engine().spanBytes()));
@@ -57,7 +64,14 @@ final class MeshStrategy extends Strategy {
             }
             plans.add(new ArrayDeque<>());
         }
+        for (int i = 0; i < w.pops * spanRecipes.length; i++) {
+            holders.add(new ArrayList<>());
+        }
+        this.clusterFetcher = new int[w.pops * unitBytes.length];
+        java.util.Arrays.fill(clusterFetcher, -1);
         this.lastPlan = new double[w.nodes];
+        this.generation = new long[w.pops];
+        this.plannedAt = new long[w.nodes];
         java.util.Arrays.fill(lastPlan, -1);
     }
 
@@ -113,8 +127,12 @@ final class MeshStrategy extends Strategy {
         return w.popParent[p] >= 0 ? w.popParent[p] : p;
     }
 
-    private static long key(int cluster, int unitOrBlob) {
-        return ((long) cluster << 32) | unitOrBlob;
+    private int unitKey(int cluster, int unit) {
+        return cluster * unitBytes.length + unit;
+    }
+
+    private List<Integer> blobHolders(int cluster, int blob) {
+        return holders.get(cluster * spanRecipes.length + blob);
     }
 
     @Override
@@ -134,17 +152,19 @@ final class MeshStrategy extends Strategy {
                     }
                     return start(node, u, source, tierOf(node, source), t);
                 }
-                Set<Integer> fetching = clusterInflight.computeIfAbsent(key(cluster(node), u), k -> new HashSet<>());
-                if (!fetching.isEmpty() || (clusterHeld.contains(key(cluster(node), u)) && usableHolder(node, u))) {
+                int k = unitKey(cluster(node), u);
+                if (clusterFetcher[k] >= 0 || (clusterHeld.get(k) && usableHolder(node, u))) {
                     continue;
                 }
-                fetching.add(node);
+                clusterFetcher[k] = node;
                 return start(node, u, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t);
             }
-            if (lastPlan[node] >= 0 && t - lastPlan[node] < REPLAN_SECONDS) {
+            int c = cluster(node);
+            if (lastPlan[node] >= 0 && (t - lastPlan[node] < REPLAN_SECONDS || plannedAt[node] == generation[c])) {
                 return null;
             }
             lastPlan[node] = t;
+            plannedAt[node] = generation[c];
             replan(node);
             if (plan.isEmpty()) {
                 return null;
@@ -155,7 +175,7 @@ final class MeshStrategy extends Strategy {
     /** Whether some live holder in the node's cluster, not distrusted by it, has {@code unit}. */
     private boolean usableHolder(int node, int unit) {
         int b = unitBlob[unit];
-        for (int h : holders.getOrDefault(key(cluster(node), b), List.of())) {
+        for (int h : blobHolders(cluster(node), b)) {
             if (h != node && !dead[h] && !distrusted.get(node).contains(h) && bitmaps[h][b].has(unitIndexInBlob[unit])) {
                 return true;
             }
@@ -186,7 +206,7 @@ final class MeshStrategy extends Strategy {
                 }
             }
             List<Candidate> candidates = new ArrayList<>();
-            List<Integer> pool = holders.getOrDefault(key(cluster(node), b), List.of());
+            List<Integer> pool = blobHolders(cluster(node), b);
             int n = pool.size();
             int start = n == 0 ? 0 : rnd.nextInt(n);
             Set<NodeId> excluded = new HashSet<>();
@@ -220,10 +240,13 @@ final class MeshStrategy extends Strategy {
 
     @Override
     void finished(Transfer tr, double t, boolean ok) {
+        if (tr.node >= 0) {
+            generation[cluster(tr.node)]++;
+        }
         if (tr.source == Transfer.ORIGIN && tr.node >= 0) {
-            Set<Integer> fetching = clusterInflight.get(key(cluster(tr.node), tr.unit));
-            if (fetching != null) {
-                fetching.remove(tr.node);
+            int k = unitKey(cluster(tr.node), tr.unit);
+            if (clusterFetcher[k] == tr.node) {
+                clusterFetcher[k] = -1;
             }
         }
         super.finished(tr, t, ok);
@@ -232,9 +255,9 @@ final class MeshStrategy extends Strategy {
     @Override
     void stored(int node, int unit, double t) {
         int b = unitBlob[unit];
-        clusterHeld.add(key(cluster(node), unit));
+        clusterHeld.set(unitKey(cluster(node), unit));
         if (bitmaps[node][b].count() == 0) {
-            holders.computeIfAbsent(key(cluster(node), b), k -> new ArrayList<>()).add(node);
+            blobHolders(cluster(node), b).add(node);
         }
         bitmaps[node][b] = bitmaps[node][b].with(unitIndexInBlob[unit]);
     }
@@ -242,8 +265,11 @@ final class MeshStrategy extends Strategy {
     @Override
     void kill(int node) {
         super.kill(node);
-        for (Set<Integer> fetching : clusterInflight.values()) {
-            fetching.remove(node);
+        generation[cluster(node)]++;
+        for (int k = 0; k < clusterFetcher.length; k++) {
+            if (clusterFetcher[k] == node) {
+                clusterFetcher[k] = -1;
+            }
         }
     }
 }

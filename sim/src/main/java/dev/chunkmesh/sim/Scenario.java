@@ -72,6 +72,14 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
     /**
      * @param concurrency transfers in flight per node
      * @param spanBytes the mesh's transfer unit: consecutive chunks up to this size (its planner works on these)
+     * @param batch time advances until about one in this many transfers in flight has finished: higher is
+     *     finer (and slower); 200 by default
      */
-    public record Engine(int concurrency, long spanBytes, long pieceBytes, int candidates) {}
+    public record Engine(int concurrency, long spanBytes, long pieceBytes, int candidates, int batch) {
+        public Engine {
+            if (concurrency < 1 || candidates < 1 || batch < 1 || spanBytes < 1 || pieceBytes < 1) {
+                throw new IllegalArgumentException("engine: concurrency, candidates, batch, span and piece must be positive");
+            }
+        }
+    }
 }

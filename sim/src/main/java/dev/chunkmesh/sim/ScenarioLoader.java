@@ -94,8 +94,8 @@ public final class ScenarioLoader {
         }
         Fields e = f.child("engine");
         Scenario.Engine engine = new Scenario.Engine(e.integer("concurrency", 4), Units.size(e.text("span", "8MiB")),
-                Units.size(e.text("piece", "4MiB")), e.integer("candidates", 8));
-        e.end(Set.of("concurrency", "span", "piece", "candidates"));
+                Units.size(e.text("piece", "4MiB")), e.integer("candidates", 8), e.integer("batch", 200));
+        e.end(Set.of("concurrency", "span", "piece", "candidates", "batch"));
         f.end(Set.of("name", "seed", "origin", "pops", "hubs", "latency", "release", "rollout", "faults", "strategies", "engine"));
         return new Scenario(name, seed, origin, pops, hubs, latency, release, rollout, faults, strategies, engine);
     }

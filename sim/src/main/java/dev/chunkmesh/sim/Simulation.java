@@ -13,7 +13,7 @@ import java.util.function.DoubleConsumer;
  * link it crosses, an equal share of the link's capacity, and moves at the smallest of those shares;
  * during its start latency a transfer already holds its share but moves nothing (a small pessimism).
  * Time jumps to the next wave, fault edge or transfer start, or to the moment about one in
- * {@value #BATCH} transfers in flight has finished (never less than a millisecond): transfers that
+ * {@code engine.batch} transfers in flight has finished (never less than a millisecond): transfers that
  * finish within such a step count as finished at its end, which bounds how late one can be reported.
  * Deterministic for a given scenario and seed.
  */
@@ -21,8 +21,7 @@ final class Simulation {
     /** Virtual time after which unfinished pulls count as failed. */
     static final double LIMIT_SECONDS = 48 * 3600;
     private static final double MIN_STEP = 0.001;
-    /** Time advances until about one in this many in-flight transfers has finished (at least one). */
-    private static final int BATCH = 200;
+
 
     /** Per-tier bytes at one moment, cumulative. */
     record Sample(double t, Map<Transfer.Tier, Long> bytes, int done) {}
@@ -180,7 +179,7 @@ final class Simulation {
                 }
             }
             if (candidates > 0) {
-                int k = Math.max(1, candidates / BATCH);
+                int k = Math.max(1, candidates / w.scenario.engine().batch());
                 step = Math.min(step, kthSmallest(finishing, candidates, k));
             }
             double nextStart = nextToStart < byStart.length ? start[byStart[nextToStart]] : Double.MAX_VALUE;

@@ -78,8 +78,20 @@ public final class Workload {
         }
         ChunkerParams params = new ChunkerParams(Math.max(ChunkerParams.MINIMUM_MIN, r.chunkAvg() / 4), r.chunkAvg(), r.chunkAvg() * 4,
                 ChunkerParams.DEFAULTS.normalization());
-        List<Blob> out = new ArrayList<>();
-        for (int i = 0; i < r.layers().size(); i++) {
+        Blob[] out = new Blob[r.layers().size()];
+        java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+            try {
+                out[i] = layer(r, seed, i, params);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return new Workload(List.of(out));
+    }
+
+    /** Layer {@code i} of a synthetic release, chunked; for a delta, with v1's chunks marked as held. */
+    private static Blob layer(Scenario.Release r, long seed, int i, ChunkerParams params) throws IOException {
+        {
             long layerSeed = seed * 1000 + i;
             double change = r.previousChange().orElse(0.0);
             int version = r.previousChange().isPresent() ? 2 : 1;
@@ -95,9 +107,8 @@ public final class Workload {
             } else {
                 java.util.Arrays.fill(needed, true);
             }
-            out.add(new Blob(recipe, needed));
+            return new Blob(recipe, needed);
         }
-        return new Workload(out);
     }
 
     /** The recipe of a stream, with a synthetic blob id (the simulator never checks whole-blob digests). */
