@@ -1,0 +1,87 @@
+package dev.chunkmesh.node;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP proxy on loopback in front of a registry that answers every {@code n}-th request with a
+ * 503 instead of passing it on, for origin-error fault tests. Everything else (method, path, Range,
+ * Accept, Authorization) is forwarded as is.
+ */
+public final class FlakyOrigin implements AutoCloseable {
+    private final HttpServer server;
+    private final URI target;
+    private final int every;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public FlakyOrigin(URI target, int every) throws IOException {
+        this.target = target;
+        this.every = every;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Requests answered 503 so far. */
+    public int failed() {
+        return failed.get();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            if (requests.incrementAndGet() % every == 0) {
+                failed.incrementAndGet();
+                x.sendResponseHeaders(503, -1);
+                return;
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(x.getRequestURI().toString()))
+                    .method(x.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
+            for (String h : List.of("Range", "Accept", "Authorization")) {
+                String v = x.getRequestHeaders().getFirst(h);
+                if (v != null) {
+                    b.header(h, v);
+                }
+            }
+            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            r.headers().map().forEach((k, v) -> {
+                if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding") && !k.startsWith(":")) {
+                    v.forEach(val -> x.getResponseHeaders().add(k, val));
+                }
+            });
+            long length = r.headers().firstValueAsLong("Content-Length").orElse(0);
+            boolean head = x.getRequestMethod().equals("HEAD");
+            x.sendResponseHeaders(r.statusCode(), head || length == 0 ? -1 : length);
+            try (InputStream in = r.body(); OutputStream out = x.getResponseBody()) {
+                if (!head) {
+                    in.transferTo(out);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

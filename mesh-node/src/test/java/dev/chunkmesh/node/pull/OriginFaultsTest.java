@@ -1,0 +1,79 @@
+package dev.chunkmesh.node.pull;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.node.FlakyOrigin;
+import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.TestPop;
+import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.registry.OciImages;
+import dev.chunkmesh.registry.RegistryHarness;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pulls against an origin that fails every third request, and one behind a slow link: all complete, byte-exact. */
+class OriginFaultsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOriginFailingEveryThirdRequestCostsRetriesButNoByte() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"));
+             FlakyOrigin flaky = new FlakyOrigin(registry.url(), 3)) {
+            List<BlobRequest> image = push(registry);
+            long size = image.stream().mapToLong(BlobRequest::size).sum();
+            int trials = 3;
+            for (int trial = 0; trial < trials; trial++) {
+                Spec a = Spec.pop("a", "127.0.0.1", "pop1");
+                try (TestPop pop = new TestPop(dir.resolve("nodes-" + trial), Optional.of(flaky.url()), List.of(a))) {
+                    MeshNode node = pop.start(a);
+                    List<BlobRequest> viaFlaky = ImageBlobs.of(node.upstreams().defaultOrigin(), "team/app", "v1");
+                    BatchPull.Result r = new BatchPull(node.pulls(), viaFlaky).result().get(120, TimeUnit.SECONDS);
+                    assertEquals(size, r.bytesBySource().get(SourceKind.ORIGIN), "trial " + trial);
+                    for (BlobRequest b : image) {
+                        assertEquals(b.blob(), MeshFaultsTest.wholeDigest(node, b.blob()), "trial " + trial + ": byte-exact");
+                    }
+                    assertTrue(node.upstreams().retries() > 0, "the node retried");
+                }
+            }
+            System.out.printf("flaky origin: %d trials, %d requests answered 503, 0 bytes lost or corrupted%n", trials, flaky.failed());
+            assertTrue(flaky.failed() > 0);
+        }
+    }
+
+    @Test
+    void aSlowOriginStillDeliversEveryByte() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"));
+             WanProxy slow = new WanProxy(new InetSocketAddress("127.0.0.1", registry.url().getPort()), 1_000_000, Duration.ofMillis(50))) {
+            List<BlobRequest> image = push(registry);
+            Spec a = Spec.pop("a", "127.0.0.1", "pop1");
+            try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(slow.url()), List.of(a))) {
+                MeshNode node = pop.start(a);
+                BatchPull.Result r = new BatchPull(node.pulls(), ImageBlobs.of(node.upstreams().defaultOrigin(), "team/app", "v1")).result()
+                        .get(120, TimeUnit.SECONDS);
+                assertTrue(r.seconds() > 1, "the link was slow: " + r.seconds());
+                for (BlobRequest b : image) {
+                    assertEquals(b.blob(), MeshFaultsTest.wholeDigest(node, b.blob()));
+                }
+            }
+        }
+    }
+
+    private List<BlobRequest> push(RegistryHarness registry) throws Exception {
+        OciImages oci = new OciImages(dir.resolve("oci"));
+        oci.tag("v1", oci.manifest(List.of(oci.layer(OciImages.files(111, 8, 300_000), OciImages.Compression.NONE)), "linux", "amd64"));
+        oci.push("v1", registry, "team/app");
+        return ImageBlobs.of(new dev.chunkmesh.node.origin.RegistryOrigin(dev.chunkmesh.registry.RegistryClient.of(registry.url(),
+                Optional.empty()), dev.chunkmesh.node.origin.Bandwidth.unlimited()), "team/app", "v1");
+    }
+}
