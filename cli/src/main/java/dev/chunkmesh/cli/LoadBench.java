@@ -4,6 +4,7 @@ import dev.chunkmesh.cli.demo.DemoImage;
 import dev.chunkmesh.cli.demo.LayoutRegistry;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.config.ConfigLoader;
+import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.node.origin.Bandwidth;
 import dev.chunkmesh.node.origin.RegistryOrigin;
 import dev.chunkmesh.node.pull.BatchPull;
@@ -57,7 +58,7 @@ final class LoadBench implements Callable<Integer> {
         DemoImage.write(dir.resolve("image"), imageSize.bytes());
         try (LayoutRegistry origin = new LayoutRegistry(dir.resolve("image"), "demo/app")) {
             Map<String, String> flags = new java.util.HashMap<>(Map.of("node.name", "bench", "network.peer-port", "0",
-                    "network.admin-port", "0", "network.registry-port", "0", "network.hazelcast-port", Integer.toString(freePort()),
+                    "network.admin-port", "0", "network.registry-port", "0", "network.hazelcast-port", Integer.toString(LocalMesh.freePort("127.0.0.1")),
                     "store.data", dir.resolve("node").toString(), "origin.url", origin.url().toString()));
             try (MeshNode node = MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags))) {
                 URI mirror = URI.create(node.registryUrl());
@@ -129,12 +130,6 @@ final class LoadBench implements Callable<Integer> {
 
     private static double pct(double[] sorted, double q) {
         return sorted.length == 0 ? Double.NaN : sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** This process's resident set, from /proc. */

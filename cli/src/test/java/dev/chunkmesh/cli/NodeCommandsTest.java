@@ -10,9 +10,6 @@ import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -30,12 +27,6 @@ class NodeCommandsTest {
 
     @TempDir
     Path dir;
-
-    static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void pullPrefetchAndStatusThroughTheAdminApi() throws Exception {
@@ -55,8 +46,8 @@ class NodeCommandsTest {
                     "--key", keys.resolve("catalog.key").toString(), "--out", release.toString(), "--sequence", "2").exitCode());
 
             String cluster = "mesh-test-" + UUID.randomUUID();
-            int pa = freePort("127.0.0.1");
-            int pb = freePort("127.0.0.2");
+            int pa = LocalMesh.freePort("127.0.0.1");
+            int pb = LocalMesh.freePort("127.0.0.2");
             String members = "127.0.0.1:" + pa + ",127.0.0.2:" + pb;
             try (MeshNode a = node("a", "127.0.0.1", pa, members, cluster, registry, Optional.empty());
                  MeshNode b = node("b", "127.0.0.2", pb, members, cluster, registry, Optional.of(keys.resolve("catalog.pub")))) {

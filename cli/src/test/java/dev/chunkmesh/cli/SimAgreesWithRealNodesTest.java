@@ -93,7 +93,7 @@ class SimAgreesWithRealNodesTest {
         List<String> members = new ArrayList<>();
         Map<String, Integer> ports = new HashMap<>();
         for (String[] s : specs) {
-            ports.put(s[0], NodeCommandsTest.freePort(s[1]));
+            ports.put(s[0], LocalMesh.freePort(s[1]));
             members.add(s[1] + ":" + ports.get(s[0]));
         }
         LocalMesh mesh = new LocalMesh("mesh-test-" + UUID.randomUUID(), "trust-test-secret-0123456789", members);

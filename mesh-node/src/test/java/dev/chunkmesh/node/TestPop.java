@@ -5,8 +5,6 @@ import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.store.ChunkStore;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,15 +45,9 @@ public final class TestPop implements AutoCloseable {
         this.dir = dir;
         this.origin = origin;
         for (Spec s : specs) {
-            int port = freePort(s.address());
+            int port = LocalMesh.freePort(s.address());
             hazelcastPorts.put(s.name(), port);
             members.add(s.address() + ":" + port);
-        }
-    }
-
-    public static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return s.getLocalPort();
         }
     }
 

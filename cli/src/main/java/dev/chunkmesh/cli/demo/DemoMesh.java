@@ -3,9 +3,6 @@ package dev.chunkmesh.cli.demo;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -43,7 +40,7 @@ final class DemoMesh implements AutoCloseable {
         Map<String, Integer> ports = new HashMap<>();
         List<String> members = new ArrayList<>();
         for (Member m : MEMBERS) {
-            ports.put(m.name(), freePort(m.address()));
+            ports.put(m.name(), LocalMesh.freePort(m.address()));
             members.add(m.address() + ":" + ports.get(m.name()));
         }
         LocalMesh local = new LocalMesh(cluster, HexFormat.of().formatHex(secret), members);
@@ -65,12 +62,6 @@ final class DemoMesh implements AutoCloseable {
 
     List<MeshNode> nodes() {
         return nodes;
-    }
-
-    private static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return s.getLocalPort();
-        }
     }
 
     @Override
