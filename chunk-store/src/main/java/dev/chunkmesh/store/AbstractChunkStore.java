@@ -2,6 +2,7 @@ package dev.chunkmesh.store;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -13,12 +14,18 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     private final LruIndex index;
     private final AtomicLong corruptFound = new AtomicLong();
+    private static final long ROOM_CHECK_NANOS = 10_000_000_000L;
+    private volatile long lastRoomCheck = System.nanoTime();
 
     protected AbstractChunkStore(StoreLimits limits) {
         this.index = new LruIndex(Objects.requireNonNull(limits, "limits"));
     }
 
-    /** Writes a frame so that it becomes visible whole or not at all. */
+    /**
+     * Writes a frame so that it becomes visible whole or not at all.
+     *
+     * @throws DeviceFullException if the device has no room for it
+     */
     protected abstract void writeFrame(Digest digest, byte[] frame);
 
     /** Reads a stored frame. @throws ChunkMissingException if it is gone */
@@ -108,6 +115,17 @@ public abstract class AbstractChunkStore implements ChunkStore {
     private void store(Digest digest, byte[] raw, PinSet pins) {
         Objects.requireNonNull(pins, "pins");
         byte[] frame = ChunkFrame.encode(raw);
+        liftCeilingIfRoomCame();
+        try {
+            storeFrame(digest, frame, pins);
+        } catch (DeviceFullException full) {
+            deleteVictims(index.deviceFull(frame.length));
+            lastRoomCheck = System.nanoTime();
+            storeFrame(digest, frame, pins);
+        }
+    }
+
+    private void storeFrame(Digest digest, byte[] frame, PinSet pins) {
         LruIndex.Admission admission = index.admit(digest, frame.length, pins);
         deleteVictims(admission.victims());
         if (admission.alreadyHeld()) {
@@ -115,8 +133,9 @@ public abstract class AbstractChunkStore implements ChunkStore {
         }
         if (!admission.fits()) {
             StoreStats s = index.stats(corruptFound.get());
+            String limit = index.ceilingLowered() ? " bytes the device has room for" : " bytes of capacity";
             throw new StoreFullException("put chunk " + digest + ": store full, " + s.usedBytes() + " of "
-                    + s.capacityBytes() + " bytes used and " + s.pinned() + " chunks pinned by in-flight blobs");
+                    + s.capacityBytes() + limit + " used and " + s.pinned() + " chunks pinned by in-flight blobs");
         }
         try {
             writeFrame(digest, frame);
@@ -125,6 +144,22 @@ public abstract class AbstractChunkStore implements ChunkStore {
             throw e;
         }
         index.commit(digest, frame.length, pins);
+    }
+
+    /** After a full device, checks now and then whether space came free, and grows back into it. */
+    private void liftCeilingIfRoomCame() {
+        if (index.ceilingLowered() && System.nanoTime() - lastRoomCheck > ROOM_CHECK_NANOS) {
+            lastRoomCheck = System.nanoTime();
+            deviceFreeBytes().ifPresent(free -> index.deviceRoom((long) (free * 0.9)));
+        }
+    }
+
+    /**
+     * Free bytes on the device under the store, if the medium has a device; used to grow back after
+     * {@link DeviceFullException}.
+     */
+    protected OptionalLong deviceFreeBytes() {
+        return OptionalLong.empty();
     }
 
     private void deleteVictims(List<LruIndex.Victim> victims) {

@@ -27,6 +27,8 @@ final class LruIndex {
     private long used;
     private long reserved;
     private long evictions;
+    /** What the device was found to hold when it ran out of space; {@code Long.MAX_VALUE} until then. */
+    private long deviceCeiling = Long.MAX_VALUE;
 
     LruIndex(StoreLimits limits) {
         this.limits = limits;
@@ -59,10 +61,10 @@ final class LruIndex {
             return new Admission(true, true, List.of());
         }
         List<Victim> victims = List.of();
-        if (used + reserved + size > limits.highBytes()) {
-            victims = evictDownTo(limits.lowBytes() - size);
+        if (used + reserved + size > highBytes()) {
+            victims = evictDownTo(lowBytes() - size);
         }
-        boolean fits = used + reserved + size <= limits.capacityBytes();
+        boolean fits = used + reserved + size <= capacity();
         if (fits) {
             reserved += size;
         }
@@ -95,7 +97,31 @@ final class LruIndex {
 
     /** Evicts down to the low watermark if the store is above the high one (after a restart). */
     synchronized List<Victim> evictIfAboveHigh() {
-        return used + reserved > limits.highBytes() ? evictDownTo(limits.lowBytes()) : List.of();
+        return used + reserved > highBytes() ? evictDownTo(lowBytes()) : List.of();
+    }
+
+    /**
+     * The device ran out of space with the store below its configured capacity: from now on the store
+     * treats what it holds now as its capacity, and evicts down to the low watermark of that (plus
+     * {@code size} bytes of room for the put that failed).
+     */
+    synchronized List<Victim> deviceFull(long size) {
+        deviceCeiling = Math.max(1, used + reserved);
+        return evictDownTo(lowBytes() - size);
+    }
+
+    /** Whether a full device lowered the capacity below the configured one. */
+    synchronized boolean ceilingLowered() {
+        return deviceCeiling != Long.MAX_VALUE;
+    }
+
+    /**
+     * Space came free on the device: the capacity becomes what is held plus {@code freeBytes}, and the
+     * configured capacity again once that reaches it.
+     */
+    synchronized void deviceRoom(long freeBytes) {
+        long room = used + reserved + Math.max(0, freeBytes);
+        deviceCeiling = room >= limits.capacityBytes() ? Long.MAX_VALUE : Math.max(deviceCeiling, room);
     }
 
     /** Every held chunk with its size, least recently used first. */
@@ -110,11 +136,23 @@ final class LruIndex {
     }
 
     synchronized StoreStats stats(long corruptFound) {
-        return new StoreStats(sizes.size(), used, limits.capacityBytes(), pinCounts.size(), evictions, corruptFound);
+        return new StoreStats(sizes.size(), used, capacity(), pinCounts.size(), evictions, corruptFound);
     }
 
     PinSet newPinSet() {
         return new IndexPinSet();
+    }
+
+    private long capacity() {
+        return Math.min(limits.capacityBytes(), deviceCeiling);
+    }
+
+    private long highBytes() {
+        return deviceCeiling == Long.MAX_VALUE ? limits.highBytes() : (long) (capacity() * limits.highWatermark());
+    }
+
+    private long lowBytes() {
+        return deviceCeiling == Long.MAX_VALUE ? limits.lowBytes() : (long) (capacity() * limits.lowWatermark());
     }
 
     private List<Victim> evictDownTo(long target) {

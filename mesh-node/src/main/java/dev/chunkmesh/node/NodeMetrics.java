@@ -73,7 +73,7 @@ public final class NodeMetrics implements PullEvents {
         firstPulls = Counter.builder("mesh_first_pulls").description("Blobs this node was first in its POP to chunk from the origin")
                 .register(registry);
         Gauge.builder("mesh_store_used_bytes", store, s -> s.stats().usedBytes()).description("Bytes of chunks in the store").register(registry);
-        Gauge.builder("mesh_store_capacity_bytes", store, s -> s.stats().capacityBytes()).description("Configured store capacity")
+        Gauge.builder("mesh_store_capacity_bytes", store, s -> s.stats().capacityBytes()).description("Store capacity: the configured one, or what the device held when it ran out of space")
                 .register(registry);
         Gauge.builder("mesh_store_chunks", store, s -> s.stats().chunks()).description("Chunks in the store").register(registry);
         FunctionCounter.builder("mesh_store_evictions", store, s -> s.stats().evictions()).description("Chunks evicted to make room")

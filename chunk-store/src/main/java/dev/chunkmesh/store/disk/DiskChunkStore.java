@@ -3,8 +3,8 @@ package dev.chunkmesh.store.disk;
 import dev.chunkmesh.store.AbstractChunkStore;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStoreException;
+import dev.chunkmesh.store.DeviceFullException;
 import dev.chunkmesh.store.Digest;
-import dev.chunkmesh.store.StoreFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -168,10 +169,19 @@ public final class DiskChunkStore extends AbstractChunkStore {
         } catch (IOException e) {
             deleteQuietly(temp);
             if (isNoSpace(e)) {
-                throw new StoreFullException("put chunk " + digest + ": no space left on the device under "
+                throw new DeviceFullException("put chunk " + digest + ": no space left on the device under "
                         + config.directory(), e);
             }
             throw new ChunkStoreException("put chunk " + digest + ": " + e, e);
+        }
+    }
+
+    @Override
+    protected OptionalLong deviceFreeBytes() {
+        try {
+            return OptionalLong.of(Files.getFileStore(config.directory()).getUsableSpace());
+        } catch (IOException e) {
+            return OptionalLong.empty();
         }
     }
 
