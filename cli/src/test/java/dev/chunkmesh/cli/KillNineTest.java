@@ -12,14 +12,8 @@ import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.disk.DiskChunkStore;
 import dev.chunkmesh.store.disk.DiskStoreConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,18 +69,13 @@ class KillNineTest {
                 try (NodeProcess again = NodeProcess.start("a", a, List.of(), dir.resolve("a.log")).awaitHealthy(Duration.ofSeconds(60))) {
                     JsonNode done = again.pull("team/app", "v1", Duration.ofSeconds(180));
                     assertEquals("done", done.get("event").asText(), done.toString());
-                    List<Digest> blobs = new ArrayList<>();
-                    done.get("blobs").forEach(x -> blobs.add(Digest.parse(x.get("blob").asText())));
-                    for (Digest blob : blobs) {
-                        assertEquals(blob, mirrorDigest(a, blob), "the restarted node serves the blob byte-exact");
+                    for (Digest blob : NodeProcess.blobs(done)) {
+                        assertEquals(blob, again.mirrorDigest("team/app", blob), "the restarted node serves the blob byte-exact");
                     }
                     awaitMembers(peer, 2);
                     JsonNode fromPeer = peer.pull("team/app", "v1", Duration.ofSeconds(180));
                     assertEquals("done", fromPeer.get("event").asText(), fromPeer.toString());
-                    long total = 0;
-                    for (var f : (Iterable<Map.Entry<String, JsonNode>>) fromPeer.get("bytes")::fields) {
-                        total += f.getValue().asLong();
-                    }
+                    long total = NodeProcess.totalBytes(fromPeer);
                     long viaPeer = fromPeer.get("bytes").get("peer").asLong();
                     assertTrue(viaPeer >= 0.99 * total, "the restarted node's holdings are advertised: " + fromPeer.get("bytes"));
                     again.kill9();
@@ -144,19 +133,5 @@ class KillNineTest {
             }
             return new FsckResult(held.size(), bytes, corrupt);
         }
-    }
-
-    private static Digest mirrorDigest(Map<String, String> node, Digest blob) throws Exception {
-        URI uri = URI.create("http://" + node.get("network.bind") + ":" + node.get("network.registry-port") + "/v2/team/app/blobs/" + blob);
-        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, r.statusCode());
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = r.body()) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-            }
-        }
-        return Digest.ofBytes(sha.digest());
     }
 }

@@ -2,13 +2,16 @@ package dev.chunkmesh.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chunkmesh.store.Digest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +30,14 @@ final class NodeProcess implements AutoCloseable {
 
     private final String name;
     private final URI admin;
+    private final URI registry;
     private final Path log;
     private final Process process;
 
-    private NodeProcess(String name, URI admin, Path log, Process process) {
+    private NodeProcess(String name, URI admin, URI registry, Path log, Process process) {
         this.name = name;
         this.admin = admin;
+        this.registry = registry;
         this.log = log;
         this.process = process;
     }
@@ -54,7 +59,8 @@ final class NodeProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         URI admin = URI.create("http://" + settings.get("network.bind") + ":" + settings.get("network.admin-port"));
-        return new NodeProcess(name, admin, log, p);
+        URI registry = URI.create("http://" + settings.get("network.registry-bind") + ":" + settings.get("network.registry-port"));
+        return new NodeProcess(name, admin, registry, log, p);
     }
 
     String name() {
@@ -113,6 +119,55 @@ final class NodeProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         String[] lines = r.body().strip().split("\n");
         return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    /** Bytes of a pull's {@code done} event, summed over sources. */
+    static long totalBytes(JsonNode done) {
+        long total = 0;
+        for (JsonNode n : done.get("bytes")) {
+            total += n.asLong();
+        }
+        return total;
+    }
+
+    /** The blobs of a pull's {@code done} event. */
+    static List<Digest> blobs(JsonNode done) {
+        List<Digest> out = new ArrayList<>();
+        done.get("blobs").forEach(x -> out.add(Digest.parse(x.get("blob").asText())));
+        return out;
+    }
+
+    /** Names of the nodes this node sees holding {@code blob} (for blobs it has a recipe of). */
+    List<String> holders(Digest blob) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode h : status().get("holdings")) {
+            if (h.get("blob").asText().equals(blob.toString())) {
+                h.get("holders").forEach(x -> out.add(x.get("node").asText()));
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+
+    /** The SHA-256 of a blob as this node's registry mirror serves it to a client. */
+    Digest mirrorDigest(String repository, Digest blob) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(registry.resolve("/v2/" + repository + "/blobs/" + blob)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("mirror of " + name + " answered " + r.statusCode() + " for " + blob);
+        }
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = r.body()) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return Digest.ofBytes(sha.digest());
     }
 
     /** SIGKILL: no shutdown hook, no goodbye to the cluster, no index snapshot. */

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.NodeId;
@@ -107,6 +108,24 @@ public final class MeshNode implements AutoCloseable {
             @Override
             public void memberRemoved(MembershipEvent e) {
                 withdrawDeparted(e);
+                // Entries whose owner and backup both left (two members at once: a split) are gone
+                // from this side: put this node's claims back.
+                vertx.executeBlocking(() -> {
+                    if (!closed) {
+                        readvertise();
+                    }
+                    return null;
+                }, false);
+            }
+        });
+        hazelcast.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                vertx.executeBlocking(() -> {
+                    LOG.info("rejoined the POP after a split: advertising what this node holds again");
+                    heartbeat();
+                    readvertise();
+                    return null;
+                }, false);
             }
         });
         readvertise();
@@ -136,6 +155,12 @@ public final class MeshNode implements AutoCloseable {
         h.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, c.node().name().name());
         // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
         h.setLiteMember(c.node().parentPop().isPresent());
+        // A member that falls silent (a cut link sends no reset) is dropped after member-timeout; the
+        // halves of a split POP then look for each other every merge-interval and merge when they meet.
+        h.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        h.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(c.cluster().memberTimeout().toSeconds()));
+        h.setProperty("hazelcast.merge.first.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
+        h.setProperty("hazelcast.merge.next.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
         return h;
     }
 
@@ -173,7 +198,11 @@ public final class MeshNode implements AutoCloseable {
         }
     }
 
-    /** After a restart: tells the POP which blobs (or parts) the store still holds. */
+    /**
+     * After a restart, or after this node's half of a split POP merged back (the other half withdrew
+     * its claims meanwhile, and the merge keeps the other half's entries): tells the POP which blobs
+     * (or parts) the store holds.
+     */
     private void readvertise() {
         for (var blob : localRecipes.blobs()) {
             Optional<Recipe> r = localRecipes.find(blob);
@@ -231,6 +260,14 @@ public final class MeshNode implements AutoCloseable {
 
     public NodeMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Members of the Hazelcast cluster as this node's member sees them, lite members included. It can
+     * differ from the live members by heartbeat for up to {@code cluster.member-timeout} after a cut.
+     */
+    public int clusterMembers() {
+        return hazelcast.getLifecycleService().isRunning() ? hazelcast.getCluster().getMembers().size() : 0;
     }
 
     /** Whether the node has joined its POP: its heartbeat reached the cluster. */

@@ -31,19 +31,24 @@ public final class WanProxy implements AutoCloseable {
     private final long delayNanos;
 
     public WanProxy(InetSocketAddress target, long bytesPerSecond, Duration delay) throws IOException {
+        this(InetAddress.getLoopbackAddress(), target, bytesPerSecond, delay);
+    }
+
+    /** A proxy listening on {@code bind} (for example the host's end of a test network namespace). */
+    public WanProxy(InetAddress bind, InetSocketAddress target, long bytesPerSecond, Duration delay) throws IOException {
         this.target = target;
         this.downstream = new Bandwidth(bytesPerSecond, 64 * 1024);
         this.delayNanos = delay.toNanos();
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, 50, bind);
         daemon(this::accept, "wan-proxy");
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return URI.create("http://" + hostPort());
     }
 
     public String hostPort() {
-        return "127.0.0.1:" + server.getLocalPort();
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
     private void accept() {

@@ -58,6 +58,7 @@ final class StatusJson {
             pulled.put(NodeMetrics.sourceName(k), node.metrics().pulledBytes(k));
         }
         return new JsonObject().put("node", node(node.info()).put("joined", node.joined())).put("members", members)
+                .put("cluster_members", node.clusterMembers())
                 .put("holdings", holdings).put("store", store).put("pulls_running", node.pulls().running().size())
                 .put("penalised_peers", penalised).put("pulled_bytes", pulled).put("recent_pulls", recent);
     }

@@ -36,6 +36,8 @@ public final class ConfigKeys {
         key("cluster.name", "", "Hazelcast cluster name, one per POP (default: mesh-<pop>, or mesh-<parent-pop> for a micro-hub)");
         key("cluster.secret", "", "secret shared by the nodes of the mesh, at least 16 characters; required when members are given");
         key("cluster.heartbeat-ttl", "5s", "a node silent for this long is taken for dead");
+        key("cluster.member-timeout", "15s", "Hazelcast drops a member it has not heard from for this long (how soon a POP split is seen)");
+        key("cluster.merge-interval", "30s", "how often the halves of a split POP cluster look for each other to merge again");
         key("store.data", "./data/node", "folder of the chunk store and recipes");
         key("store.capacity", "10GiB", "bytes of chunks the store may hold before evicting the least recently used");
         key("store.fsync", "true", "force every chunk to the device before it is visible; off trades durability across power loss"

@@ -136,7 +136,8 @@ public final class ConfigLoader {
         } else if (secret.length() < 16) {
             throw new ConfigException("cluster.secret (" + values.get("cluster.secret").source() + ") must have at least 16 characters");
         }
-        NodeConfig.Cluster cluster = new NodeConfig.Cluster(clusterName, secret, duration("cluster.heartbeat-ttl"));
+        NodeConfig.Cluster cluster = new NodeConfig.Cluster(clusterName, secret, duration("cluster.heartbeat-ttl"),
+                duration("cluster.member-timeout"), duration("cluster.merge-interval"));
         NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"), bool("store.fsync"));
         NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
                 optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());

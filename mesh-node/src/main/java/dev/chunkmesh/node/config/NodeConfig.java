@@ -64,11 +64,21 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      * @param name the Hazelcast cluster name, one per POP; a micro-hub joins its parent POP's
      * @param secret shared by all nodes; peers refuse requests without it
      * @param heartbeatTtl a node that has not sent a heartbeat for this long is taken for dead
+     * @param memberTimeout Hazelcast drops a member it has not heard from for this long
+     * @param mergeInterval how often the halves of a split cluster look for each other
      */
-    public record Cluster(String name, String secret, Duration heartbeatTtl) {
+    public record Cluster(String name, String secret, Duration heartbeatTtl, Duration memberTimeout, Duration mergeInterval) {
+        public Cluster {
+            if (memberTimeout.toSeconds() < 2 || mergeInterval.toSeconds() < 1) {
+                throw new ConfigException("cluster.member-timeout must be at least 2s and cluster.merge-interval at least 1s, got "
+                        + memberTimeout + " and " + mergeInterval);
+            }
+        }
+
         @Override
         public String toString() {
-            return "Cluster[name=" + name + ", secret hidden, heartbeatTtl=" + heartbeatTtl + "]";
+            return "Cluster[name=" + name + ", secret hidden, heartbeatTtl=" + heartbeatTtl + ", memberTimeout=" + memberTimeout
+                    + ", mergeInterval=" + mergeInterval + "]";
         }
     }
 
