@@ -17,4 +17,10 @@ public interface Recipes {
 
     /** Shares {@code recipe} with the POP. */
     void publish(Recipe recipe);
+
+    /**
+     * Drops the recipe of {@code blob}, once no node holds any of it: a later pull learns it again
+     * (from the origin, or a catalog). Forgetting an unknown blob does nothing.
+     */
+    void forget(Digest blob);
 }

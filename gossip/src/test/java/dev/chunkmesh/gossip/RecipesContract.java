@@ -26,6 +26,16 @@ public abstract class RecipesContract {
     }
 
     @Test
+    void aForgottenRecipeIsGoneAndForgettingAnUnknownOneDoesNothing() throws Exception {
+        Recipes r = newRecipes();
+        Recipe recipe = Nodes.recipe(5, 2048);
+        r.publish(recipe);
+        r.forget(recipe.blob());
+        assertTrue(r.find(recipe.blob()).isEmpty());
+        r.forget(Nodes.recipe(6, 99).blob());
+    }
+
+    @Test
     void publishingTwiceKeepsOneRecipe() throws Exception {
         Recipes r = newRecipes();
         Recipe recipe = Nodes.recipe(2, 4096);

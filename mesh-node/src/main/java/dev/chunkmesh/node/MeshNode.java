@@ -6,7 +6,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
-import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
@@ -28,7 +27,6 @@ import dev.chunkmesh.node.pull.PeerClients;
 import dev.chunkmesh.node.pull.PopView;
 import dev.chunkmesh.node.pull.PullService;
 import dev.chunkmesh.store.ChunkStore;
-import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.disk.DiskChunkStore;
 import dev.chunkmesh.store.disk.DiskStoreConfig;
 import io.vertx.core.Future;
@@ -36,7 +34,6 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -65,7 +62,10 @@ public final class MeshNode implements AutoCloseable {
     private final NodeInfo self;
     private final int peerPort;
     private final int adminPort;
+    private final Holdings holdings;
     private final long heartbeatTimer;
+    private final long refreshTimer;
+    private static final long HOLDINGS_REFRESH_MS = 10_000;
     private volatile boolean joined;
     private volatile boolean closed;
 
@@ -90,6 +90,7 @@ public final class MeshNode implements AutoCloseable {
         this.pulls = new PullService(self, store, localRecipes, pop, peers, config.pull(), config.chunker(),
                 Clock.systemUTC(), metrics);
         board[0] = pulls;
+        this.holdings = new Holdings(self, store, localRecipes, pop, pulls);
         AdminServer admin = new AdminServer(this, config.network().bind(), config.network().adminPort());
         await(vertx.deployVerticle(admin));
         this.adminPort = admin.port();
@@ -112,7 +113,7 @@ public final class MeshNode implements AutoCloseable {
                 // from this side: put this node's claims back.
                 vertx.executeBlocking(() -> {
                     if (!closed) {
-                        readvertise();
+                        holdings.advertiseAll();
                     }
                     return null;
                 }, false);
@@ -123,15 +124,19 @@ public final class MeshNode implements AutoCloseable {
                 vertx.executeBlocking(() -> {
                     LOG.info("rejoined the POP after a split: advertising what this node holds again");
                     heartbeat();
-                    readvertise();
+                    holdings.advertiseAll();
                     return null;
                 }, false);
             }
         });
-        readvertise();
+        holdings.advertiseAll();
         heartbeat();
         this.heartbeatTimer = vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
             heartbeat();
+            return null;
+        }, false));
+        this.refreshTimer = vertx.setPeriodic(HOLDINGS_REFRESH_MS, t -> vertx.executeBlocking(() -> {
+            refreshHoldings();
             return null;
         }, false));
         LOG.info(() -> "node " + self.id() + " (" + self.tier() + " in " + self.pop() + ") up: peer " + self.peerAddress()
@@ -198,31 +203,29 @@ public final class MeshNode implements AutoCloseable {
         }
     }
 
-    /**
-     * After a restart, or after this node's half of a split POP merged back (the other half withdrew
-     * its claims meanwhile, and the merge keeps the other half's entries): tells the POP which blobs
-     * (or parts) the store holds.
-     */
-    private void readvertise() {
-        for (var blob : localRecipes.blobs()) {
-            Optional<Recipe> r = localRecipes.find(blob);
-            if (r.isEmpty() || r.get().chunks().isEmpty()) {
-                continue;
-            }
-            java.util.BitSet held = new java.util.BitSet();
-            for (int i = 0; i < r.get().chunks().size(); i++) {
-                if (store.has(r.get().chunks().get(i).digest())) {
-                    held.set(i);
-                }
-            }
-            if (!held.isEmpty()) {
-                pop.availability().advertise(self, blob, ChunkBitmap.of(r.get().chunks().size(), held));
-            }
-        }
-    }
-
     private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Brings this node's claims down to what its store still holds after evictions, and forgets the
+     * recipes of blobs nothing is left of (done every 10 s on its own; callable at once for tests).
+     */
+    public void refreshHoldings() {
+        if (closed) {
+            return;
+        }
+        try {
+            Holdings.Refresh r = holdings.refresh();
+            if (r.cut() + r.withdrawn() > 0) {
+                LOG.fine(() -> "after evictions: " + r.cut() + " claims cut, " + r.withdrawn() + " withdrawn, "
+                        + r.recipesForgotten() + " shared recipes forgotten");
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.warning("refreshing claims after evictions failed: " + e);
+            }
+        }
     }
 
     public NodeInfo info() {
@@ -317,6 +320,7 @@ public final class MeshNode implements AutoCloseable {
         }
         closed = true;
         vertx.cancelTimer(heartbeatTimer);
+        vertx.cancelTimer(refreshTimer);
         try {
             pop.availability().withdrawAll(self.id());
             pop.membership().leave(self.id());

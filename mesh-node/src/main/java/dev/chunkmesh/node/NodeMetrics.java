@@ -13,8 +13,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -45,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   mesh_gossip_members                       live members of the POP this node sees
  *   mesh_gossip_heartbeat_age_seconds         time since this node's last heartbeat reached the POP
  *   mesh_origin_errors_total, mesh_origin_retries_total
+ *   process_resident_memory_bytes             the node process's resident set
+ *   jvm_memory_*, jvm_threads_*, system_cpu_*, process_cpu_usage   Micrometer's JVM and CPU meters
  * </pre>
  */
 public final class NodeMetrics implements PullEvents {
@@ -64,6 +72,11 @@ public final class NodeMetrics implements PullEvents {
     /** Every metric carries the node's {@code pop} and {@code node} labels, so fleet-wide sums need no relabelling. */
     public NodeMetrics(String node, String pop, ChunkStore store, ServeStats served) {
         registry.config().commonTags("pop", pop, "node", node);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("process_resident_memory_bytes", NodeMetrics::residentBytes).baseUnit("bytes")
+                .description("Resident set of the node's process (Linux /proc; NaN elsewhere)").register(registry);
         for (SourceKind k : SourceKind.values()) {
             bytesBySource.put(k, Counter.builder("mesh_pull_bytes").baseUnit("bytes").tag("source", sourceName(k))
                     .description("Bytes of pulled blobs by where they came from").register(registry));
@@ -102,6 +115,20 @@ public final class NodeMetrics implements PullEvents {
     }
 
     /** The name a source goes by in metrics and reports: local, peer, parent, other-pop, origin. */
+    /** The process's resident set in bytes, from /proc/self/status; NaN where there is none. */
+    static double residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
     public static String sourceName(SourceKind k) {
         return switch (k) {
             case SAME_POP -> "peer";

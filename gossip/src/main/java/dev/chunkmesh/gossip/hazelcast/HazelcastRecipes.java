@@ -42,4 +42,9 @@ public final class HazelcastRecipes implements Recipes {
     public void publish(Recipe recipe) {
         map.set(recipe.blob().toString(), RecipeJson.toBytes(recipe));
     }
+
+    @Override
+    public void forget(Digest blob) {
+        map.delete(blob.toString());
+    }
 }

@@ -20,4 +20,9 @@ public final class InMemoryRecipes implements Recipes {
     public void publish(Recipe recipe) {
         recipes.put(recipe.blob(), recipe);
     }
+
+    @Override
+    public void forget(Digest blob) {
+        recipes.remove(blob);
+    }
 }

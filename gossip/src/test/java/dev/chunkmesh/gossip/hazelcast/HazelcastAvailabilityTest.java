@@ -117,6 +117,11 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
                 public void publish(Recipe recipe) {
                     onFirst.publish(recipe);
                 }
+
+                @Override
+                public void forget(Digest blob) {
+                    onSecond.forget(blob);
+                }
             };
         }
 

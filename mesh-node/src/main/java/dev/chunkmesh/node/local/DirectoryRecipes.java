@@ -67,6 +67,16 @@ public final class DirectoryRecipes implements Recipes {
         }
     }
 
+    @Override
+    public void forget(Digest blob) {
+        Path file = dir.resolve(blob.hex() + ".json");
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new ChunkStoreException("delete recipe " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every blob with a readable recipe here; stray temp files are removed. */
     public List<Digest> blobs() {
         List<Digest> out = new ArrayList<>();
