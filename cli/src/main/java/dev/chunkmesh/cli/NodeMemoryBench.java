@@ -166,10 +166,16 @@ final class NodeMemoryBench implements Callable<Integer> {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
+            for (String open : List.of("java.base/java.lang", "java.base/sun.nio.ch", "java.management/sun.management",
+                    "jdk.management/com.sun.management.internal")) {
+                cmd.addAll(List.of("--add-opens", open + "=ALL-UNNAMED"));
+            }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MeshCommand.class.getName(), "node", "run"));
             settings.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            // Ctrl-C on the bench stops the node too.
+            Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "bench-node-stop"));
             return new Child(p, URI.create("http://127.0.0.1:" + settings.get("network.admin-port")));
         }
 

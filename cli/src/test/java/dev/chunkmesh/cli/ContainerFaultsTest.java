@@ -1,15 +1,11 @@
 package dev.chunkmesh.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Network.Ipam;
 import dev.chunkmesh.node.WanProxy;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
-import dev.chunkmesh.store.Digest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -110,14 +106,7 @@ class ContainerFaultsTest {
     }
 
     private static void pullWhole(NodeApi node, String tag, String mainSource) throws Exception {
-        JsonNode done = node.pull("team/app", tag, PULL);
-        assertEquals("done", done.get("event").asText(), node.name() + " pulling " + tag + ": " + done + "\n" + node.tail());
-        long total = NodeApi.totalBytes(done);
-        assertTrue(done.get("bytes").get(mainSource).asLong() >= 0.99 * total,
-                node.name() + " pulling " + tag + " from " + mainSource + ": " + done.get("bytes"));
-        for (Digest blob : NodeApi.blobs(done)) {
-            assertEquals(blob, node.mirrorDigest("team/app", blob), node.name() + " serves " + blob + " byte-exact");
-        }
+        node.pullWhole("team/app", tag, mainSource, PULL);
     }
 
     private static void awaitMembers(NodeApi node, int count) throws Exception {

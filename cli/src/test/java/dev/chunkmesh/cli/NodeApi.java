@@ -1,5 +1,8 @@
 package dev.chunkmesh.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chunkmesh.store.Digest;
@@ -90,6 +93,23 @@ abstract class NodeApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         String[] lines = r.body().strip().split("\n");
         return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    /**
+     * Pulls {@code repository:tag}, checks that it finished with at least 99 % of its bytes from
+     * {@code mainSource} ({@code origin}, {@code peer}, ...), and reads every blob back through the
+     * mirror to check its digest. Returns the {@code done} event.
+     */
+    JsonNode pullWhole(String repository, String tag, String mainSource, Duration timeout) throws IOException, InterruptedException {
+        JsonNode done = pull(repository, tag, timeout);
+        assertEquals("done", done.get("event").asText(), name + " pulling " + tag + ": " + done + "\n" + tail());
+        long total = totalBytes(done);
+        assertTrue(done.get("bytes").get(mainSource).asLong() >= 0.99 * total,
+                name + " pulling " + tag + " from " + mainSource + ": " + done.get("bytes"));
+        for (Digest blob : blobs(done)) {
+            assertEquals(blob, mirrorDigest(repository, blob), name + " serves " + blob + " byte-exact");
+        }
+        return done;
     }
 
     /** Bytes of a pull's {@code done} event, summed over sources. */
