@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -52,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   mesh_gossip_heartbeat_age_seconds         time since this node's last heartbeat reached the POP
  *   mesh_origin_errors_total, mesh_origin_retries_total
  *   process_resident_memory_bytes             the node process's resident set
- *   jvm_memory_*, jvm_threads_*, system_cpu_*, process_cpu_usage   Micrometer's JVM and CPU meters
+ *   jvm_memory_*, jvm_threads_*                 Micrometer's JVM memory and thread meters
  * </pre>
  */
 public final class NodeMetrics implements PullEvents {
@@ -74,7 +73,6 @@ public final class NodeMetrics implements PullEvents {
         registry.config().commonTags("pop", pop, "node", node);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
         Gauge.builder("process_resident_memory_bytes", NodeMetrics::residentBytes).baseUnit("bytes")
                 .description("Resident set of the node's process (Linux /proc; NaN elsewhere)").register(registry);
         for (SourceKind k : SourceKind.values()) {
