@@ -15,6 +15,9 @@ public interface Recipes {
     /** The recipe of {@code blob}, if any node has published it. */
     Optional<Recipe> find(Digest blob);
 
+    /** Whether a recipe of {@code blob} is known, without fetching it. */
+    boolean has(Digest blob);
+
     /** Shares {@code recipe} with the POP. */
     void publish(Recipe recipe);
 

@@ -1,6 +1,7 @@
 package dev.chunkmesh.gossip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.store.Recipe;
@@ -30,8 +31,10 @@ public abstract class RecipesContract {
         Recipes r = newRecipes();
         Recipe recipe = Nodes.recipe(5, 2048);
         r.publish(recipe);
+        assertTrue(r.has(recipe.blob()));
         r.forget(recipe.blob());
         assertTrue(r.find(recipe.blob()).isEmpty());
+        assertFalse(r.has(recipe.blob()));
         r.forget(Nodes.recipe(6, 99).blob());
     }
 

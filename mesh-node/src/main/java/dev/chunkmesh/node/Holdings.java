@@ -44,13 +44,19 @@ final class Holdings {
         this.pulls = pulls;
     }
 
-    /** Claims every blob, or the part of it, that the store holds. */
+    /**
+     * Claims every blob, or the part of it, that the store holds, and shares its recipe again where
+     * the POP lost it (both copies of a Hazelcast entry can leave with a split).
+     */
     synchronized void advertiseAll() {
         for (Digest blob : local.blobs()) {
             Optional<Recipe> r = local.find(blob);
             if (r.isPresent() && !r.get().chunks().isEmpty()) {
                 BitSet held = held(r.get());
                 if (!held.isEmpty()) {
+                    if (!pop.recipes().has(blob)) {
+                        pop.recipes().publish(r.get());
+                    }
                     pop.availability().advertise(self, blob, ChunkBitmap.of(r.get().chunks().size(), held));
                 }
             }

@@ -44,6 +44,11 @@ public final class HazelcastRecipes implements Recipes {
     }
 
     @Override
+    public boolean has(Digest blob) {
+        return map.containsKey(blob.toString());
+    }
+
+    @Override
     public void forget(Digest blob) {
         map.delete(blob.toString());
     }

@@ -22,6 +22,11 @@ public final class InMemoryRecipes implements Recipes {
     }
 
     @Override
+    public boolean has(Digest blob) {
+        return recipes.containsKey(blob);
+    }
+
+    @Override
     public void forget(Digest blob) {
         recipes.remove(blob);
     }

@@ -119,6 +119,11 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
                 }
 
                 @Override
+                public boolean has(Digest blob) {
+                    return onSecond.has(blob);
+                }
+
+                @Override
                 public void forget(Digest blob) {
                     onSecond.forget(blob);
                 }

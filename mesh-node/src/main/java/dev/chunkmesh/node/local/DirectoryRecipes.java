@@ -68,6 +68,11 @@ public final class DirectoryRecipes implements Recipes {
     }
 
     @Override
+    public boolean has(Digest blob) {
+        return Files.exists(dir.resolve(blob.hex() + ".json"));
+    }
+
+    @Override
     public void forget(Digest blob) {
         Path file = dir.resolve(blob.hex() + ".json");
         try {

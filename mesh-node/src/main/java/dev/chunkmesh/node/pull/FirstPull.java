@@ -85,6 +85,10 @@ final class FirstPull {
             LeaseResult lease = deps.pop().leases().acquire(leaseKey(blob), deps.self().id());
             if (lease instanceof LeaseResult.Acquired) {
                 found = deps.pop().recipes().find(blob);
+                if (found.isEmpty()) {
+                    found = fromHolder();
+                    found.ifPresent(r -> deps.pop().recipes().publish(r));
+                }
                 if (found.isPresent()) {
                     deps.pop().leases().release(leaseKey(blob), deps.self().id());
                     return found.get();
@@ -115,6 +119,32 @@ final class FirstPull {
             }
             Waits.sleep(deps.settings().pollInterval());
         }
+    }
+
+    /**
+     * The recipe from a live node that claims the blob, when the POP's shared copy is gone (lost
+     * with a split, say): cheaper than chunking the blob from the origin again. Still advice: the
+     * pull checks the whole blob's digest at the end.
+     */
+    private Optional<Recipe> fromHolder() {
+        var alive = deps.pop().alive();
+        for (var holder : deps.pop().availability().holders(blob).keySet()) {
+            if (holder.id().equals(deps.self().id()) || !alive.containsKey(holder.id())) {
+                continue;
+            }
+            try {
+                RecipePrefix whole = Waits.await(deps.peers().of(holder).recipe(blob, 0), deps.settings().stallTimeout());
+                if (whole.complete()) {
+                    return Optional.of(new Recipe(blob, whole.size(), whole.chunks()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            } catch (Exception unusable) {
+                // gone, not serving it, or a recipe that does not hold together: try the next holder
+            }
+        }
+        return Optional.empty();
     }
 
     /** Takes chunks from the leader as its recipe grows; empty if the leader stopped serving it before the end. */
