@@ -71,15 +71,25 @@ abstract class NodeApi {
 
     /** The node's {@code /v1/status} document. */
     JsonNode status() throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(admin.resolve("/v1/status")).timeout(Duration.ofSeconds(5)).build(),
+        return status(Duration.ofSeconds(5));
+    }
+
+    /** The node's {@code /v1/status} document, waiting up to {@code timeout} for it. */
+    JsonNode status(Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(admin.resolve("/v1/status")).timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new ObjectMapper().readTree(r.body());
     }
 
     /** Names of the live members this node sees. */
     List<String> members() throws IOException, InterruptedException {
+        return members(status());
+    }
+
+    /** Names of the live members in a {@code /v1/status} document. */
+    static List<String> members(JsonNode status) {
         List<String> out = new ArrayList<>();
-        status().get("members").forEach(m -> out.add(m.get("name").asText()));
+        status.get("members").forEach(m -> out.add(m.get("name").asText()));
         return out;
     }
 
@@ -105,7 +115,7 @@ abstract class NodeApi {
         assertEquals("done", done.get("event").asText(), name + " pulling " + tag + ": " + done + "\n" + tail());
         long total = totalBytes(done);
         assertTrue(done.get("bytes").get(mainSource).asLong() >= 0.99 * total,
-                name + " pulling " + tag + " from " + mainSource + ": " + done.get("bytes"));
+                name + " pulling " + tag + " from " + mainSource + ": " + done.get("bytes") + "\n" + tail());
         for (Digest blob : blobs(done)) {
             assertEquals(blob, mirrorDigest(repository, blob), name + " serves " + blob + " byte-exact");
         }

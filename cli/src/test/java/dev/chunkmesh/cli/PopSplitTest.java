@@ -70,6 +70,7 @@ class PopSplitTest {
                 pullWhole(b1, "v1", "peer");
 
                 lab.cut(0, 1);
+                keepSeeingEachOther(List.of(a1, a2, b1, b2), Duration.ofSeconds(4 + 2));
                 awaitView(List.of(a1, a2), List.of("a1", "a2"));
                 awaitView(List.of(b1, b2), List.of("b1", "b2"));
                 for (Digest blob : v1) {
@@ -121,6 +122,28 @@ class PopSplitTest {
             return node.holders(blob);
         } catch (Exception e) {
             return List.of("(status failed: " + e + ")");
+        }
+    }
+
+    /**
+     * For {@code window} after a cut (the member timeout, and a margin), each node keeps seeing the
+     * other node of its half alive: the silent half must not stall or expire the heartbeats of the
+     * healthy one while Hazelcast decides to drop it.
+     */
+    private static void keepSeeingEachOther(List<NodeProcess> nodes, Duration window) throws Exception {
+        long until = System.nanoTime() + window.toNanos();
+        int reads = 0;
+        while (System.nanoTime() < until) {
+            for (int i = 0; i < nodes.size(); i++) {
+                NodeProcess n = nodes.get(i);
+                NodeProcess partner = nodes.get(i ^ 1);
+                List<String> seen = NodeApi.members(n.status(Duration.ofSeconds(30)));
+                if (!seen.contains(n.name()) || !seen.contains(partner.name())) {
+                    throw new AssertionError("read " + reads + " after the cut: " + n.name() + " sees " + seen + ", lost sight of its own half");
+                }
+                reads++;
+            }
+            Thread.sleep(100);
         }
     }
 

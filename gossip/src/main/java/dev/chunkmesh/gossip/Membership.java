@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The live members of a POP, from their heartbeats. A node that stops sending heartbeats disappears
- * once its last one is older than the time-to-live the implementation was given.
+ * once the last one heard from it is older than the time-to-live the implementation was given.
  */
 public interface Membership {
 
@@ -14,6 +14,6 @@ public interface Membership {
     /** Removes a node at once, for a clean leave. */
     void leave(NodeId node);
 
-    /** Every node whose last heartbeat is within the time-to-live, sorted by name. */
+    /** Every node heard from within the time-to-live, with its latest heartbeat, sorted by name. */
     List<Health> alive();
 }

@@ -2,7 +2,6 @@ package dev.chunkmesh.node;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -13,7 +12,6 @@ import dev.chunkmesh.gossip.hazelcast.HazelcastAvailability;
 import dev.chunkmesh.gossip.hazelcast.HazelcastLeases;
 import dev.chunkmesh.gossip.hazelcast.HazelcastMembership;
 import dev.chunkmesh.gossip.hazelcast.HazelcastRecipes;
-import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
 import dev.chunkmesh.node.admin.AdminServer;
 import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.local.DirectoryRecipes;
@@ -76,7 +74,7 @@ public final class MeshNode implements AutoCloseable {
                 config.store().capacityBytes()).withFsync(config.store().fsync())));
         this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
         this.metrics = new NodeMetrics(config.node().name().name(), config.node().pop().name(), store, served);
-        this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
+        this.hazelcast = Hazelcast.newHazelcastInstance(NodeHazelcast.config(config));
         this.pop = new PopView(new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl()), new HazelcastAvailability(hazelcast),
                 new HazelcastLeases(hazelcast, config.pull().leaseTime()), new HazelcastRecipes(hazelcast));
         PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls());
@@ -131,6 +129,7 @@ public final class MeshNode implements AutoCloseable {
         });
         holdings.advertiseAll();
         heartbeat();
+        awaitHeardEveryMember(2000);
         this.heartbeatTimer = vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
             heartbeat();
             return null;
@@ -154,19 +153,21 @@ public final class MeshNode implements AutoCloseable {
         return new MeshNode(config, storeWrapper);
     }
 
-    private static Config hazelcastConfig(NodeConfig c) {
-        Config h = new HazelcastSettings(c.cluster().name(), c.network().bind(), c.network().hazelcastPort(), c.network().members(),
-                c.network().kubernetesServiceDns()).toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
-        h.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, c.node().name().name());
-        // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
-        h.setLiteMember(c.node().parentPop().isPresent());
-        // A member that falls silent (a cut link sends no reset) is dropped after member-timeout; the
-        // halves of a split POP then look for each other every merge-interval and merge when they meet.
-        h.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        h.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(c.cluster().memberTimeout().toSeconds()));
-        h.setProperty("hazelcast.merge.first.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
-        h.setProperty("hazelcast.merge.next.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
-        return h;
+    /**
+     * Waits, at most {@code millis}, until this node has heard a heartbeat from every member of its
+     * cluster (they answer a newcomer at once), so a pull right after start sees its peers.
+     */
+    private void awaitHeardEveryMember(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            java.util.Set<String> heard = new java.util.HashSet<>();
+            pop.membership().alive().forEach(h -> heard.add(h.node().id().name()));
+            if (hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
+                    .allMatch(name -> name == null || heard.contains(name))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     private void heartbeat() {

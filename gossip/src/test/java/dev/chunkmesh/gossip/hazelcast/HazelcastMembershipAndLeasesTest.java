@@ -10,9 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The contract on two real Hazelcast members: writes through one, reads through the other; time is real. */
+/**
+ * The contract on two real Hazelcast members, time being real: leases are taken through one member while
+ * the other holds their partitions' data; heartbeats are read where they were sent ({@link
+ * HazelcastMembershipTest} covers what other members hear).
+ */
 class HazelcastMembershipAndLeasesTest extends MembershipAndLeasesContract {
 
     static HazelcastInstance first;
@@ -34,10 +39,19 @@ class HazelcastMembershipAndLeasesTest extends MembershipAndLeasesContract {
         first.shutdown();
     }
 
+    private HazelcastMembership membership;
+
+    @AfterEach
+    void stopListening() {
+        if (membership != null) {
+            membership.close();
+        }
+    }
+
     @Override
     protected Membership newMembership() {
-        first.getMap(HazelcastMembership.MAP).clear();
-        return new HazelcastMembership(first, LIFETIME);
+        membership = new HazelcastMembership(first, LIFETIME, "health-" + UUID.randomUUID());
+        return membership;
     }
 
     @Override

@@ -1,0 +1,168 @@
+package dev.chunkmesh.gossip.hazelcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.chunkmesh.gossip.Health;
+import dev.chunkmesh.gossip.Nodes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What members of a real Hazelcast cluster hear of each other's heartbeats. */
+class HazelcastMembershipTest {
+
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private final String cluster = "mesh-test-" + UUID.randomUUID();
+    private final List<HazelcastInstance> members = new ArrayList<>();
+    private Process child;
+
+    @AfterEach
+    void stop() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+        members.forEach(HazelcastInstance::shutdown);
+    }
+
+    @Test
+    void otherMembersHearHeartbeatsAndLeaves() throws Exception {
+        List<Integer> ports = ports(2);
+        HazelcastMembership one = new HazelcastMembership(member(ports, 0), TTL);
+        HazelcastMembership two = new HazelcastMembership(member(ports, 1), TTL);
+        one.heartbeat(health("a", 500));
+        await(() -> names(two).equals(List.of("a")), () -> "b hears a: " + names(two));
+        one.heartbeat(health("a", 300));
+        await(() -> two.alive().get(0).freeBytes() == 300, () -> "b hears a's latest figures: " + two.alive());
+        two.heartbeat(health("b", 1));
+        await(() -> names(one).equals(List.of("a", "b")), () -> "a hears b: " + names(one));
+        one.leave(Nodes.popNode("a", "pop1").id());
+        await(() -> names(two).equals(List.of("b")), () -> "a's leave reaches b: " + names(two));
+        Thread.sleep(TTL.toMillis() + 500);
+        assertEquals(List.of(), names(two), "b stopped beating, so it is gone from its own view too");
+    }
+
+    @Test
+    void aNewMemberHearsTheOthersWithoutWaitingForTheirNextHeartbeat() throws Exception {
+        List<Integer> ports = ports(2);
+        HazelcastMembership one = new HazelcastMembership(member(ports, 0), Duration.ofMinutes(1));
+        one.heartbeat(health("a", 1));
+        HazelcastMembership late = new HazelcastMembership(member(ports, 1), Duration.ofMinutes(1));
+        late.heartbeat(health("b", 1));
+        await(() -> names(late).equals(List.of("a", "b")), () -> "the newcomer was answered with a's last heartbeat: " + names(late));
+    }
+
+    /**
+     * A member frozen in place (SIGSTOP: its connections stay open, it answers nothing) until Hazelcast
+     * drops it: the healthy nodes must stay alive in every view, each read answered from memory. A
+     * heartbeat map in partitions fails this: writes and reads touching the frozen member's
+     * partitions wait for it to be dropped, by which time the healthy nodes' entries have expired.
+     */
+    @Test
+    void aFrozenMemberMakesNoHealthyNodeLookDeadWhileItIsDropped() throws Exception {
+        assumeTrue(Path.of("/bin/kill").toFile().canExecute(), "needs /bin/kill to freeze a process");
+        List<Integer> ports = ports(3);
+        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(), cluster, ports.get(2).toString(), "3",
+                "127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1), "127.0.0.1:" + ports.get(2)).redirectErrorStream(true).start();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread drain = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.equals("ready")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (java.io.IOException gone) {
+                // the child was killed
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        HazelcastInstance m1 = member(ports, 0);
+        HazelcastInstance m2 = member(ports, 1);
+        assertTrue(ready.await(60, TimeUnit.SECONDS), "the child member started");
+        await(() -> m1.getCluster().getMembers().size() == 3, () -> "three members: " + m1.getCluster().getMembers());
+        HazelcastMembership one = new HazelcastMembership(m1, TTL);
+        HazelcastMembership two = new HazelcastMembership(m2, TTL);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            names.add("n" + (char) ('a' + i));
+        }
+        ScheduledExecutorService beats = Executors.newScheduledThreadPool(2);
+        try {
+            for (int i = 0; i < names.size(); i++) {
+                HazelcastMembership via = i % 2 == 0 ? one : two;
+                String name = names.get(i);
+                beats.scheduleAtFixedRate(() -> via.heartbeat(health(name, 1)), 0, 500, TimeUnit.MILLISECONDS);
+            }
+            await(() -> names(one).equals(names) && names(two).equals(names), () -> "everyone heard: " + names(one) + " / " + names(two));
+            new ProcessBuilder("/bin/kill", "-STOP", Long.toString(child.pid())).start().waitFor();
+            int reads = 0;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3 + 4);
+            while (System.nanoTime() < until) {
+                for (HazelcastMembership m : List.of(one, two)) {
+                    assertEquals(names, names(m), "read " + reads + " while the frozen member is being dropped");
+                    reads++;
+                }
+                Thread.sleep(50);
+            }
+            await(() -> m1.getCluster().getMembers().size() == 2, () -> "the frozen member is dropped: " + m1.getCluster().getMembers());
+            assertEquals(names, names(one));
+            assertTrue(reads > 100, "reads made: " + reads);
+        } finally {
+            beats.shutdownNow();
+        }
+    }
+
+    private HazelcastInstance member(List<Integer> ports, int index) {
+        List<String> list = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+        HazelcastInstance h = Hazelcast.newHazelcastInstance(MembershipHazelcast.timeouts(
+                new HazelcastSettings(cluster, "127.0.0.1", ports.get(index), list).toConfig("m" + index + "-" + cluster), "3"));
+        members.add(h);
+        return h;
+    }
+
+    private static List<Integer> ports(int n) throws java.io.IOException {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(HazelcastAvailabilityTest.freePort());
+        }
+        return out;
+    }
+
+    private static Health health(String name, long free) {
+        return new Health(Nodes.popNode(name, "pop1"), Instant.now(), free, 0, 0);
+    }
+
+    private static List<String> names(HazelcastMembership m) {
+        return m.alive().stream().map(h -> h.node().id().name()).toList();
+    }
+
+    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> message) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(message.get());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.chunkmesh.node;
+
+import com.hazelcast.config.Config;
+import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
+import dev.chunkmesh.node.config.NodeConfig;
+
+/** How a node's embedded Hazelcast member is configured from the node's settings. */
+final class NodeHazelcast {
+    private NodeHazelcast() {
+    }
+
+    /** The member configuration of node {@code c}: its POP's cluster, its address, its failure-detection times. */
+    static Config config(NodeConfig c) {
+        Config h = new HazelcastSettings(c.cluster().name(), c.network().bind(), c.network().hazelcastPort(), c.network().members(),
+                c.network().kubernetesServiceDns()).toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
+        h.getMemberAttributeConfig().setAttribute(MeshNode.NODE_ATTRIBUTE, c.node().name().name());
+        // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
+        h.setLiteMember(c.node().parentPop().isPresent());
+        // A member that falls silent (a cut link sends no reset) is dropped after member-timeout; the
+        // halves of a split POP then look for each other every merge-interval and merge when they meet.
+        h.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        h.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(c.cluster().memberTimeout().toSeconds()));
+        h.setProperty("hazelcast.merge.first.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
+        h.setProperty("hazelcast.merge.next.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
+        return h;
+    }
+}
