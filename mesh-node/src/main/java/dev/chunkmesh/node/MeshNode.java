@@ -29,9 +29,12 @@ import dev.chunkmesh.store.disk.DiskChunkStore;
 import dev.chunkmesh.store.disk.DiskStoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -61,7 +64,13 @@ public final class MeshNode implements AutoCloseable {
     private final int peerPort;
     private final int adminPort;
     private final Holdings holdings;
-    private final long heartbeatTimer;
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mesh-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Work that may wait on Hazelcast, kept apart from the workers that read the disk for peers and clients. */
+    private final WorkerExecutor gossipWork;
     private final long refreshTimer;
     private static final long HOLDINGS_REFRESH_MS = 10_000;
     private volatile boolean joined;
@@ -75,6 +84,7 @@ public final class MeshNode implements AutoCloseable {
         this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
         this.metrics = new NodeMetrics(config.node().name().name(), config.node().pop().name(), store, served);
         this.hazelcast = Hazelcast.newHazelcastInstance(NodeHazelcast.config(config));
+        this.gossipWork = vertx.createSharedWorkerExecutor("mesh-gossip", 4);
         this.pop = new PopView(new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl()), new HazelcastAvailability(hazelcast),
                 new HazelcastLeases(hazelcast, config.pull().leaseTime()), new HazelcastRecipes(hazelcast));
         PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls());
@@ -109,7 +119,7 @@ public final class MeshNode implements AutoCloseable {
                 withdrawDeparted(e);
                 // Entries whose owner and backup both left (two members at once: a split) are gone
                 // from this side: put this node's claims back.
-                vertx.executeBlocking(() -> {
+                gossipWork.executeBlocking(() -> {
                     if (!closed) {
                         holdings.advertiseAll();
                     }
@@ -119,7 +129,7 @@ public final class MeshNode implements AutoCloseable {
         });
         hazelcast.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                vertx.executeBlocking(() -> {
+                gossipWork.executeBlocking(() -> {
                     LOG.info("rejoined the POP after a split: advertising what this node holds again");
                     heartbeat();
                     holdings.advertiseAll();
@@ -129,12 +139,10 @@ public final class MeshNode implements AutoCloseable {
         });
         holdings.advertiseAll();
         heartbeat();
-        awaitHeardEveryMember(2000);
-        this.heartbeatTimer = vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
-            heartbeat();
-            return null;
-        }, false));
-        this.refreshTimer = vertx.setPeriodic(HOLDINGS_REFRESH_MS, t -> vertx.executeBlocking(() -> {
+        NodeHazelcast.awaitHeardEveryMember(hazelcast, pop.membership(), 2000);
+        // Heartbeats have a thread of their own: nothing queued on a busy pool can make this node look dead.
+        beats.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        this.refreshTimer = vertx.setPeriodic(HOLDINGS_REFRESH_MS, t -> gossipWork.executeBlocking(() -> {
             refreshHoldings();
             return null;
         }, false));
@@ -151,23 +159,6 @@ public final class MeshNode implements AutoCloseable {
     /** For fault tests: a node whose chunk store is wrapped, for example to serve corrupt bytes. */
     public static MeshNode start(NodeConfig config, UnaryOperator<ChunkStore> storeWrapper) throws Exception {
         return new MeshNode(config, storeWrapper);
-    }
-
-    /**
-     * Waits, at most {@code millis}, until this node has heard a heartbeat from every member of its
-     * cluster (they answer a newcomer at once), so a pull right after start sees its peers.
-     */
-    private void awaitHeardEveryMember(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            java.util.Set<String> heard = new java.util.HashSet<>();
-            pop.membership().alive().forEach(h -> heard.add(h.node().id().name()));
-            if (hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
-                    .allMatch(name -> name == null || heard.contains(name))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
     }
 
     private void heartbeat() {
@@ -196,7 +187,7 @@ public final class MeshNode implements AutoCloseable {
         }
         var members = hazelcast.getCluster().getMembers();
         if (!members.isEmpty() && members.iterator().next().localMember()) {
-            vertx.executeBlocking(() -> {
+            gossipWork.executeBlocking(() -> {
                 pop.availability().withdrawAll(new NodeId(name));
                 pop.membership().leave(new NodeId(name));
                 return null;
@@ -300,6 +291,14 @@ public final class MeshNode implements AutoCloseable {
         return manifests;
     }
 
+    /**
+     * Runs {@code work}, which may wait on Hazelcast (up to {@code cluster.member-timeout} after a
+     * member is cut off), on the node's gossip workers rather than the pool serving chunks from disk.
+     */
+    public <T> Future<T> onGossipWorker(java.util.concurrent.Callable<T> work) {
+        return gossipWork.executeBlocking(work, false);
+    }
+
     /** The admin API's base URL. */
     public String adminUrl() {
         return "http://" + config.network().bind() + ":" + adminPort;
@@ -308,6 +307,7 @@ public final class MeshNode implements AutoCloseable {
     /** Stops as a crash would, for fault tests: no goodbye to the POP, Hazelcast cut off at once. */
     public void kill() {
         closed = true;
+        beats.shutdownNow();
         hazelcast.getLifecycleService().terminate();
         pulls.close();
         vertx.close();
@@ -320,7 +320,7 @@ public final class MeshNode implements AutoCloseable {
             return;
         }
         closed = true;
-        vertx.cancelTimer(heartbeatTimer);
+        beats.shutdownNow();
         vertx.cancelTimer(refreshTimer);
         try {
             pop.availability().withdrawAll(self.id());

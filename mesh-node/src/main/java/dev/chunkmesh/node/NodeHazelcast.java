@@ -1,6 +1,8 @@
 package dev.chunkmesh.node;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import dev.chunkmesh.gossip.Membership;
 import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
 import dev.chunkmesh.node.config.NodeConfig;
 
@@ -23,5 +25,22 @@ final class NodeHazelcast {
         h.setProperty("hazelcast.merge.first.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
         h.setProperty("hazelcast.merge.next.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
         return h;
+    }
+
+    /**
+     * Waits, at most {@code millis}, until this node has heard a heartbeat from every member of its
+     * cluster (they answer a newcomer at once), so a pull right after start sees its peers.
+     */
+    static void awaitHeardEveryMember(HazelcastInstance hazelcast, Membership membership, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            java.util.Set<String> heard = new java.util.HashSet<>();
+            membership.alive().forEach(h -> heard.add(h.node().id().name()));
+            if (hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(MeshNode.NODE_ATTRIBUTE))
+                    .allMatch(name -> name == null || heard.contains(name))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 }

@@ -91,7 +91,7 @@ public final class AdminServer extends VerticleBase {
     }
 
     private void status(RoutingContext ctx) {
-        blocking(() -> StatusJson.of(node)).onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json")
+        node.onGossipWorker(() -> StatusJson.of(node)).onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(json.encodePrettily())).onFailure(ctx::fail);
     }
 
