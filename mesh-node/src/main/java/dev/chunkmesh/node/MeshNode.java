@@ -33,6 +33,7 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -295,7 +296,7 @@ public final class MeshNode implements AutoCloseable {
      * Runs {@code work}, which may wait on Hazelcast (up to {@code cluster.member-timeout} after a
      * member is cut off), on the node's gossip workers rather than the pool serving chunks from disk.
      */
-    public <T> Future<T> onGossipWorker(java.util.concurrent.Callable<T> work) {
+    public <T> Future<T> onGossipWorker(Callable<T> work) {
         return gossipWork.executeBlocking(work, false);
     }
 

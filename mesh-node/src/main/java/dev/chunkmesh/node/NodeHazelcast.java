@@ -5,6 +5,8 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.chunkmesh.gossip.Membership;
 import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
 import dev.chunkmesh.node.config.NodeConfig;
+import java.util.HashSet;
+import java.util.Set;
 
 /** How a node's embedded Hazelcast member is configured from the node's settings. */
 final class NodeHazelcast {
@@ -18,10 +20,9 @@ final class NodeHazelcast {
         h.getMemberAttributeConfig().setAttribute(MeshNode.NODE_ATTRIBUTE, c.node().name().name());
         // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
         h.setLiteMember(c.node().parentPop().isPresent());
-        // A member that falls silent (a cut link sends no reset) is dropped after member-timeout; the
-        // halves of a split POP then look for each other every merge-interval and merge when they meet.
-        h.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        h.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(c.cluster().memberTimeout().toSeconds()));
+        // A silent member is dropped after member-timeout; the halves of a split POP then look for each
+        // other every merge-interval and merge when they meet.
+        HazelcastSettings.dropSilentMembersAfter(h, c.cluster().memberTimeout());
         h.setProperty("hazelcast.merge.first.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
         h.setProperty("hazelcast.merge.next.run.delay.seconds", Long.toString(c.cluster().mergeInterval().toSeconds()));
         return h;
@@ -34,7 +35,7 @@ final class NodeHazelcast {
     static void awaitHeardEveryMember(HazelcastInstance hazelcast, Membership membership, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < deadline) {
-            java.util.Set<String> heard = new java.util.HashSet<>();
+            Set<String> heard = new HashSet<>();
             membership.alive().forEach(h -> heard.add(h.node().id().name()));
             if (hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(MeshNode.NODE_ATTRIBUTE))
                     .allMatch(name -> name == null || heard.contains(name))) {

@@ -3,6 +3,7 @@ package dev.chunkmesh.gossip.hazelcast;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -68,6 +69,17 @@ public record HazelcastSettings(String clusterName, String bindAddress, int port
             join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members.isEmpty()
                     ? List.of(bindAddress + ":" + port) : members);
         }
+        return c;
+    }
+
+    /**
+     * Sets how fast {@code c} notices a member that fell silent without closing its connections (a cut
+     * link sends no reset, a frozen process answers nothing): members beat every second, and one
+     * silent for {@code memberTimeout} is dropped.
+     */
+    public static Config dropSilentMembersAfter(Config c, Duration memberTimeout) {
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(memberTimeout.toSeconds()));
         return c;
     }
 }

@@ -135,8 +135,8 @@ class HazelcastMembershipTest {
 
     private HazelcastInstance member(List<Integer> ports, int index) {
         List<String> list = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-        HazelcastInstance h = Hazelcast.newHazelcastInstance(MembershipHazelcast.timeouts(
-                new HazelcastSettings(cluster, "127.0.0.1", ports.get(index), list).toConfig("m" + index + "-" + cluster), "3"));
+        HazelcastInstance h = Hazelcast.newHazelcastInstance(HazelcastSettings.dropSilentMembersAfter(
+                new HazelcastSettings(cluster, "127.0.0.1", ports.get(index), list).toConfig("m" + index + "-" + cluster), Duration.ofSeconds(3)));
         members.add(h);
         return h;
     }

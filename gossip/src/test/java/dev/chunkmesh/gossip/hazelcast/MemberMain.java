@@ -2,6 +2,7 @@ package dev.chunkmesh.gossip.hazelcast;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ public final class MemberMain {
     public static void main(String[] args) throws InterruptedException {
         Config c = new HazelcastSettings(args[0], "127.0.0.1", Integer.parseInt(args[1]), List.of(args).subList(3, args.length))
                 .toConfig("child-" + args[1]);
-        MembershipHazelcast.timeouts(c, args[2]);
+        HazelcastSettings.dropSilentMembersAfter(c, Duration.ofSeconds(Long.parseLong(args[2])));
         Hazelcast.newHazelcastInstance(c);
         System.out.println("ready");
         System.out.flush();
