@@ -120,7 +120,7 @@ public final class RegistryServer extends VerticleBase {
     }
 
     private void manifest(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Manifest m) {
-        String accept = Optional.ofNullable(req.getHeader("Accept")).orElse("*/*");
+        String accept = AcceptedTypes.parse(req.headers().getAll("Accept")).header();
         Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
         vertx.executeBlocking(() -> {
             access.check(upstream, origin, m.name(), "/manifests/" + m.reference(), auth);
