@@ -2,7 +2,8 @@
 # Checks the Helm chart the way CI does: helm lint --strict and helm template with the default values
 # and a non-default values file; every rendered object checked against the Kubernetes and
 # prometheus-operator schemas; the node's own parser on the rendered node.yaml; promtool on the alert
-# rules and on every PromQL expression of the Grafana dashboard.
+# rules and on every PromQL expression of the Grafana dashboard; the alert rules' unit tests
+# (check/alert-tests.yaml, promtool test rules) on the rules rendered with the default values.
 #
 # Needs helm, promtool, node and the npm packages of charts/check (.ci/run installs them all); where
 # one is missing it says which and skips, so `mvn verify` still runs on a bare machine.
@@ -47,6 +48,12 @@ for values in default "$here/ci/custom-values.yaml"; do
     java -jar "$jar" node run --config "$out/node.yaml" --check
   if grep -q "alert:" "$out/alert-rules.yaml"; then
     promtool check rules "$out/alert-rules.yaml"
+  fi
+  # The alert rules' unit tests (check/alert-tests.yaml) are written for the default values: release
+  # "mesh" in namespace "mesh", POP pop1. promtool reads the rules next to the test file.
+  if [ "$values" = default ]; then
+    cp "$here/check/alert-tests.yaml" "$out/alert-tests.yaml"
+    promtool test rules "$out/alert-tests.yaml"
   fi
   promtool check rules "$out/dashboard-rules.yaml"
 done

@@ -57,7 +57,7 @@ final class NodeRunCommand implements Callable<Integer> {
     Map<String, String> more = new LinkedHashMap<>();
     @Option(names = "--list-settings", description = "Print every setting with its default and variable, then exit.")
     boolean list;
-    @Option(names = "--check", description = "Read and check the settings, print them (secrets hidden), and exit without starting.")
+    @Option(names = "--check", description = "Read and check the settings, print them as YAML (secrets hidden), and exit without starting.")
     boolean check;
 
     @Override
@@ -69,11 +69,13 @@ final class NodeRunCommand implements Callable<Integer> {
             }
             return 0;
         }
-        NodeConfig c = ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags());
         if (check) {
-            System.out.println("settings OK: " + c);
+            String yaml = ConfigLoader.effectiveYaml(Optional.ofNullable(config), System.getenv(), flags());
+            System.out.println("# settings OK; the effective settings, each with where it came from:");
+            System.out.print(yaml);
             return 0;
         }
+        NodeConfig c = ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags());
         MeshNode node = MeshNode.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,12 +1,9 @@
 package dev.chunkmesh.node;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.chunkmesh.gossip.Health;
-import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.hazelcast.HazelcastAvailability;
 import dev.chunkmesh.gossip.hazelcast.HazelcastLeases;
@@ -47,6 +44,8 @@ import java.util.logging.Logger;
  */
 public final class MeshNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MeshNode.class.getName());
+    /** One line per mirror request (registry.access-log); a logger of its own, so it can be routed or muted apart. */
+    private static final Logger ACCESS = Logger.getLogger("dev.chunkmesh.node.registry.access");
     static final String NODE_ATTRIBUTE = "mesh.node";
 
     private final NodeConfig config;
@@ -65,11 +64,11 @@ public final class MeshNode implements AutoCloseable {
     private final int peerPort;
     private final int adminPort;
     private final Holdings holdings;
-    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mesh-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Watchdog watchdog;
+    private final ScheduledExecutorService beats = daemonThread("mesh-heartbeat");
+    /** Its own thread too: the watchdog's probes may wait seconds on an unreachable origin or member. */
+    private final ScheduledExecutorService watch = daemonThread("mesh-watchdog");
+    private static final long WATCH_SECONDS = 10;
     /** Work that may wait on Hazelcast, kept apart from the workers that read the disk for peers and clients. */
     private final WorkerExecutor gossipWork;
     private final long refreshTimer;
@@ -79,6 +78,10 @@ public final class MeshNode implements AutoCloseable {
 
     private MeshNode(NodeConfig config, UnaryOperator<ChunkStore> storeWrapper) throws Exception {
         this.config = config;
+        NodeStartException.requireFree("network.hazelcast-port", config.network().bind(), config.network().hazelcastPort());
+        NodeStartException.requireFree("network.peer-port", config.network().bind(), config.network().peerPort());
+        NodeStartException.requireFree("network.admin-port", config.network().bind(), config.network().adminPort());
+        NodeStartException.requireFree("network.registry-port", config.registry().bind(), config.network().registryPort());
         this.vertx = Vertx.vertx();
         this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
                 config.store().capacityBytes()).withFsync(config.store().fsync())));
@@ -92,7 +95,7 @@ public final class MeshNode implements AutoCloseable {
         PullService[] board = new PullService[1];
         PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(config.network().bind(), config.network().peerPort(),
                 config.cluster().secret(), config.tls()), (blob, from) -> board[0].prefix(blob, from), served);
-        await(vertx.deployVerticle(peerServer));
+        listen(vertx.deployVerticle(peerServer), "network.peer-port", config.network().bind(), config.network().peerPort());
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
         this.upstreams = Upstreams.of(config);
@@ -101,33 +104,21 @@ public final class MeshNode implements AutoCloseable {
         board[0] = pulls;
         this.holdings = new Holdings(self, store, localRecipes, pop, pulls);
         AdminServer admin = new AdminServer(this, config.network().bind(), config.network().adminPort());
-        await(vertx.deployVerticle(admin));
+        listen(vertx.deployVerticle(admin), "network.admin-port", config.network().bind(), config.network().adminPort());
         this.adminPort = admin.port();
         this.manifests = new ManifestCache(config.store().data().resolve("manifests"),
                 config.store().data().resolve("catalogs").resolve("newest.json"), config.registry().tagTtl(), Clock.systemUTC());
         RegistryServer mirror = new RegistryServer(pulls, upstreams, manifests, store, localRecipes, pop.recipes(),
-                config.registry().bind(), config.network().registryPort(), metrics::registryRequest, config.registry().accessTtl());
-        await(vertx.deployVerticle(mirror));
+                config.registry().bind(), config.network().registryPort(), finished -> {
+                    metrics.registryRequest(finished.kind(), finished.status(), finished.nanos());
+                    if (config.registry().accessLog()) {
+                        ACCESS.info(finished::logLine);
+                    }
+                }, config.registry().accessTtl());
+        listen(vertx.deployVerticle(mirror), "network.registry-port", config.registry().bind(), config.network().registryPort());
         this.registry = mirror;
         metrics.bind(pulls, mirror, upstreams);
-        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent e) {
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent e) {
-                withdrawDeparted(e);
-                // Entries whose owner and backup both left (two members at once: a split) are gone
-                // from this side: put this node's claims back.
-                gossipWork.executeBlocking(() -> {
-                    if (!closed) {
-                        holdings.advertiseAll();
-                    }
-                    return null;
-                }, false);
-            }
-        });
+        hazelcast.getCluster().addMembershipListener(new DepartureListener(hazelcast, pop, holdings, gossipWork, () -> closed));
         hazelcast.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 gossipWork.executeBlocking(() -> {
@@ -143,6 +134,9 @@ public final class MeshNode implements AutoCloseable {
         NodeHazelcast.awaitHeardEveryMember(hazelcast, pop.membership(), 2000);
         // Heartbeats have a thread of their own: nothing queued on a busy pool can make this node look dead.
         beats.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        this.watchdog = NodeHazelcast.watchdog(config, hazelcast, upstreams.defaultOrigin());
+        metrics.bind(watchdog);
+        watch.scheduleWithFixedDelay(watchdog::check, 0, WATCH_SECONDS, TimeUnit.SECONDS);
         this.refreshTimer = vertx.setPeriodic(HOLDINGS_REFRESH_MS, t -> gossipWork.executeBlocking(() -> {
             refreshHoldings();
             return null;
@@ -180,24 +174,20 @@ public final class MeshNode implements AutoCloseable {
         }
     }
 
-    /** The oldest member withdraws the claims of a member that left, so nobody plans around a dead node. */
-    private void withdrawDeparted(MembershipEvent e) {
-        String name = e.getMember().getAttribute(NODE_ATTRIBUTE);
-        if (name == null || closed) {
-            return;
-        }
-        var members = hazelcast.getCluster().getMembers();
-        if (!members.isEmpty() && members.iterator().next().localMember()) {
-            gossipWork.executeBlocking(() -> {
-                pop.availability().withdrawAll(new NodeId(name));
-                pop.membership().leave(new NodeId(name));
-                return null;
-            }, false);
-        }
+    private static ScheduledExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    private static void listen(Future<?> deployed, String setting, String host, int port) {
+        try {
+            deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw NodeStartException.listenFailed(setting, host, port, e);
+        }
     }
 
     /**
@@ -271,6 +261,14 @@ public final class MeshNode implements AutoCloseable {
         return joined && hazelcast.getLifecycleService().isRunning();
     }
 
+    /**
+     * What an operator must hear about, one sentence each, as of the watchdog's last look (every 10 s):
+     * POP members that do not admit this node, no member answering, an unreachable origin.
+     */
+    public java.util.List<String> problems() {
+        return watchdog.problems();
+    }
+
     public int peerPort() {
         return peerPort;
     }
@@ -309,6 +307,7 @@ public final class MeshNode implements AutoCloseable {
     public void kill() {
         closed = true;
         beats.shutdownNow();
+        watch.shutdownNow();
         hazelcast.getLifecycleService().terminate();
         pulls.close();
         vertx.close();
@@ -322,6 +321,7 @@ public final class MeshNode implements AutoCloseable {
         }
         closed = true;
         beats.shutdownNow();
+        watch.shutdownNow();
         vertx.cancelTimer(refreshTimer);
         try {
             pop.availability().withdrawAll(self.id());

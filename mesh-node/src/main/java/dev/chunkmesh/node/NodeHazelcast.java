@@ -13,9 +13,9 @@ final class NodeHazelcast {
     private NodeHazelcast() {
     }
 
-    /** The member configuration of node {@code c}: its POP's cluster, its address, its failure-detection times. */
+    /** The member configuration of node {@code c}: its POP's cluster (named for the POP and its secret), its address, its failure-detection times. */
     static Config config(NodeConfig c) {
-        Config h = new HazelcastSettings(c.cluster().name(), c.network().bind(), c.network().hazelcastPort(), c.network().members(),
+        Config h = new HazelcastSettings(c.cluster().hazelcastName(), c.network().bind(), c.network().hazelcastPort(), c.network().members(),
                 c.network().kubernetesServiceDns()).toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
         h.getMemberAttributeConfig().setAttribute(MeshNode.NODE_ATTRIBUTE, c.node().name().name());
         // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
@@ -43,5 +43,24 @@ final class NodeHazelcast {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** The watchdog of node {@code c}'s place in its POP (configured members against its cluster) and of its origin. */
+    static Watchdog watchdog(NodeConfig c, HazelcastInstance hazelcast, dev.chunkmesh.node.origin.Origin origin) {
+        java.net.InetSocketAddress self = new java.net.InetSocketAddress(c.network().bind(), c.network().hazelcastPort());
+        java.util.function.Supplier<Set<java.net.InetSocketAddress>> cluster = () -> {
+            Set<java.net.InetSocketAddress> in = new HashSet<>();
+            if (hazelcast.getLifecycleService().isRunning()) {
+                for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+                    try {
+                        in.add(new java.net.InetSocketAddress(m.getAddress().getInetAddress(), m.getAddress().getPort()));
+                    } catch (java.net.UnknownHostException e) {
+                        // a member whose address does not resolve cannot match a configured one
+                    }
+                }
+            }
+            return in;
+        };
+        return new Watchdog(c.network().members(), c.network().hazelcastPort(), self, cluster, origin, Watchdog::tcpAnswers);
     }
 }

@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   mesh_store_evictions_total, mesh_store_corrupt_chunks_total
  *   mesh_gossip_members                       live members of the POP this node sees
  *   mesh_gossip_heartbeat_age_seconds         time since this node's last heartbeat reached the POP
+ *   mesh_gossip_outside_members               configured members that answer but are not in this node's cluster
+ *   mesh_origin_up                            1 if the origin answered the last check, else 0
  *   mesh_origin_errors_total, mesh_origin_retries_total
+ *   mesh_origin_refetched_bytes_total         origin bytes the POP already held (a holder left out after failing)
  *   process_resident_memory_bytes             the node process's resident set
  *   jvm_memory_*, jvm_threads_*                 Micrometer's JVM memory and thread meters
  * </pre>
@@ -64,6 +67,7 @@ public final class NodeMetrics implements PullEvents {
     private final Map<SourceKind, Counter> bytesBySource = new EnumMap<>(SourceKind.class);
     private final Timer pullTime;
     private final Counter firstPulls;
+    private final Counter refetched;
     private final AtomicInteger members = new AtomicInteger();
     private final AtomicLong lastHeartbeatNanos = new AtomicLong(System.nanoTime());
     private final ArrayDeque<RecentPull> recent = new ArrayDeque<>();
@@ -81,6 +85,9 @@ public final class NodeMetrics implements PullEvents {
         }
         pullTime = Timer.builder("mesh_blob_pull").description("Time to pull one blob into the store").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+        refetched = Counter.builder("mesh_origin_refetched_bytes").baseUnit("bytes")
+                .description("Chunk bytes taken from the origin although a live node of the POP advertised them (left out after failing)")
+                .register(registry);
         firstPulls = Counter.builder("mesh_first_pulls").description("Blobs this node was first in its POP to chunk from the origin")
                 .register(registry);
         Gauge.builder("mesh_store_used_bytes", store, s -> s.stats().usedBytes()).description("Bytes of chunks in the store").register(registry);
@@ -101,6 +108,15 @@ public final class NodeMetrics implements PullEvents {
                 .description("Seconds since this node's last heartbeat reached the POP").register(registry);
     }
 
+    /** Binds the gauges of the watchdog. */
+    void bind(Watchdog watchdog) {
+        Gauge.builder("mesh_gossip_outside_members", watchdog, Watchdog::outsideMembers)
+                .description("Configured POP members that answer on their Hazelcast port but are not in this node's cluster"
+                        + " (a different cluster secret or name)").register(registry);
+        Gauge.builder("mesh_origin_up", watchdog, w -> w.originReachable() ? 1 : 0)
+                .description("1 if the default origin answered the node's last check of /v2/, else 0").register(registry);
+    }
+
     /** Binds the gauges of parts made after the metrics. */
     void bind(PullService pulls, RegistryServer mirror, Upstreams upstreams) {
         Gauge.builder("mesh_pulls_in_flight", pulls, p -> p.running().size()).description("Blob pulls under way").register(registry);
@@ -112,7 +128,6 @@ public final class NodeMetrics implements PullEvents {
                 .register(registry);
     }
 
-    /** The name a source goes by in metrics and reports: local, peer, parent, other-pop, origin. */
     /** The process's resident set in bytes, from /proc/self/status; NaN where there is none. */
     static double residentBytes() {
         try {
@@ -127,6 +142,7 @@ public final class NodeMetrics implements PullEvents {
         return Double.NaN;
     }
 
+    /** The name a source goes by in metrics and reports: local, peer, parent, other-pop, origin. */
     public static String sourceName(SourceKind k) {
         return switch (k) {
             case SAME_POP -> "peer";
@@ -160,6 +176,16 @@ public final class NodeMetrics implements PullEvents {
     private void pullResult(String result) {
         Counter.builder("mesh_blob_pulls").tag("result", result).description("Blob pulls by outcome: hit (all local), partial, miss, failed")
                 .register(registry).increment();
+    }
+
+    @Override
+    public void refetchedFromOrigin(long bytes) {
+        refetched.increment(bytes);
+    }
+
+    /** Origin bytes the POP already held, since the node started ({@code mesh_origin_refetched_bytes_total}). */
+    public long refetchedFromOriginBytes() {
+        return (long) refetched.count();
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * The node's admin API, on its own port:
  *
  * <pre>
- *   GET  /healthz       200 once the node has joined its POP, 503 before
+ *   GET  /healthz       200 once the node has joined its POP ("ok", or "degraded" with its problems), 503 before
  *   GET  /dashboard     the POP as this node sees it, live (a page of its own: no CDN, no external asset)
  *   GET  /metrics       Prometheus text
  *   GET  /v1/status     the POP as this node sees it: members, health, holdings, store
@@ -75,10 +75,17 @@ public final class AdminServer extends VerticleBase {
         return r;
     }
 
+    /**
+     * 503 "not joined" until the node is in its POP; then 200, with "ok" or "degraded" and the
+     * problems that make it so (the node still serves what it and its POP hold, so it stays ready).
+     */
     private void health(RoutingContext ctx) {
         boolean up = node.joined();
+        List<String> problems = node.problems();
+        String status = !up ? "not joined" : problems.isEmpty() ? "ok" : "degraded";
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", up ? "ok" : "not joined").put("node", node.info().id().name()).encode());
+                .end(new JsonObject().put("status", status).put("node", node.info().id().name())
+                        .put("problems", new JsonArray(problems)).encode());
     }
 
     private void dashboard(RoutingContext ctx) {
@@ -112,7 +119,11 @@ public final class AdminServer extends VerticleBase {
             what = () -> List.of(new BlobRequest(node.upstreams().defaultOrigin(), repository, d, -1));
         } else {
             String ref = reference.startsWith(Digest.PREFIX) ? Digest.parse(reference).toString() : Names.requireTag(reference);
-            what = () -> ImageBlobs.of(node.upstreams().defaultOrigin(), repository, ref);
+            what = () -> {
+                List<BlobRequest> blobs = ImageBlobs.of(node.upstreams().defaultOrigin(), repository, ref);
+                node.manifests().names().pulled(repository, ref, blobs.stream().map(BlobRequest::blob).toList());
+                return blobs;
+            };
         }
         blocking(what).onSuccess(blobs -> stream(ctx, new BatchPull(node.pulls(), blobs))).onFailure(ctx::fail);
     }

@@ -39,7 +39,8 @@ final class StatusJson {
                 holders.add(new JsonObject().put("node", e.getKey().id().name()).put("chunks", e.getValue().count()));
             }
             long held = r.get().chunks().stream().filter(c -> node.store().has(c.digest())).count();
-            holdings.add(new JsonObject().put("blob", blob.toString()).put("size", r.get().size())
+            holdings.add(new JsonObject().put("blob", blob.toString()).put("image", node.manifests().names().of(blob).orElse(""))
+                    .put("size", r.get().size())
                     .put("chunks", r.get().chunks().size()).put("held_here", held).put("holders", holders));
         }
         StoreStats s = node.store().stats();
@@ -49,7 +50,8 @@ final class StatusJson {
         node.pulls().penalties().counts().forEach((id, n) -> penalised.add(new JsonObject().put("node", id.name()).put("times", n)));
         JsonArray recent = new JsonArray();
         for (NodeMetrics.RecentPull p : node.metrics().recentPulls()) {
-            recent.add(new JsonObject().put("at", p.at().toString()).put("blob", p.report().blob().toString()).put("size", p.report().size())
+            recent.add(new JsonObject().put("at", p.at().toString()).put("blob", p.report().blob().toString())
+                    .put("image", node.manifests().names().of(p.report().blob()).orElse("")).put("size", p.report().size())
                     .put("seconds", p.report().time().toNanos() / 1e9).put("first_to_chunk", p.report().firstToChunk())
                     .put("bytes", bytes(p.report().bytesBySource())));
         }

@@ -50,6 +50,8 @@ public final class ConfigKeys {
         key("origin.bandwidth", "0", "bytes per second this node may take from the origin, e.g. 100MiB (0: unlimited)");
         key("registry.tag-ttl", "30s", "how long the mirror trusts a tag resolved at the origin");
         key("registry.access-ttl", "60s", "how long the origin's answer to a client's credentials for a repository is kept");
+        key("registry.access-log", "true", "log one line per mirror request: method, repository, tag or digest, status, bytes, seconds,"
+                + " and where a blob's bytes came from (logger dev.chunkmesh.node.registry.access)");
         key("pull.parallel-fetches", "8", "chunk fetches in flight at once");
         key("pull.peer-batch", "32", "chunks asked of a peer in one request (1-256)");
         key("pull.max-origin-range", "16MiB", "adjacent origin chunks are joined into Range requests up to this size");

@@ -49,6 +49,22 @@ public final class ConfigLoader {
      * @param flags values from the command line, by key ({@code network.peer-port})
      */
     public static NodeConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
+        return read(file, environment, flags).build();
+    }
+
+    /**
+     * The effective settings as YAML, in the sections of the config file, each value with where it
+     * came from and secrets hidden; every setting is checked first, as {@link #load} does.
+     */
+    public static String effectiveYaml(Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
+        ConfigLoader l = read(file, environment, flags);
+        l.build();
+        Map<String, SettingsYaml.Setting> settings = new LinkedHashMap<>();
+        l.values.forEach((k, v) -> settings.put(k, new SettingsYaml.Setting(v.text().strip(), v.source())));
+        return SettingsYaml.render(settings);
+    }
+
+    private static ConfigLoader read(Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
         ConfigLoader l = new ConfigLoader(environment);
         if (file.isPresent()) {
             l.readYaml(file.get());
@@ -61,11 +77,18 @@ public final class ConfigLoader {
         }
         flags.forEach((key, v) -> {
             if (!ConfigKeys.ALL.containsKey(key)) {
-                throw new ConfigException("unknown setting '" + key + "'");
+                throw new ConfigException("unknown setting '" + key + "'" + EnvironmentCheck.closest(key, ConfigKeys.ALL.keySet())
+                        .map(c -> "; did you mean '" + c + "'?").orElse(""));
             }
             l.values.put(key, new Value(v, "flag"));
         });
-        return l.build();
+        EnvironmentCheck.refuseUnknown(environment, l.passwordVariables());
+        return l;
+    }
+
+    /** Variables that {@code origin.upstream-credentials} names as holding passwords. */
+    private List<String> passwordVariables() {
+        return list("origin.upstream-credentials").stream().map(e -> e.substring(e.lastIndexOf(':') + 1).strip()).toList();
     }
 
     private void readYaml(Path file) {
@@ -142,7 +165,7 @@ public final class ConfigLoader {
         NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
                 optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());
         NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"),
-                duration("registry.access-ttl"));
+                duration("registry.access-ttl"), bool("registry.access-log"));
         PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"),
                 size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
                 Duration.ofMillis(50)));

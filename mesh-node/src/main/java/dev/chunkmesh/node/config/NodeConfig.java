@@ -75,6 +75,22 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
             }
         }
 
+        /**
+         * The name the Hazelcast member uses: {@code name} followed by a tag derived from the secret
+         * (HMAC-SHA256, not reversible), so a node started with another secret cannot join the POP's
+         * cluster even though it knows the POP's name.
+         */
+        public String hazelcastName() {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+                byte[] tag = mac.doFinal(("chunk-mesh cluster " + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return name + "-" + java.util.HexFormat.of().formatHex(tag, 0, 8);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            }
+        }
+
         @Override
         public String toString() {
             return "Cluster[name=" + name + ", secret hidden, heartbeatTtl=" + heartbeatTtl + ", memberTimeout=" + memberTimeout
@@ -124,8 +140,9 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      * @param bind its address; loopback unless the runtimes are on other hosts
      * @param tagTtl how long a tag resolved at the origin is trusted before asking again
      * @param accessTtl how long the origin's answer to a client's credentials for a repository is kept
+     * @param accessLog whether every request is logged (method, repository, reference, status, bytes, time, sources)
      */
-    public record Mirror(String bind, Duration tagTtl, Duration accessTtl) {}
+    public record Mirror(String bind, Duration tagTtl, Duration accessTtl, boolean accessLog) {}
 
     /** The node's place as the POP sees it, with its peer address. */
     public NodeInfo nodeInfo(int peerPort) {

@@ -99,9 +99,18 @@ final class PlannedFetch {
         Set<NodeId> skip = new HashSet<>(excluded);
         skip.addAll(deps.penalties().current());
         List<Candidate> candidates = new ArrayList<>();
+        java.util.BitSet heldInPop = new java.util.BitSet(recipe.chunks().size());
         deps.pop().availability().holders(recipe.blob()).forEach((node, held) -> {
             Health h = alive.get(node.id());
-            if (h != null && !skip.contains(node.id()) && held.length() == recipe.chunks().size()) {
+            if (h == null || held.length() != recipe.chunks().size() || node.id().equals(deps.self().id())) {
+                return;
+            }
+            for (int i = 0; i < held.length(); i++) {
+                if (held.has(i)) {
+                    heldInPop.set(i);
+                }
+            }
+            if (!skip.contains(node.id())) {
                 candidates.add(new Candidate(h.node(), held, h.activeTransfers()));
             }
         });
@@ -117,7 +126,7 @@ final class PlannedFetch {
                 }
             } else if (a instanceof Assignment.FromOrigin o) {
                 tasks.add(deps.fetchers().submit(() -> {
-                    fromOrigin(o.chunks());
+                    fromOrigin(o.chunks(), heldInPop);
                     return null;
                 }));
             }
@@ -170,7 +179,8 @@ final class PlannedFetch {
         advertiser.soon();
     }
 
-    private void fromOrigin(List<Integer> indexes) throws IOException {
+    /** @param heldInPop chunks a live node of the POP advertised when this fetch was planned */
+    private void fromOrigin(List<Integer> indexes, java.util.BitSet heldInPop) throws IOException {
         Map<String, Integer> byKey = new java.util.LinkedHashMap<>();
         for (int i : indexes) {
             if (!progress.isStored(i)) {
@@ -202,6 +212,9 @@ final class PlannedFetch {
                     deps.store().put(c.digest(), raws.get(k), pins);
                     progress.markStored(run.get(k));
                     tally.add(SourceKind.ORIGIN, c.length());
+                    if (heldInPop.get(run.get(k))) {
+                        deps.events().refetchedFromOrigin(c.length());
+                    }
                 }
             }
             if (!ours.isEmpty()) {

@@ -21,6 +21,13 @@ public interface PullEvents {
     default void singleFlightWait(String kind, int chunks) {
     }
 
+    /**
+     * Chunk bytes taken from the origin although a live node of the POP advertised them when the
+     * fetch was planned (it was left out after failing, or penalised): the POP took them twice.
+     */
+    default void refetchedFromOrigin(long bytes) {
+    }
+
     /** Chunk bytes taken from {@code peer}. */
     default void fromPeer(NodeId peer, long bytes) {
     }

@@ -48,7 +48,11 @@ final class BlobStreamer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        response.closeHandler(v -> stopped = true);
+    }
+
+    /** Stops sending: the client's connection closed. */
+    void stop() {
+        stopped = true;
     }
 
     void start() {

@@ -40,6 +40,7 @@ public final class ManifestCache {
     private final Duration tagTtl;
     private final Clock clock;
     private final Map<TagKey, Resolved> tags = new ConcurrentHashMap<>();
+    private final ImageNames names = new ImageNames();
 
     /**
      * @param dir where manifests are kept, one file per digest
@@ -59,6 +60,17 @@ public final class ManifestCache {
      * @throws IOException if the origin cannot be asked and nothing held answers for it
      */
     public ImageSource.Fetched get(String upstream, Origin origin, String repository, String reference, String accept) throws IOException {
+        ImageSource.Fetched f = find(upstream, origin, repository, reference, accept);
+        names.served(repository, reference, f);
+        return f;
+    }
+
+    /** The images the manifests served so far belong to, by manifest and blob digest. */
+    public ImageNames names() {
+        return names;
+    }
+
+    private ImageSource.Fetched find(String upstream, Origin origin, String repository, String reference, String accept) throws IOException {
         if (reference.startsWith(Digest.PREFIX)) {
             Digest d = Digest.parse(reference);
             Optional<ImageSource.Fetched> held = read(d);

@@ -28,10 +28,20 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RegistryServer extends VerticleBase {
 
-    /** Hears how each request ended, for metrics. */
+    /** Hears how each request ended, for metrics and the access log. */
     @FunctionalInterface
     public interface Observer {
-        void request(String kind, int status, long nanos);
+        void request(MirrorRequest finished);
+    }
+
+    /** What a request was for, learnt as it is parsed and served. */
+    private static final class Seen {
+        String kind = "other";
+        String repository = "";
+        String reference = "";
+        java.util.concurrent.CompletableFuture<dev.chunkmesh.node.pull.PullReport> pull;
+        boolean told;
+        Runnable onClose = () -> { };
     }
 
     /** Larger request heads are refused (431) before any parsing. */
@@ -83,8 +93,12 @@ public final class RegistryServer extends VerticleBase {
     private void handle(HttpServerRequest req) {
         HttpServerResponse res = req.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
         long start = System.nanoTime();
-        String[] kind = {"other"};
-        res.endHandler(v -> observer.request(kind[0], res.getStatusCode(), System.nanoTime() - start));
+        Seen seen = new Seen();
+        res.endHandler(v -> tell(req, seen, res.getStatusCode(), start));
+        res.closeHandler(v -> {
+            seen.onClose.run();
+            tell(req, seen, 0, start);
+        });
         try {
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
                 throw new RegistryError(405, "UNSUPPORTED", "this mirror is read-only: " + req.method() + " is not served");
@@ -95,16 +109,20 @@ public final class RegistryServer extends VerticleBase {
                     "upstream '" + ns.orElse("") + "' is not configured on this node (origin.upstreams)"));
             String upstream = ns.orElse("");
             if (path instanceof RegistryPath.Base) {
-                kind[0] = "base";
+                seen.kind = "base";
                 base(req, res, origin);
                 return;
             }
             if (path instanceof RegistryPath.Manifest m) {
-                kind[0] = "manifest";
+                seen.kind = "manifest";
+                seen.repository = m.name();
+                seen.reference = m.reference();
                 manifest(req, res, upstream, origin, m);
             } else if (path instanceof RegistryPath.Blob b) {
-                kind[0] = "blob";
-                blob(req, res, upstream, origin, b);
+                seen.kind = "blob";
+                seen.repository = b.name();
+                seen.reference = b.digest().toString();
+                blob(req, res, upstream, origin, b, seen);
             }
         } catch (RuntimeException e) {
             RegistryErrors.respond(res, e);
@@ -137,7 +155,25 @@ public final class RegistryServer extends VerticleBase {
         }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.manifest(e, m)));
     }
 
-    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b) {
+    /** Tells the observer once how the request ended; for a blob, after its pull has ended too. */
+    private void tell(HttpServerRequest req, Seen seen, int status, long start) {
+        if (seen.told) {
+            return;
+        }
+        seen.told = true;
+        long nanos = System.nanoTime() - start;
+        long bytes = req.response().bytesWritten();
+        String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
+        if (seen.pull == null) {
+            observer.request(new MirrorRequest(req.method().name(), seen.kind, seen.repository, seen.reference, status, bytes, nanos, client,
+                    Optional.empty()));
+            return;
+        }
+        seen.pull.whenComplete((report, failed) -> observer.request(new MirrorRequest(req.method().name(), seen.kind, seen.repository,
+                seen.reference, status, bytes, nanos, client, Optional.ofNullable(report))));
+    }
+
+    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b, Seen seen) {
         Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
         vertx.executeBlocking(() -> {
             access.check(upstream, origin, b.name(), "/blobs/" + b.digest(), auth);
@@ -156,7 +192,11 @@ public final class RegistryServer extends VerticleBase {
                     return;
                 }
                 PullService.Pull pull = pulls.pull(origin, b.name(), b.digest());
-                new BlobStreamer(vertx.getOrCreateContext(), store, pull.progress(), res, r, range.isEmpty(), bytesServed::add).start();
+                seen.pull = pull.result();
+                BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, pull.progress(), res, r, range.isEmpty(),
+                        bytesServed::add);
+                seen.onClose = streamer::stop;
+                streamer.start();
             } catch (RuntimeException e) {
                 RegistryErrors.respond(res, e);
             }

@@ -53,6 +53,10 @@ class DashboardAndMetricsTest {
         pop.awaitMembers(3);
         var image = ImageBlobs.of(a.upstreams().defaultOrigin(), "team/app", "v1");
         new BatchPull(a.pulls(), image).result().get(60, TimeUnit.SECONDS);
+        // As a runtime does: the manifest by tag through b's mirror, then its blobs.
+        HttpResponse<byte[]> manifest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(b.registryUrl()
+                + "/v2/team/app/manifests/v1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, manifest.statusCode());
         new BatchPull(b.pulls(), image).result().get(60, TimeUnit.SECONDS);
     }
 
@@ -74,6 +78,7 @@ class DashboardAndMetricsTest {
             assertTrue(dom.contains("data-member=\"" + member + "\""), "member " + member + " is listed: " + dom);
         }
         assertTrue(dom.contains("data-pull=\"sha256:"), "the pull is listed");
+        assertTrue(dom.contains("<td>team/app:v1</td>"), "named by the image it belongs to: " + dom);
         assertTrue(dom.contains("class=\"peer\""), "with its bytes from the peer");
         Path shot = Path.of("target", "dashboard-3-nodes.png");
         Files.createDirectories(shot.getParent());
@@ -90,7 +95,8 @@ class DashboardAndMetricsTest {
         assertEquals(200, scrape.statusCode());
         for (String name : List.of("source=\"peer\"", "mesh_blob_pull_seconds_bucket", "mesh_gossip_members{node=\"b\",pop=\"pop1\"} 3",
                 "peer=\"a\"", "result=\"miss\"", "mesh_store_capacity_bytes",
-                "mesh_origin_errors_total", "mesh_pulls_in_flight")) {
+                "mesh_origin_errors_total", "mesh_pulls_in_flight", "mesh_gossip_outside_members{node=\"b\",pop=\"pop1\"} 0",
+                "mesh_origin_up")) {
             assertTrue(scrape.body().contains(name), name + " in\n" + scrape.body());
         }
         Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();

@@ -113,4 +113,33 @@ class ConfigLoaderTest {
             assertTrue(k.environmentVariable().matches("MESH_[A-Z0-9_]+"), k.environmentVariable());
         });
     }
+
+    @Test
+    void aMisspeltMeshVariableIsRefusedWithTheNameItProbablyMeant() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("MESH_NETWORK_PEER_PROT", "7000", "MESH_NODE_NAME", "n1"), Map.of()));
+        assertTrue(e.getMessage().contains("MESH_NETWORK_PEER_PROT") && e.getMessage().contains("MESH_NETWORK_PEER_PORT"), e.getMessage());
+    }
+
+    @Test
+    void variablesOfTheScriptsAndNamedPasswordVariablesAreNotSettingsAndAreAllowed() {
+        NodeConfig c = ConfigLoader.load(Optional.empty(), Map.of("MESH_JAVA_OPTS", "-Xmx1g", "MESH_TOOLS", "/tmp", "MESH_MIRROR_PW", "pw",
+                "PATH", "/bin"), Map.of("node.name", "n1", "origin.upstreams", "mirror.test=http://127.0.0.1:5000",
+                "origin.upstream-credentials", "mirror.test=bob:MESH_MIRROR_PW"));
+        assertEquals("pw", c.origin().upstreams().get("mirror.test").password().orElseThrow());
+    }
+
+    @Test
+    void checkPrintsTheEffectiveSettingsAsYamlWithTheirSourcesAndNoSecret() throws Exception {
+        String yaml = ConfigLoader.effectiveYaml(Optional.of(yaml("network:\n  peer-port: 1111\n")),
+                Map.of("MESH_CLUSTER_SECRET", "a-very-secret-value-123"), Map.of("node.name", "n1", "network.members", "127.0.0.2"));
+        assertTrue(yaml.contains("network:\n  bind: 127.0.0.1  # default\n"), yaml);
+        assertTrue(yaml.contains("  peer-port: 1111  # " + dir.resolve("node.yaml")), yaml);
+        assertTrue(yaml.contains("  name: n1  # flag"), yaml);
+        assertTrue(yaml.contains("  secret: \"(set, hidden)\"  # environment variable MESH_CLUSTER_SECRET"), yaml);
+        assertTrue(!yaml.contains("a-very-secret"), yaml);
+        Map<?, ?> back = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readValue(yaml, Map.class);
+        assertEquals(1111, ((Map<?, ?>) back.get("network")).get("peer-port"), "the output reads back as a config file");
+    }
 }

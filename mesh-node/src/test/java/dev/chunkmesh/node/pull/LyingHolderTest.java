@@ -75,12 +75,15 @@ class LyingHolderTest {
                 assertTrue(refusedAlone > 0, "the hollow holder was asked and refused");
                 assertTrue(alone.bytesBySource().get(SourceKind.SAME_POP) > 0, "what it does hold was taken from it");
                 assertTrue(originAlone > 0 && originAlone < size, "only what it lacks came from the origin: " + originAlone);
+                assertEquals(alone.bytesBySource().get(SourceKind.ORIGIN), seeker1.metrics().refetchedFromOriginBytes(),
+                        "what the POP advertised but had to take from the origin again is counted for the operator");
 
                 before = registry.bytesSent("/blobs/");
                 BatchPull.Result beside = ThreeNodePopTest.pull(seeker2, image);
                 long originBeside = registry.bytesSent("/blobs/") - before;
                 assertWhole(seeker2, image, beside, size);
                 assertEquals(0, originBeside, "an honest holder covered every refused chunk");
+                assertEquals(0, seeker2.metrics().refetchedFromOriginBytes());
                 System.out.printf("lying holder: 2 trials, %d chunk requests refused; alone %s (origin sent %d), beside an honest peer %s"
                         + " (origin sent %d); 0 bytes lost or corrupt%n", Hollow.refused.get(), alone.bytesBySource(), originAlone,
                         beside.bytesBySource(), originBeside);

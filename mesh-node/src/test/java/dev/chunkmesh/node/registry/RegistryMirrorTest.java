@@ -67,6 +67,7 @@ class RegistryMirrorTest {
         manifest = oci.manifest(List.of(layer, data), "linux", "amd64");
         oci.tag("v1", manifest);
         oci.push("v1", registry, "team/app");
+        oci.pushAsDockerSchema2("v1", registry, "team/docker-app");
         List<Spec> specs = List.of(Spec.pop("a", "127.0.0.1", "pop1"), Spec.pop("b", "127.0.0.2", "pop1"));
         pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), specs);
         keys = KeyFiles.generate(dir.resolve("keys"), new java.security.SecureRandom());
@@ -157,6 +158,71 @@ class RegistryMirrorTest {
         assertEquals(manifest.digest(), Digest.sha256(m.body()), "the manifest byte for byte as the origin has it");
         RawHttp base = RawHttp.get(a.registryUrl(), "/v2/");
         assertEquals(200, base.status());
+    }
+
+    @Test
+    @Order(3)
+    void dockerFormatManifestsComeWithTheirOwnBytesWhateverTheOrderOfAcceptLines() throws Exception {
+        String docker = "Accept: application/vnd.docker.distribution.manifest.v2+json";
+        String list = "Accept: application/vnd.docker.distribution.manifest.list.v2+json";
+        String oci = "Accept: application/vnd.oci.image.manifest.v1+json";
+        String digest = null;
+        for (String[] accept : List.of(new String[] {docker, list, oci}, new String[] {oci, list, docker}, new String[] {list, oci, docker})) {
+            RawHttp m = RawHttp.get(b.registryUrl(), "/v2/team/docker-app/manifests/v1", accept);
+            assertEquals(200, m.status(), m.head() + m.bodyText());
+            assertTrue(m.head().contains("Content-Type: application/vnd.docker.distribution.manifest.v2+json"), m.head());
+            String sent = Digest.sha256(m.body()).toString();
+            assertTrue(m.head().contains("Docker-Content-Digest: " + sent), "the digest of the very bytes sent: " + m.head());
+            assertTrue(digest == null || digest.equals(sent), "the same manifest for every order of the Accept lines");
+            digest = sent;
+        }
+        RawHttp head = RawHttp.send(b.registryUrl(), "HEAD /v2/team/docker-app/manifests/v1 HTTP/1.1\r\nHost: m\r\nConnection: close\r\n"
+                + oci + "\r\n" + docker + "\r\n\r\n");
+        assertEquals(200, head.status());
+        assertTrue(head.head().contains("Docker-Content-Digest: " + digest), head.head());
+        RawHttp none = RawHttp.get(b.registryUrl(), "/v2/team/docker-app/manifests/v1");
+        assertEquals(200, none.status(), "a client naming no type gets the image as it is, never a schema 1 conversion");
+        assertEquals(digest, Digest.sha256(none.body()).toString());
+    }
+
+    @Test
+    @Order(3)
+    void everyMirrorRequestLeavesOneAccessLogLineWithItsSources() throws Exception {
+        java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Logger access = java.util.logging.Logger.getLogger("dev.chunkmesh.node.registry.access");
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level before = access.getLevel();
+        access.setLevel(java.util.logging.Level.INFO);
+        access.addHandler(h);
+        try {
+            Digest d = layer.blob().digest();
+            assertEquals(200, RawHttp.get(a.registryUrl(), "/v2/team/app/blobs/" + d).status());
+            assertEquals(404, RawHttp.get(a.registryUrl(), "/v2/team/app/manifests/no-such-tag").status());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (lines.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String blobLine = lines.stream().filter(l -> l.contains("reference=" + d)).findFirst().orElseThrow(() -> new AssertionError(lines));
+            assertTrue(blobLine.startsWith("mirror GET blob repository=team/app") && blobLine.contains(" status=200 bytes=" + layer.blob().size())
+                    && blobLine.contains(" sources=local:" + layer.blob().size()) && blobLine.contains(" client=127.0.0.1"), blobLine);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("manifest repository=team/app reference=no-such-tag status=404")), lines.toString());
+        } finally {
+            access.removeHandler(h);
+            access.setLevel(before);
+        }
     }
 
     @Test
