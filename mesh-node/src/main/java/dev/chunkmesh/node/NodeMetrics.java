@@ -144,11 +144,7 @@ public final class NodeMetrics implements PullEvents {
 
     /** The name a source goes by in metrics and reports: local, peer, parent, other-pop, origin. */
     public static String sourceName(SourceKind k) {
-        return switch (k) {
-            case SAME_POP -> "peer";
-            case OTHER_POP -> "other-pop";
-            default -> k.name().toLowerCase(Locale.ROOT);
-        };
+        return k.label();
     }
 
     @Override

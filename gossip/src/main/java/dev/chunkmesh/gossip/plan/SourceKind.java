@@ -11,5 +11,16 @@ public enum SourceKind {
     /** A node elsewhere: another POP, or a micro-hub. */
     OTHER_POP,
     /** The origin registry, by an HTTP Range request on the blob. */
-    ORIGIN
+    ORIGIN;
+
+    /** The name operators see in metrics, logs and reports: local, peer, parent, other-pop, origin. */
+    public String label() {
+        return switch (this) {
+            case LOCAL -> "local";
+            case SAME_POP -> "peer";
+            case PARENT -> "parent";
+            case OTHER_POP -> "other-pop";
+            case ORIGIN -> "origin";
+        };
+    }
 }

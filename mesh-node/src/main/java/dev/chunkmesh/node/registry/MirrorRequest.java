@@ -33,7 +33,7 @@ public record MirrorRequest(String method, String kind, String repository, Strin
             StringBuilder s = new StringBuilder();
             for (Map.Entry<SourceKind, Long> e : new java.util.TreeMap<>(r.bytesBySource()).entrySet()) {
                 if (e.getValue() > 0) {
-                    s.append(s.length() == 0 ? "" : ",").append(e.getKey().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    s.append(s.length() == 0 ? "" : ",").append(e.getKey().label())
                             .append(':').append(e.getValue());
                 }
             }
