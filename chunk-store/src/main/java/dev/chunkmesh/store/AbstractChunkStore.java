@@ -3,55 +3,68 @@ package dev.chunkmesh.store;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * What every store shares: hashing on put, verification on read, LRU eviction with pins, and the
+ * What every store shares: the SHA-256 check where a chunk enters, admission against capacity with
+ * eviction and pins, visibility only once the medium says a frame is durable, checked reads, and the
  * handling of corrupt chunks. Subclasses only move frames to and from their medium.
  */
 public abstract class AbstractChunkStore implements ChunkStore {
 
-    private final LruIndex index;
+    private final ChunkIndex index;
     private final AtomicLong corruptFound = new AtomicLong();
     private static final long ROOM_CHECK_NANOS = 10_000_000_000L;
     private volatile long lastRoomCheck = System.nanoTime();
 
-    protected AbstractChunkStore(StoreLimits limits) {
-        this.index = new LruIndex(Objects.requireNonNull(limits, "limits"));
+    protected AbstractChunkStore(StoreLimits limits, ChunkIndex.Positions positions, int expectedChunks) {
+        this.index = new ChunkIndex(Objects.requireNonNull(limits, "limits"), positions, expectedChunks);
     }
 
     /**
-     * Writes a frame so that it becomes visible whole or not at all.
-     *
-     * @throws DeviceFullException if the device has no room for it
+     * Writes a frame; the future completes with its position once the frame is durable (as durable as
+     * the medium is configured to make it), or fails with {@link DeviceFullException} when the device
+     * has no room, leaving nothing readable behind.
      */
-    protected abstract void writeFrame(Digest digest, byte[] frame);
+    protected abstract CompletableFuture<Long> writeFrame(Digest digest, byte[] frame);
 
-    /** Reads a stored frame. @throws ChunkMissingException if it is gone */
-    protected abstract byte[] readFrame(Digest digest);
+    /**
+     * Reads the frame stored at {@code position}, checked as the medium allows (see
+     * {@link #readsAreChecked}).
+     *
+     * @throws ChunkMissingException if it is gone
+     * @throws ChunkCorruptException if the stored bytes fail the medium's check
+     */
+    protected abstract byte[] readFrame(Digest digest, long position, int size);
 
-    /** Removes a stored frame if present. */
-    protected abstract void deleteFrame(Digest digest);
+    /** The bytes at {@code position} are no longer a chunk of this store (evicted, deleted, a duplicate). */
+    protected abstract void free(long position, int size);
 
-    /** Takes a corrupt frame out of service (a disk store keeps it aside for inspection). */
-    protected abstract void quarantine(Digest digest);
+    /** Takes a corrupt frame out of service; a disk store keeps it aside for inspection. */
+    protected abstract void quarantine(Digest digest, long position, int size);
 
-    /** Registers a chunk found in the medium when the store opens; oldest first. */
-    protected final void loadExisting(Digest digest, long frameSize) {
-        index.load(digest, frameSize);
+    /**
+     * Whether {@link #readFrame} proves the bytes are the ones stored (a checksum of the record). If not,
+     * every read is checked against the chunk's SHA-256 instead.
+     */
+    protected abstract boolean readsAreChecked();
+
+    /** The index, for subclasses that load what their medium holds at open. */
+    protected final ChunkIndex index() {
+        return index;
     }
 
-    /** Calls {@code action} with every held chunk and its frame size, least recently used first. */
-    protected final void forEachIndexedOldestFirst(java.util.function.ObjLongConsumer<Digest> action) {
-        for (LruIndex.Victim e : index.entriesOldestFirst()) {
-            action.accept(e.digest(), e.size());
-        }
-    }
-
-    /** Evicts down to the low watermark if the chunks found at open exceed the high watermark. */
+    /** Frees the victims of an eviction the index decided at open. */
     protected final void evictAfterLoad() {
-        deleteVictims(index.evictIfAboveHigh());
+        freeVictims(index.evictIfAboveHigh());
+    }
+
+    /** Where a held chunk is, as a {@link ChunkIndex} location word, marking it used. */
+    protected final OptionalLong locate(Digest digest) {
+        return index.touch(digest);
     }
 
     @Override
@@ -61,89 +74,134 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        return verifiedRead(digest).raw();
+        byte[] frame = checkedFrame(digest);
+        try {
+            return ChunkFrame.decodeTrusted(digest, frame);
+        } catch (ChunkCorruptException e) {
+            dropCorrupt(digest, e);
+            throw e;
+        }
     }
 
     @Override
     public byte[] getFrame(Digest digest) {
-        return verifiedRead(digest).frame();
+        return checkedFrame(digest);
     }
 
-    /** A stored frame and the raw bytes it decoded to, which hash to the digest asked for. */
-    private record VerifiedRead(byte[] frame, byte[] raw) {}
-
-    private VerifiedRead verifiedRead(Digest digest) {
-        if (!index.touch(digest)) {
+    private byte[] checkedFrame(Digest digest) {
+        OptionalLong location = index.touch(digest);
+        if (location.isEmpty()) {
             throw new ChunkMissingException(digest);
         }
+        long position = ChunkIndex.position(location.getAsLong());
+        int size = ChunkIndex.size(location.getAsLong());
         byte[] frame;
         try {
-            frame = readFrame(digest);
+            frame = readFrame(digest, position, size);
+            if (!readsAreChecked()) {
+                ChunkFrame.decode(digest, frame);
+            }
         } catch (ChunkMissingException e) {
             index.remove(digest);
             throw e;
-        }
-        byte[] raw;
-        try {
-            raw = ChunkFrame.decode(digest, frame);
         } catch (ChunkCorruptException e) {
-            if (index.remove(digest)) {
-                corruptFound.incrementAndGet();
-                quarantine(digest);
-            }
+            dropCorrupt(digest, e);
             throw e;
         }
-        return new VerifiedRead(frame, raw);
+        return frame;
+    }
+
+    private void dropCorrupt(Digest digest, ChunkCorruptException e) {
+        OptionalLong removed = index.remove(digest);
+        if (removed.isPresent()) {
+            corruptFound.incrementAndGet();
+            quarantine(digest, ChunkIndex.position(removed.getAsLong()), ChunkIndex.size(removed.getAsLong()));
+        }
     }
 
     @Override
     public Digest put(byte[] raw, PinSet pins) {
         Digest digest = Digest.sha256(raw);
-        store(digest, raw, pins);
+        join(store(digest, ChunkFrame.encode(raw), pins));
         return digest;
     }
 
     @Override
     public void put(Digest expected, byte[] raw, PinSet pins) {
+        join(putAsync(expected, raw, pins));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(Digest expected, byte[] raw, PinSet pins) {
         Digest actual = Digest.sha256(raw);
         if (!actual.equals(expected)) {
-            throw new ChunkCorruptException(expected, actual);
+            return CompletableFuture.failedFuture(new ChunkCorruptException(expected, actual));
         }
-        store(expected, raw, pins);
+        return store(expected, ChunkFrame.encode(raw), pins);
     }
 
-    private void store(Digest digest, byte[] raw, PinSet pins) {
-        Objects.requireNonNull(pins, "pins");
-        byte[] frame = ChunkFrame.encode(raw);
-        liftCeilingIfRoomCame();
+    @Override
+    public void putFrame(Digest expected, byte[] frame, PinSet pins) {
+        join(putFrameAsync(expected, frame, pins));
+    }
+
+    @Override
+    public CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
         try {
-            storeFrame(digest, frame, pins);
-        } catch (DeviceFullException full) {
-            deleteVictims(index.deviceFull(frame.length));
-            lastRoomCheck = System.nanoTime();
-            storeFrame(digest, frame, pins);
+            ChunkFrame.decode(expected, frame);
+        } catch (ChunkCorruptException e) {
+            return CompletableFuture.failedFuture(e);
         }
+        return store(expected, frame, pins);
     }
 
-    private void storeFrame(Digest digest, byte[] frame, PinSet pins) {
-        LruIndex.Admission admission = index.admit(digest, frame.length, pins);
-        deleteVictims(admission.victims());
+    private CompletableFuture<Void> store(Digest digest, byte[] frame, PinSet pins) {
+        Objects.requireNonNull(pins, "pins");
+        liftCeilingIfRoomCame();
+        return attempt(digest, frame, pins, false);
+    }
+
+    private CompletableFuture<Void> attempt(Digest digest, byte[] frame, PinSet pins, boolean afterDeviceFull) {
+        int size = frame.length;
+        ChunkIndex.Admission admission;
+        try {
+            admission = index.admit(digest, size, pins);
+            freeVictims(admission.victims());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (admission.alreadyHeld()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         if (!admission.fits()) {
             StoreStats s = index.stats(corruptFound.get());
             String limit = index.ceilingLowered() ? " bytes the device has room for" : " bytes of capacity";
-            throw new StoreFullException("put chunk " + digest + ": store full, " + s.usedBytes() + " of "
-                    + s.capacityBytes() + limit + " used and " + s.pinned() + " chunks pinned by in-flight blobs");
+            return CompletableFuture.failedFuture(new StoreFullException("put chunk " + digest + ": store full, " + s.usedBytes() + " of "
+                    + s.capacityBytes() + limit + " used and " + s.pinned() + " chunks pinned by in-flight blobs"));
         }
+        CompletableFuture<Long> written;
         try {
-            writeFrame(digest, frame);
+            written = writeFrame(digest, frame);
         } catch (RuntimeException e) {
-            index.abort(frame.length);
-            throw e;
+            written = CompletableFuture.failedFuture(e);
         }
-        index.commit(digest, frame.length, pins);
+        return written.handle((position, error) -> {
+            if (error == null) {
+                long duplicate = index.commit(digest, position, size, pins);
+                if (duplicate >= 0) {
+                    free(duplicate, size);
+                }
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            index.abort(size);
+            Throwable cause = unwrap(error);
+            if (cause instanceof DeviceFullException && !afterDeviceFull) {
+                freeVictims(index.deviceFull(size));
+                lastRoomCheck = System.nanoTime();
+                return attempt(digest, frame, pins, true);
+            }
+            return CompletableFuture.<Void>failedFuture(cause);
+        }).thenCompose(f -> f);
     }
 
     /** After a full device, checks now and then whether space came free, and grows back into it. */
@@ -162,19 +220,17 @@ public abstract class AbstractChunkStore implements ChunkStore {
         return OptionalLong.empty();
     }
 
-    private void deleteVictims(List<LruIndex.Victim> victims) {
-        for (LruIndex.Victim v : victims) {
-            deleteFrame(v.digest());
+    private void freeVictims(List<ChunkIndex.Victim> victims) {
+        for (ChunkIndex.Victim v : victims) {
+            free(v.position(), v.size());
         }
     }
 
     @Override
     public boolean delete(Digest digest) {
-        boolean held = index.remove(digest);
-        if (held) {
-            deleteFrame(digest);
-        }
-        return held;
+        OptionalLong removed = index.remove(digest);
+        removed.ifPresent(w -> free(ChunkIndex.position(w), ChunkIndex.size(w)));
+        return removed.isPresent();
     }
 
     @Override
@@ -190,5 +246,28 @@ public abstract class AbstractChunkStore implements ChunkStore {
     @Override
     public StoreStats stats() {
         return index.stats(corruptFound.get());
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Waits for a put, throwing what failed it as it was thrown. */
+    protected static void join(CompletableFuture<?> f) {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new ChunkStoreException("put failed: " + cause, cause);
+        }
     }
 }

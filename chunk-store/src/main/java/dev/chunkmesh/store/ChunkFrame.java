@@ -39,7 +39,14 @@ public final class ChunkFrame {
     private ChunkFrame() {
     }
 
-    /** Encodes {@code raw[offset, offset+length)} as a frame, compressed if that makes it smaller. */
+    /** Chunks at least this long are first tried on a sample: incompressible data (most layers) skips zstd. */
+    static final int SAMPLE_FROM = 16 * 1024;
+    static final int SAMPLE = 4 * 1024;
+
+    /**
+     * Encodes {@code raw[offset, offset+length)} as a frame, compressed if that makes it smaller. A
+     * chunk whose middle 4 KiB does not shrink by 3% is stored raw without compressing the rest.
+     */
     public static byte[] encode(byte[] raw, int offset, int length) {
         int bound = (int) Zstd.compressBound(length);
         byte[] scratch = SCRATCH.get();
@@ -47,8 +54,15 @@ public final class ChunkFrame {
             scratch = new byte[bound];
             SCRATCH.set(scratch);
         }
-        int compressed = length < 64 ? length
-                : COMPRESSORS.get().compressByteArray(scratch, 0, scratch.length, raw, offset, length);
+        int compressed;
+        if (length < 64) {
+            compressed = length;
+        } else if (length >= SAMPLE_FROM && COMPRESSORS.get().compressByteArray(scratch, 0, scratch.length, raw,
+                offset + length / 2 - SAMPLE / 2, SAMPLE) > SAMPLE * 97 / 100) {
+            compressed = length;
+        } else {
+            compressed = COMPRESSORS.get().compressByteArray(scratch, 0, scratch.length, raw, offset, length);
+        }
         byte[] frame;
         if (compressed < length) {
             frame = header(ZSTD, length, compressed);
@@ -77,6 +91,16 @@ public final class ChunkFrame {
             throw new ChunkCorruptException(expected, actual);
         }
         return raw;
+    }
+
+    /**
+     * Decodes a frame whose bytes are already known to be the ones stored (a store checked the record's
+     * checksum), without hashing them again.
+     *
+     * @throws ChunkCorruptException if the frame is malformed
+     */
+    public static byte[] decodeTrusted(Digest expected, byte[] frame) {
+        return decodeUnverified(expected, frame);
     }
 
     private static byte[] decodeUnverified(Digest expected, byte[] frame) {

@@ -1,13 +1,16 @@
 package dev.chunkmesh.store;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * A content-addressed store of chunks, keyed by the SHA-256 of each chunk's raw bytes.
  *
- * <p>Every implementation guarantees: what {@link #get} returns hashes to the digest asked for; a
- * chunk is visible to {@link #has} and {@link #get} only once it is wholly stored; chunks pinned by an
- * open {@link PinSet} are never evicted. All methods are safe to call from many threads and may block
+ * <p>Every implementation guarantees: a chunk is hashed where it enters the store and refused if it is
+ * not what it claims to be; what {@link #get} returns is exactly what was stored (checked on every read,
+ * by a checksum of the stored record or by the chunk's digest); a chunk is visible to {@link #has} and
+ * {@link #get} only once it is wholly stored and as durable as the store is configured to make it;
+ * chunks pinned by an open {@link PinSet} are never evicted. All methods are safe to call from many threads and may block
  * on disk, so callers on an event loop must move them to a worker thread.
  */
 public interface ChunkStore extends AutoCloseable {
@@ -50,6 +53,40 @@ public interface ChunkStore extends AutoCloseable {
      * @throws ChunkCorruptException if {@code raw} does not hash to {@code expected}; nothing is stored
      */
     void put(Digest expected, byte[] raw, PinSet pins);
+
+    /**
+     * {@link #put(Digest, byte[], PinSet)} without waiting: the future completes once the chunk is
+     * visible, or fails with {@link ChunkCorruptException}, {@link StoreFullException} or another
+     * {@link ChunkStoreException}. Many puts in flight let a store commit them to its device together.
+     */
+    default CompletableFuture<Void> putAsync(Digest expected, byte[] raw, PinSet pins) {
+        try {
+            put(expected, raw, pins);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Stores a chunk as the frame ({@link ChunkFrame}) it travelled in, without compressing it again:
+     * the frame is decoded once and its content checked against {@code expected}.
+     *
+     * @throws ChunkCorruptException if the frame is malformed or its content is not {@code expected}
+     */
+    default void putFrame(Digest expected, byte[] frame, PinSet pins) {
+        put(expected, ChunkFrame.decode(expected, frame), pins);
+    }
+
+    /** {@link #putFrame} without waiting, as {@link #putAsync}. */
+    default CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
+        try {
+            putFrame(expected, frame, pins);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Removes the chunk if held; returns whether it was. Pinned chunks can still be deleted explicitly. */
     boolean delete(Digest digest);

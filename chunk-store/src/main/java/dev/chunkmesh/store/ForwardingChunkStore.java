@@ -41,6 +41,21 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> putAsync(Digest expected, byte[] raw, PinSet pins) {
+        return delegate.putAsync(expected, raw, pins);
+    }
+
+    @Override
+    public void putFrame(Digest expected, byte[] frame, PinSet pins) {
+        delegate.putFrame(expected, frame, pins);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
+        return delegate.putFrameAsync(expected, frame, pins);
+    }
+
+    @Override
     public boolean delete(Digest digest) {
         return delegate.delete(digest);
     }

@@ -1,115 +1,114 @@
 package dev.chunkmesh.store.disk;
 
 import dev.chunkmesh.store.AbstractChunkStore;
+import dev.chunkmesh.store.ChunkCorruptException;
+import dev.chunkmesh.store.ChunkIndex;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStoreException;
-import dev.chunkmesh.store.DeviceFullException;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+import java.util.Arrays;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A chunk store on a local directory, meant for NVMe.
  *
  * <pre>
- *   DIR/chunks/ab/12/ab12…   one file per chunk: its frame, named by the chunk's digest
- *   DIR/tmp/                 frames being written; swept when the store opens
- *   DIR/corrupt/             frames that failed verification, kept for inspection
+ *   DIR/segments/seg-*.dat   append-only segment files of records ({@link Record}: header, CRC32C, frame)
+ *   DIR/segments.index       the checkpoint: the index as of the last checkpoint or clean close
+ *   DIR/corrupt/             records that failed their check, kept for inspection
  *   DIR/store.lock           held while a process has the store open
  * </pre>
  *
- * A frame is written to {@code tmp/}, forced to the device (unless {@link DiskStoreConfig#fsync()} is
- * off), then renamed atomically into place, so a crash at any point leaves either the whole frame or
- * none. Reads verify every frame against its digest; a mismatch moves the file to {@code corrupt/}.
+ * Durability: with fsync on, a chunk is visible ({@link #has}, readable, advertised by the node) only
+ * once the group of records holding it has been forced to the device, so a crash or power loss never
+ * takes back a chunk that was visible; with fsync off, a crash of the process loses nothing visible,
+ * power loss may. Reads check each record's CRC32C; a record that fails is moved to {@code corrupt/}
+ * and reported as {@link ChunkCorruptException}. Opening recovers from the last checkpoint and scans
+ * only what segments gained after it, cutting a torn tail. A store in the old file-per-chunk layout
+ * ({@code DIR/chunks/ab/cd/<digest>}) is imported on first open, every chunk verified.
  */
 public final class DiskChunkStore extends AbstractChunkStore {
 
     private final DiskStoreConfig config;
-    private final FanOut layout;
-    private final Path tmp;
+    private final SegmentTable table;
     private final Path corrupt;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final AtomicLong tmpCounter = new AtomicLong();
-    /** One bit per {@code ab/12} fan-out folder known to exist. */
-    private final AtomicLongArray knownFolders = new AtomicLongArray(65536 / 64);
+    private final Appender appender;
+    private final Maintenance maintenance;
     private final OpenReport openReport;
+    private volatile boolean closed;
 
     /**
-     * How opening went: chunks indexed, temp files swept, stray files ignored, whether the index came
-     * from the snapshot of a clean close (else from a full scan), and the time taken.
+     * How opening went: chunks and frame bytes indexed, segments found, whether a checkpoint was used,
+     * bytes of segment tails scanned, torn tails cut, chunks imported from (and refused in) the old
+     * layout, and the time taken.
      */
-    public record OpenReport(long chunks, long bytes, long tempFilesSwept, long strayFiles, boolean fromSnapshot,
-                             long millis) {}
+    public record OpenReport(long chunks, long bytes, int segments, boolean fromSnapshot, long tailBytesScanned, int tornTailsCut,
+                             long legacyImported, long legacyRefused, long millis) {}
 
     /**
-     * Opens (creating if needed) the store in {@code config.directory()}, sweeps leftover temp files and
-     * rebuilds the index from the chunk files.
+     * Opens (creating if needed) the store in {@code config.directory()}.
      *
      * @throws ChunkStoreException if the directory cannot be used or another process has it open
      */
     public static DiskChunkStore open(DiskStoreConfig config) {
-        return new DiskChunkStore(config);
+        Path root = config.directory();
+        try {
+            Files.createDirectories(root.resolve("segments"));
+        } catch (IOException e) {
+            throw new ChunkStoreException("open chunk store " + root + ": " + e, e);
+        }
+        return new DiskChunkStore(config, new SegmentTable(root.resolve("segments")));
     }
 
-    private DiskChunkStore(DiskStoreConfig config) {
-        super(config.limits());
+    private DiskChunkStore(DiskStoreConfig config, SegmentTable table) {
+        super(config.limits(), table, 1024);
         this.config = config;
+        this.table = table;
         Path root = config.directory();
-        this.layout = new FanOut(root.resolve("chunks"));
-        this.tmp = root.resolve("tmp");
         this.corrupt = root.resolve("corrupt");
         try {
-            Files.createDirectories(layout.root());
-            Files.createDirectories(tmp);
             Files.createDirectories(corrupt);
             this.lockChannel = FileChannel.open(root.resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new ChunkStoreException("open chunk store " + root + ": " + e, e);
         }
         this.lock = tryLock(root);
+        long started = System.nanoTime();
         try {
-            long started = System.nanoTime();
-            long swept = TempSweeper.sweep(tmp);
-            Optional<List<IndexSnapshot.Entry>> snapshot = IndexSnapshot.consume(root);
-            long chunks;
-            long bytes = 0;
-            long stray = 0;
-            if (snapshot.isPresent()) {
-                for (IndexSnapshot.Entry e : snapshot.get()) {
-                    loadExisting(e.digest(), e.size());
-                    bytes += e.size();
-                }
-                chunks = snapshot.get().size();
-            } else {
-                IndexRebuild.Result found = IndexRebuild.scan(layout);
-                found.forEachOldestFirst(this::loadExisting);
-                chunks = found.count();
-                bytes = found.bytes();
-                stray = found.stray();
-            }
+            Recovery.Result recovered = Recovery.run(root, table, index());
+            this.appender = new Appender(table, config.fsync(), segmentBytes(config), this::sealed);
+            LegacyImport.Result legacy = LegacyImport.run(root, this);
             evictAfterLoad();
-            this.openReport = new OpenReport(chunks, bytes, swept, stray, snapshot.isPresent(),
-                    (System.nanoTime() - started) / 1_000_000);
+            var s = stats();
+            this.openReport = new OpenReport(s.chunks(), s.usedBytes(), table.all().size(), recovered.fromCheckpoint(),
+                    recovered.tailBytes(), recovered.cut(), legacy.imported(), legacy.refused(), (System.nanoTime() - started) / 1_000_000);
+            this.maintenance = new Maintenance(root, table, index(), appender, this);
         } catch (IOException | RuntimeException e) {
+            table.closeAll();
             release();
             throw e instanceof ChunkStoreException c ? c : new ChunkStoreException("open chunk store " + root + ": " + e, e);
         }
+    }
+
+    /** Segments of about 1/64 of the store (or of the device, if smaller), between 64 KiB and 128 MiB. */
+    static long segmentBytes(DiskStoreConfig config) {
+        long space = config.limits().capacityBytes();
+        try {
+            space = Math.min(space, Files.getFileStore(config.directory()).getTotalSpace());
+        } catch (IOException ignored) {
+            // the configured capacity alone
+        }
+        return Math.max(64L << 10, Math.min(SegmentTable.MAX_SEGMENT_BYTES, space / 64));
     }
 
     private FileLock tryLock(Path root) {
@@ -136,44 +135,82 @@ public final class DiskChunkStore extends AbstractChunkStore {
         return config.directory();
     }
 
-    /** Where the chunk's frame lives (it may not exist). */
-    public Path pathOf(Digest digest) {
-        return layout.pathOf(digest);
+    /** Where a held chunk's record is: its segment file and the offset of its frame, for tools and tests. */
+    public java.util.Optional<FrameLocation> locationOf(Digest digest) {
+        OptionalLong at = locate(digest);
+        if (at.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        long position = ChunkIndex.position(at.getAsLong());
+        Segment s = table.get(SegmentTable.slotOf(position));
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new FrameLocation(s.path, SegmentTable.offsetOf(position) + Record.HEADER, ChunkIndex.size(at.getAsLong())));
+    }
+
+    /** A frame's place on disk: its segment file, the frame's offset in it, and its length. */
+    public record FrameLocation(Path file, long offset, int length) {}
+
+    /** Bytes of segment files on disk (live frames, record headers and what is not yet compacted away). */
+    public long fileBytes() {
+        return table.all().stream().mapToLong(s -> s.size.get()).sum();
     }
 
     @Override
-    protected void writeFrame(Digest digest, byte[] frame) {
-        Path temp = tmp.resolve(digest.hex() + "." + ProcessHandle.current().pid() + "." + tmpCounter.incrementAndGet());
-        Path target = layout.pathOf(digest);
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(frame);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                if (config.fsync()) {
-                    ch.force(false);
-                }
-            }
-            ensureFanOutFolder(digest, target.getParent());
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (NoSuchFileException folderRemoved) {
-                Files.createDirectories(target.getParent());
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (AtomicMoveNotSupportedException e) {
-            deleteQuietly(temp);
-            throw new ChunkStoreException("put chunk " + digest + ": " + tmp + " and " + layout.root()
-                    + " must be on one file system for atomic renames", e);
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            if (isNoSpace(e)) {
-                throw new DeviceFullException("put chunk " + digest + ": no space left on the device under "
-                        + config.directory(), e);
-            }
-            throw new ChunkStoreException("put chunk " + digest + ": " + e, e);
+    protected CompletableFuture<Long> writeFrame(Digest digest, byte[] frame) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new ChunkStoreException("put chunk " + digest + ": the store is closed"));
         }
+        return appender.append(digest, frame);
+    }
+
+    @Override
+    protected byte[] readFrame(Digest digest, long position, int size) {
+        Segment s = table.get(SegmentTable.slotOf(position));
+        if (s == null) {
+            throw new ChunkMissingException(digest);
+        }
+        byte[] record = s.read(digest, SegmentTable.offsetOf(position), Record.HEADER + size);
+        Record.check(digest, record, size);
+        return Arrays.copyOfRange(record, Record.HEADER, Record.HEADER + size);
+    }
+
+    @Override
+    protected boolean readsAreChecked() {
+        return true;
+    }
+
+    @Override
+    protected void free(long position, int size) {
+        Segment s = table.get(SegmentTable.slotOf(position));
+        if (s == null) {
+            return;
+        }
+        s.liveBytes.addAndGet(-size);
+        if (s.liveChunks.decrementAndGet() <= 0 && s.sealed) {
+            table.drop(s);
+        }
+    }
+
+    private void sealed(Segment s) {
+        if (s.liveChunks.get() <= 0) {
+            table.drop(s);
+        }
+    }
+
+    @Override
+    protected void quarantine(Digest digest, long position, int size) {
+        Segment s = table.get(SegmentTable.slotOf(position));
+        if (s != null) {
+            try {
+                byte[] record = s.read(digest, SegmentTable.offsetOf(position), Record.HEADER + size);
+                Files.write(corrupt.resolve(digest.hex() + "." + System.currentTimeMillis()), record);
+            } catch (IOException | RuntimeException ignored) {
+                // kept aside only where it can be read; it is out of service either way
+            }
+        }
+        free(position, size);
     }
 
     @Override
@@ -185,64 +222,33 @@ public final class DiskChunkStore extends AbstractChunkStore {
         }
     }
 
-    /** Creates the chunk's fan-out folder once per store lifetime instead of once per write. */
-    private void ensureFanOutFolder(Digest digest, Path folder) throws IOException {
-        int bucket = (int) (digest.w0() >>> 48);
-        long bit = 1L << (bucket & 63);
-        if ((knownFolders.get(bucket >>> 6) & bit) == 0) {
-            Files.createDirectories(folder);
-            knownFolders.getAndAccumulate(bucket >>> 6, bit, (a, b) -> a | b);
-        }
-    }
-
-    @Override
-    protected byte[] readFrame(Digest digest) {
-        try {
-            return Files.readAllBytes(layout.pathOf(digest));
-        } catch (NoSuchFileException e) {
-            throw new ChunkMissingException(digest);
-        } catch (IOException e) {
-            throw new ChunkStoreException("read chunk " + digest + ": " + e, e);
-        }
-    }
-
-    @Override
-    protected void deleteFrame(Digest digest) {
-        try {
-            Files.deleteIfExists(layout.pathOf(digest));
-        } catch (IOException e) {
-            throw new ChunkStoreException("delete chunk " + digest + ": " + e, e);
-        }
-    }
-
-    @Override
-    protected void quarantine(Digest digest) {
-        Path aside = corrupt.resolve(digest.hex() + "." + System.currentTimeMillis());
-        try {
-            Files.move(layout.pathOf(digest), aside, StandardCopyOption.ATOMIC_MOVE);
-        } catch (NoSuchFileException e) {
-            // already gone: nothing left to serve
-        } catch (IOException e) {
-            deleteQuietly(layout.pathOf(digest));
-        }
+    /** Writes a checkpoint now (done on its own every 256 MiB appended or minute of changes). */
+    public void checkpoint() {
+        maintenance.checkpoint();
     }
 
     /**
-     * Writes the index snapshot so the next open is fast, then releases the store. If the snapshot
-     * cannot be written, the next open scans instead.
+     * Forces every queued chunk to the device, writes the checkpoint so the next open is fast, then
+     * releases the store. If the checkpoint cannot be written, the next open scans instead.
      */
     @Override
     public void close() {
-        if (!lock.isValid()) {
+        if (closed || !lock.isValid()) {
             return;
         }
+        closed = true;
         try {
-            List<IndexSnapshot.Entry> entries = new ArrayList<>();
-            forEachIndexedOldestFirst((d, size) -> entries.add(new IndexSnapshot.Entry(d, size)));
-            IndexSnapshot.write(config.directory(), tmp, entries);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(config.directory().resolve(IndexSnapshot.FILE));
+            maintenance.close();
+            appender.close();
+            maintenance.checkpoint();
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(config.directory().resolve(Checkpoint.FILE));
+            } catch (IOException ignored) {
+                // the next open scans every segment
+            }
         } finally {
+            table.closeAll();
             release();
         }
     }
@@ -263,24 +269,6 @@ public final class DiskChunkStore extends AbstractChunkStore {
             lockChannel.close();
         } catch (IOException ignored) {
             // nothing more to release
-        }
-    }
-
-    private static boolean isNoSpace(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // swept at the next open
         }
     }
 }

@@ -7,13 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.store.ChunkCorruptException;
+import dev.chunkmesh.store.ChunkFrame;
+import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.ChunkStoreContract;
 import dev.chunkmesh.store.ChunkStoreException;
 import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.PinSet;
 import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.TestData;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,14 +41,46 @@ class DiskChunkStoreTest extends ChunkStoreContract {
         return DiskChunkStore.open(DiskStoreConfig.of(root, Long.MAX_VALUE));
     }
 
+    private static List<Path> segments(Path root) throws IOException {
+        try (Stream<Path> s = Files.list(root.resolve("segments"))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".dat")).sorted().toList();
+        }
+    }
+
     @Test
-    void laysChunksOutInFanOutFolders() {
+    void appendsChunksAsRecordsToSegmentFilesWithTheFrameAsStored() throws IOException {
         try (DiskChunkStore store = openAt(dir.resolve("s"))) {
-            Digest d = store.put(TestData.splitMix(1, 1000));
-            String hex = d.hex();
-            Path expected = dir.resolve("s/chunks").resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);
-            assertEquals(expected, store.pathOf(d));
-            assertTrue(Files.isRegularFile(expected));
+            List<Digest> ds = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                ds.add(store.put(TestData.splitMix(1 + i, 1000 + i)));
+            }
+            assertEquals(1, segments(dir.resolve("s")).size(), "small chunks share one segment, not a file each");
+            for (Digest d : ds) {
+                DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
+                byte[] frame = new byte[at.length()];
+                try (RandomAccessFile f = new RandomAccessFile(at.file().toFile(), "r")) {
+                    f.seek(at.offset());
+                    f.readFully(frame);
+                }
+                assertArrayEquals(store.getFrame(d), frame);
+            }
+        }
+    }
+
+    @Test
+    void storesAFrameAsItTravelledWithoutCompressingItAgain() {
+        try (DiskChunkStore store = openAt(dir.resolve("s"))) {
+            byte[] raw = TestData.compressible(9, 60_000);
+            byte[] frame = ChunkFrame.encode(raw);
+            Digest d = Digest.sha256(raw);
+            store.putFrame(d, frame, PinSet.NONE);
+            assertArrayEquals(frame, store.getFrame(d));
+            assertArrayEquals(raw, store.get(d));
+            byte[] lying = frame.clone();
+            lying[lying.length - 1] ^= 1;
+            Digest other = Digest.sha256(TestData.splitMix(10, 100));
+            assertThrows(ChunkCorruptException.class, () -> store.putFrame(other, frame, PinSet.NONE));
+            assertFalse(store.has(other));
         }
     }
 
@@ -61,7 +97,8 @@ class DiskChunkStoreTest extends ChunkStoreContract {
         }
         try (DiskChunkStore store = openAt(root)) {
             assertEquals(30, store.openReport().chunks());
-            assertEquals(30, store.stats().chunks());
+            assertTrue(store.openReport().fromSnapshot());
+            assertEquals(0, store.openReport().tailBytesScanned(), "after a clean close nothing is scanned");
             assertEquals(used, store.stats().usedBytes());
             for (int i = 0; i < 30; i++) {
                 assertArrayEquals(TestData.splitMix(10 + i, 2000 + i), store.get(ds.get(i)));
@@ -70,49 +107,63 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
-    void sweepsHalfWrittenTempFilesOnOpen() throws IOException {
+    void afterACrashOpenReadsTheLastCheckpointAndScansOnlyTheTailsWrittenSince() throws IOException {
         Path root = dir.resolve("s");
-        openAt(root).close();
-        Files.write(root.resolve("tmp/" + "ab".repeat(32) + ".123.1"), new byte[] {1, 2, 3});
+        Path crashed = dir.resolve("crashed");
+        List<Digest> before = new ArrayList<>();
+        List<Digest> after = new ArrayList<>();
         try (DiskChunkStore store = openAt(root)) {
-            assertEquals(1, store.openReport().tempFilesSwept());
-            assertEquals(0, store.stats().chunks());
-            try (Stream<Path> left = Files.list(root.resolve("tmp"))) {
-                assertEquals(0, left.count());
+            for (int i = 0; i < 10; i++) {
+                before.add(store.put(TestData.splitMix(700 + i, 5000)));
+            }
+            store.checkpoint();
+            for (int i = 0; i < 5; i++) {
+                after.add(store.put(TestData.splitMix(800 + i, 5000)));
+            }
+            copyTree(root, crashed);
+        }
+        Path last = segments(crashed).get(segments(crashed).size() - 1);
+        Files.write(last, new byte[] {'C', 'M', 'R', '1', 0, 0, 0x10}, java.nio.file.StandardOpenOption.APPEND);
+        try (DiskChunkStore store = openAt(crashed)) {
+            assertTrue(store.openReport().fromSnapshot(), "the checkpoint was used");
+            assertTrue(store.openReport().tailBytesScanned() > 0 && store.openReport().tailBytesScanned() < 10 * 5000,
+                    "only the tail: " + store.openReport().tailBytesScanned());
+            assertEquals(1, store.openReport().tornTailsCut(), "the half-written record is cut off");
+            assertEquals(15, store.stats().chunks());
+            for (Digest d : before) {
+                assertEquals(d, Digest.sha256(store.get(d)));
+            }
+            for (Digest d : after) {
+                assertEquals(d, Digest.sha256(store.get(d)));
             }
         }
     }
 
     @Test
-    void ignoresFilesThatAreNotNamedLikeChunks() throws IOException {
+    void ignoresFilesThatAreNotSegments() throws IOException {
         Path root = dir.resolve("s");
         openAt(root).close();
-        Files.createDirectories(root.resolve("chunks/ab/cd"));
-        Files.write(root.resolve("chunks/ab/cd/notes.txt"), new byte[] {1});
-        Files.write(root.resolve("chunks/ab/cd/" + "ef".repeat(32)), new byte[] {1});
-        Files.delete(root.resolve(IndexSnapshot.FILE));
+        Files.write(root.resolve("segments/notes.txt"), new byte[] {1});
+        Files.delete(root.resolve(Checkpoint.FILE));
         try (DiskChunkStore store = openAt(root)) {
-            assertEquals(2, store.openReport().strayFiles());
             assertEquals(0, store.stats().chunks());
+            assertTrue(Files.exists(root.resolve("segments/notes.txt")));
         }
     }
 
     @Test
-    void aCorruptChunkFileIsNamedMovedAsideAndNeverServed() throws IOException {
+    void aCorruptRecordIsNamedMovedAsideAndNeverServed() throws IOException {
         Path root = dir.resolve("s");
         try (DiskChunkStore store = openAt(root)) {
             byte[] raw = TestData.splitMix(2, 50_000);
             Digest d = store.put(raw);
-            Path file = store.pathOf(d);
-            byte[] frame = Files.readAllBytes(file);
-            frame[frame.length / 2] ^= 0x01;
-            Files.write(file, frame);
+            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
+            flip(at.file(), at.offset() + at.length() / 2);
 
             ChunkCorruptException e = assertThrows(ChunkCorruptException.class, () -> store.get(d));
             assertEquals(d, e.expected());
-            assertTrue(e.getMessage().contains(d.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains(d.toString()) && e.getMessage().contains("CRC32C"), e.getMessage());
             assertFalse(store.has(d));
-            assertFalse(Files.exists(file));
             try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
                 assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count());
             }
@@ -125,23 +176,12 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
-    void aTruncatedChunkFileIsCorruptNotServed() throws IOException {
+    void aDamagedHeaderIsCorruptNotServed() throws IOException {
         try (DiskChunkStore store = openAt(dir.resolve("s"))) {
             Digest d = store.put(TestData.compressible(3, 40_000));
-            Path file = store.pathOf(d);
-            byte[] frame = Files.readAllBytes(file);
-            Files.write(file, java.util.Arrays.copyOf(frame, frame.length - 10));
+            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
+            flip(at.file(), at.offset() - Record.HEADER + 5);
             assertThrows(ChunkCorruptException.class, () -> store.getFrame(d));
-            assertFalse(store.has(d));
-        }
-    }
-
-    @Test
-    void aChunkFileDeletedBehindItsBackIsReportedMissing() throws IOException {
-        try (DiskChunkStore store = openAt(dir.resolve("s"))) {
-            Digest d = store.put(TestData.splitMix(4, 1000));
-            Files.delete(store.pathOf(d));
-            assertThrows(dev.chunkmesh.store.ChunkMissingException.class, () -> store.get(d));
             assertFalse(store.has(d));
         }
     }
@@ -173,7 +213,7 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
-    void aCleanCloseLetsTheNextOpenSkipTheScanAndKeepsRecency() throws IOException {
+    void aCleanCloseKeepsTheOrderOfEvictionAcrossARestart() {
         Path root = dir.resolve("s");
         long frame;
         List<Digest> ds = new ArrayList<>();
@@ -182,36 +222,35 @@ class DiskChunkStoreTest extends ChunkStoreContract {
                 ds.add(store.put(TestData.splitMix(300 + i, 10_000)));
             }
             frame = store.stats().usedBytes() / 10;
-            store.get(ds.get(0));
         }
-        assertTrue(Files.exists(root.resolve(IndexSnapshot.FILE)));
         try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(root, new StoreLimits(frame * 10, 1.0, 0.5), true))) {
             assertTrue(store.openReport().fromSnapshot());
             assertEquals(10, store.stats().chunks());
-            assertFalse(Files.exists(root.resolve(IndexSnapshot.FILE)), "the snapshot is consumed at open");
+            store.get(ds.get(1));
             store.put(TestData.splitMix(400, 10_000));
-            assertTrue(store.has(ds.get(0)), "the chunk read last before the restart is still the most recent");
-            assertFalse(store.has(ds.get(1)), "the least recently used chunk went first");
+            assertFalse(store.has(ds.get(0)), "the oldest chunk went first");
+            assertTrue(store.has(ds.get(1)), "a chunk read since the restart got a second chance");
+            assertTrue(store.has(ds.get(9)));
         }
     }
 
     @Test
-    void aDamagedSnapshotFallsBackToAFullScan() throws IOException {
+    void aDamagedCheckpointFallsBackToAFullScan() throws IOException {
         Path root = dir.resolve("s");
         try (DiskChunkStore store = openAt(root)) {
             for (int i = 0; i < 5; i++) {
                 store.put(TestData.splitMix(500 + i, 3000));
             }
         }
-        Path snapshot = root.resolve(IndexSnapshot.FILE);
-        byte[] bytes = Files.readAllBytes(snapshot);
+        Path checkpoint = root.resolve(Checkpoint.FILE);
+        byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[20] ^= 0x40;
-        Files.write(snapshot, bytes);
+        Files.write(checkpoint, bytes);
         try (DiskChunkStore store = openAt(root)) {
             assertFalse(store.openReport().fromSnapshot());
             assertEquals(5, store.stats().chunks());
         }
-        Files.write(snapshot, java.util.Arrays.copyOf(bytes, 30));
+        Files.write(checkpoint, java.util.Arrays.copyOf(bytes, 30));
         try (DiskChunkStore store = openAt(root)) {
             assertFalse(store.openReport().fromSnapshot());
             assertEquals(5, store.stats().chunks());
@@ -219,17 +258,101 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
-    void aChunkGoneWhileStoppedIsReportedMissingNotServed() throws IOException {
+    void chunksOfASegmentGoneWhileStoppedAreReportedMissingNotServed() throws IOException {
         Path root = dir.resolve("s");
         Digest d;
         try (DiskChunkStore store = openAt(root)) {
             d = store.put(TestData.splitMix(600, 3000));
         }
-        Files.delete(new FanOut(root.resolve("chunks")).pathOf(d));
+        for (Path p : segments(root)) {
+            Files.delete(p);
+        }
         try (DiskChunkStore store = openAt(root)) {
             assertTrue(store.openReport().fromSnapshot());
-            assertThrows(dev.chunkmesh.store.ChunkMissingException.class, () -> store.get(d));
+            assertThrows(ChunkMissingException.class, () -> store.get(d));
             assertFalse(store.has(d));
+        }
+    }
+
+    @Test
+    void importsAStoreInTheOldFilePerChunkLayoutCheckingEveryChunk() throws IOException {
+        Path root = dir.resolve("old");
+        List<byte[]> raws = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] raw = TestData.splitMix(900 + i, 4000 + i);
+            raws.add(raw);
+            String hex = Digest.sha256(raw).hex();
+            Path file = root.resolve("chunks").resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);
+            Files.createDirectories(file.getParent());
+            byte[] frame = ChunkFrame.encode(raw);
+            if (i == 5) {
+                frame[frame.length - 1] ^= 1;
+            }
+            Files.write(file, frame);
+        }
+        Files.createDirectories(root.resolve("tmp"));
+        try (DiskChunkStore store = openAt(root)) {
+            assertEquals(11, store.openReport().legacyImported());
+            assertEquals(1, store.openReport().legacyRefused(), "the damaged chunk is not imported");
+            for (int i = 0; i < raws.size(); i++) {
+                assertEquals(i != 5, store.has(Digest.sha256(raws.get(i))));
+            }
+            assertArrayEquals(raws.get(0), store.get(Digest.sha256(raws.get(0))));
+        }
+        assertFalse(Files.exists(root.resolve("chunks")), "the old layout is gone once imported");
+        assertFalse(Files.exists(root.resolve("tmp")));
+        try (DiskChunkStore store = openAt(root)) {
+            assertEquals(11, store.stats().chunks());
+            assertEquals(0, store.openReport().legacyImported());
+        }
+    }
+
+    @Test
+    void compactionCopiesTheLiveChunksOutOfSparseSegmentsAndDeletesThem() throws Exception {
+        Path root = dir.resolve("s");
+        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(root, StoreLimits.ofCapacity(8L << 20), true))) {
+            List<Digest> ds = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                ds.add(store.put(TestData.splitMix(1000 + i, 30_000)));
+            }
+            int before = segments(root).size();
+            for (int i = 0; i < ds.size(); i++) {
+                if (i % 5 != 0) {
+                    store.delete(ds.get(i));
+                }
+            }
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (store.fileBytes() > 2 * store.stats().usedBytes() + (1 << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(store.fileBytes() <= 2 * store.stats().usedBytes() + (1 << 20), "files " + store.fileBytes() + " for "
+                    + store.stats().usedBytes() + " live bytes");
+            assertTrue(segments(root).size() < before, segments(root).size() + " segments, were " + before);
+            for (int i = 0; i < ds.size(); i += 5) {
+                assertArrayEquals(TestData.splitMix(1000 + i, 30_000), store.get(ds.get(i)));
+            }
+        }
+    }
+
+    private static void flip(Path file, long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x01);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 }

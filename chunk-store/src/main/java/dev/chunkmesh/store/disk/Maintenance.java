@@ -1,0 +1,152 @@
+package dev.chunkmesh.store.disk;
+
+import dev.chunkmesh.store.ChunkIndex;
+import dev.chunkmesh.store.ChunkStoreException;
+import dev.chunkmesh.store.StoreStats;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A store's background work, on a thread of its own: a checkpoint after every 256 MiB appended or,
+ * when anything changed, every minute; and compaction: once segment files take noticeably more than
+ * the live chunks, the oldest sealed segments that are less than half live have their live chunks
+ * (pinned, recently used or just not evicted yet) copied forward, and are deleted. Reads never wait
+ * for either: a chunk is moved in the index only once its copy is durable.
+ */
+final class Maintenance implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Maintenance.class.getName());
+    static final long CHECKPOINT_BYTES = 256L << 20;
+    static final long CHECKPOINT_NANOS = 60_000_000_000L;
+
+    private final Path root;
+    private final SegmentTable table;
+    private final ChunkIndex index;
+    private final Appender appender;
+    private final DiskChunkStore store;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chunk-store-maintenance");
+        t.setDaemon(true);
+        return t;
+    });
+    private long checkpointAppended;
+    private long checkpointNanos = System.nanoTime();
+    private StoreStats checkpointStats;
+
+    Maintenance(Path root, SegmentTable table, ChunkIndex index, Appender appender, DiskChunkStore store) {
+        this.root = root;
+        this.table = table;
+        this.index = index;
+        this.appender = appender;
+        this.store = store;
+        this.checkpointStats = index.stats(0);
+        thread.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void tick() {
+        try {
+            long appended = appender.appended();
+            StoreStats now = index.stats(0);
+            boolean changed = appended != checkpointAppended || !now.equals(checkpointStats);
+            if (appended - checkpointAppended >= CHECKPOINT_BYTES || changed && System.nanoTime() - checkpointNanos >= CHECKPOINT_NANOS) {
+                checkpoint();
+            }
+            compact();
+        } catch (RuntimeException e) {
+            LOG.warning("chunk store " + root + ": background work failed (retried in a second): " + e);
+        }
+    }
+
+    /** Writes the index as it is now, with each segment's size, durably. */
+    synchronized void checkpoint() {
+        long appended = appender.appended();
+        StoreStats stats = index.stats(0);
+        Map<Integer, Long> sizes = new HashMap<>();
+        Map<Integer, Long> sequences = new HashMap<>();
+        for (Segment s : table.all()) {
+            sizes.put(s.slot, s.size.get());
+            sequences.put(s.slot, s.sequence);
+        }
+        Map<Integer, List<Checkpoint.Chunk>> bySlot = new HashMap<>();
+        for (ChunkIndex.Entry e : index.entries()) {
+            int slot = SegmentTable.slotOf(e.position());
+            long offset = SegmentTable.offsetOf(e.position());
+            Long size = sizes.get(slot);
+            if (size != null && offset < size) {
+                bySlot.computeIfAbsent(slot, k -> new ArrayList<>()).add(new Checkpoint.Chunk(e.digest(), offset, e.size()));
+            }
+        }
+        List<Checkpoint.SegmentState> states = new ArrayList<>();
+        table.all().forEach(s -> {
+            if (sizes.containsKey(s.slot)) {
+                states.add(new Checkpoint.SegmentState(sequences.get(s.slot), sizes.get(s.slot), bySlot.getOrDefault(s.slot, List.of())));
+            }
+        });
+        try {
+            Checkpoint.write(root, states);
+        } catch (IOException e) {
+            throw new ChunkStoreException("write checkpoint of " + root + ": " + e, e);
+        }
+        checkpointAppended = appended;
+        checkpointStats = stats;
+        checkpointNanos = System.nanoTime();
+    }
+
+    /** Copies the live chunks out of at most two sparse cold segments, when the files have grown well past the live bytes. */
+    private void compact() {
+        long used = index.stats(0).usedBytes();
+        List<Segment> all = table.all();
+        long files = all.stream().mapToLong(s -> s.size.get()).sum();
+        long segment = all.stream().mapToLong(s -> s.size.get()).max().orElse(0);
+        if (files <= used + used / 4 + 2 * segment) {
+            return;
+        }
+        int done = 0;
+        for (Segment s : all) {
+            if (done == 2) {
+                break;
+            }
+            if (s.sealed && s != appender.active() && s.liveBytes.get() * 2 < s.size.get()) {
+                relocate(s);
+                done++;
+            }
+        }
+    }
+
+    private void relocate(Segment s) {
+        for (ChunkIndex.Entry e : index.entries()) {
+            if (SegmentTable.slotOf(e.position()) != s.slot) {
+                continue;
+            }
+            byte[] frame;
+            try {
+                frame = store.readFrame(e.digest(), e.position(), e.size());
+            } catch (RuntimeException unreadable) {
+                continue;
+            }
+            long moved = appender.append(e.digest(), frame).join();
+            if (index.relocate(e.digest(), e.position(), moved)) {
+                store.free(e.position(), e.size());
+            } else {
+                store.free(moved, e.size());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
