@@ -2,6 +2,7 @@ package dev.chunkmesh.node.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +31,20 @@ class ContainerdThroughTheMirrorTest {
     static RuntimeMatrix matrix;
     static Path hosts;
 
+    /** Why the runtime cannot be tested here, if it cannot (missing, or unable to start): every test is skipped with it. */
+    static String skipped;
+
     @BeforeAll
     static void start() throws Exception {
+        skipped = RuntimeMatrix.unavailable(ContainerdThroughTheMirrorTest::setUp);
+    }
+
+    @BeforeEach
+    void availableHere() {
+        assumeTrue(skipped == null, skipped);
+    }
+
+    private static void setUp() throws Exception {
         containerd = ContainerdHarness.start(dir.resolve("containerd"));
         matrix = RuntimeMatrix.start(dir.resolve("mesh"));
         hosts = containerd.hostsDir(matrix.registry.hostPort(), matrix.a.registryUrl());

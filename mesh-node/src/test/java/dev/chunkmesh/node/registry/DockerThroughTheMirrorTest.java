@@ -2,6 +2,7 @@ package dev.chunkmesh.node.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +32,20 @@ class DockerThroughTheMirrorTest {
     static RuntimeMatrix matrix;
     static DockerHarness docker;
 
+    /** Why the runtime cannot be tested here, if it cannot (missing, or unable to start): every test is skipped with it. */
+    static String skipped;
+
     @BeforeAll
     static void start() throws Exception {
+        skipped = RuntimeMatrix.unavailable(DockerThroughTheMirrorTest::setUp);
+    }
+
+    @BeforeEach
+    void availableHere() {
+        assumeTrue(skipped == null, skipped);
+    }
+
+    private static void setUp() throws Exception {
         DockerHarness.assumeAvailable();
         matrix = RuntimeMatrix.start(dir.resolve("mesh"));
         try {

@@ -2,6 +2,7 @@ package dev.chunkmesh.node.registry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,8 +66,20 @@ class NegotiationThroughTheMirrorTest {
     static RuntimeMatrix matrix;
     static List<Image> images = new ArrayList<>();
 
+    /** Why the registry cannot be tested here, if it cannot (missing, or unable to start): every test is skipped with it. */
+    static String skipped;
+
     @BeforeAll
     static void start() throws Exception {
+        skipped = RuntimeMatrix.unavailable(NegotiationThroughTheMirrorTest::setUp);
+    }
+
+    @BeforeEach
+    void availableHere() {
+        assumeTrue(skipped == null, skipped);
+    }
+
+    private static void setUp() throws Exception {
         matrix = RuntimeMatrix.start(dir);
         long seed = 501;
         for (Kind k : Kind.values()) {

@@ -1,6 +1,7 @@
 package dev.chunkmesh.node.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +29,20 @@ class PodmanThroughTheMirrorTest {
     static RuntimeMatrix matrix;
     static PodmanHarness podman;
 
+    /** Why the runtime cannot be tested here, if it cannot (missing, or unable to start): every test is skipped with it. */
+    static String skipped;
+
     @BeforeAll
     static void start() throws Exception {
+        skipped = RuntimeMatrix.unavailable(PodmanThroughTheMirrorTest::setUp);
+    }
+
+    @BeforeEach
+    void availableHere() {
+        assumeTrue(skipped == null, skipped);
+    }
+
+    private static void setUp() throws Exception {
         PodmanHarness.assumeAvailable();
         matrix = RuntimeMatrix.start(dir.resolve("mesh"));
         podman = PodmanHarness.start(dir.resolve("podman"), matrix.registry.hostPort(), matrix.mirror());

@@ -114,6 +114,26 @@ final class RuntimeMatrix implements AutoCloseable {
         this.origin = RegistryClient.of(registry.url(), Optional.empty());
     }
 
+    /** Setting up a test class: may fail an assumption where a tool is missing or cannot start here. */
+    @FunctionalInterface
+    interface Setup {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code setup}, and returns the message of the assumption it failed (a tool missing or
+     * unable to start here), or null. Test classes skip each test with it, so the reason shows in
+     * the reports (an assumption failed in {@code @BeforeAll} shows as no tests at all).
+     */
+    static String unavailable(Setup setup) throws Exception {
+        try {
+            setup.run();
+            return null;
+        } catch (org.opentest4j.TestAbortedException e) {
+            return e.getMessage() == null ? "unavailable here" : e.getMessage().replaceFirst("^Assumption failed: ", "");
+        }
+    }
+
     static RuntimeMatrix start(Path dir) throws Exception {
         RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"));
         TestPop pop = null;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +32,20 @@ class SkopeoThroughTheMirrorTest {
     static Path dir;
     static RuntimeMatrix matrix;
 
+    /** Why the runtime cannot be tested here, if it cannot (missing, or unable to start): every test is skipped with it. */
+    static String skipped;
+
     @BeforeAll
     static void start() throws Exception {
+        skipped = RuntimeMatrix.unavailable(SkopeoThroughTheMirrorTest::setUp);
+    }
+
+    @BeforeEach
+    void availableHere() {
+        assumeTrue(skipped == null, skipped);
+    }
+
+    private static void setUp() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "Debian's skopeo is not installed (apt-get install skopeo)");
         matrix = RuntimeMatrix.start(dir);
     }
