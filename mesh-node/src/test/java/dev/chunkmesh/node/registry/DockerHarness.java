@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +15,13 @@ import java.util.concurrent.TimeUnit;
  * A Docker Engine of its own for one test (Debian's {@code docker.io}, 20.10), apart from any other
  * dockerd on the machine: its own data root, exec root, pidfile, trust key and socket under a temp
  * folder, no iptables rules, no IP forwarding or masquerading, no bridge, the {@code vfs} storage
- * driver, and our own containerd ({@link ContainerdHarness}); it runs in a private mount namespace
- * ({@link PrivateMounts}) so its {@code /run/docker} and the bind mount of its data root never reach
- * the machine. {@code registry-mirrors} names a node: Docker asks a mirror only for Docker Hub names,
- * so tests push their images to the origin as {@code library/<name>} and the node's default origin
- * is that registry. There is no network here, so a pull that succeeds came through the mirror.
- * Skips the test, with a message, where Docker is missing, we are not root, or dockerd cannot start.
+ * driver, and our own containerd ({@link ContainerdHarness}). It runs in a private mount namespace
+ * ({@link PrivateMounts}), so its {@code /run/docker} and the bind mount of its data root never reach
+ * the machine, with an {@code /etc/resolv.conf} naming only loopback. {@code registry-mirrors} names a
+ * node: Docker asks a mirror only for Docker Hub names, so tests push their images to the origin as
+ * {@code library/<name>} and the node's default origin is that registry. Docker Hub cannot be reached,
+ * so a pull that succeeds came through the mirror. Skips the test, with a message, where Docker is
+ * missing, we are not root, or dockerd cannot start.
  */
 final class DockerHarness implements AutoCloseable {
     static final String DOCKERD = "/usr/sbin/dockerd";
@@ -64,7 +66,14 @@ final class DockerHarness implements AutoCloseable {
                     " \"iptables\": false, \"ip-forward\": false, \"ip-masq\": false, \"bridge\": \"none\", \"storage-driver\": \"vfs\",",
                     " \"registry-mirrors\": [\"" + mirror + "\"]}",
                     ""));
-            PrivateMounts mounts = new PrivateMounts(Map.of("/run", dir.resolve("shadow/run")));
+            // Docker falls back to Docker Hub when a mirror fails: its DNS lookup goes to loopback, where
+            // nothing answers, so not even a failing test sends anything off this machine.
+            Path resolv = dir.resolve("resolv.conf");
+            Files.writeString(resolv, "nameserver 127.0.0.1\noptions attempts:1 timeout:1\n");
+            Map<String, Path> shadows = new LinkedHashMap<>();
+            shadows.put("/etc/resolv.conf", resolv);
+            shadows.put("/run", dir.resolve("shadow/run"));
+            PrivateMounts mounts = new PrivateMounts(shadows);
             p = new ProcessBuilder(mounts.wrap(List.of(DOCKERD, "--config-file", config.toString())))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
         } catch (IOException | RuntimeException e) {

@@ -132,4 +132,16 @@ class DockerThroughTheMirrorTest {
         assertPulled(image);
         matrix.assertServedFromPeer(image, mark, "docker");
     }
+
+    @Test
+    void dockerPullOfAnImageTheOriginLacksFailsWithoutLeavingThisMachine() throws Exception {
+        Mark mark = matrix.mark();
+        DockerHarness.Result r = docker.docker("pull", "not-at-the-origin:v1");
+        assertTrue(r.exit() != 0, r.output());
+        List<String> asked = matrix.originRequestsSince(mark);
+        assertTrue(!asked.isEmpty() && asked.stream().allMatch(l -> l.contains(RuntimeMatrix.NODE_AGENT)),
+                "the node asked the origin, Docker did not: " + asked);
+        assertTrue(r.output().contains("127.0.0.1:53"), "after the mirror's 404 Docker falls back to Docker Hub, whose name it looks up on "
+                + "loopback only: " + r.output());
+    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +28,11 @@ final class PodmanHarness {
 
     private PodmanHarness(Path dir) {
         this.dir = dir;
-        this.mounts = new PrivateMounts(Map.of(
-                "/var/lib", dir.resolve("shadow/var-lib"),
-                "/run", dir.resolve("shadow/run"),
-                "/var/tmp", dir.resolve("shadow/var-tmp")));
+        Map<String, Path> shadows = new LinkedHashMap<>();
+        shadows.put("/var/lib", dir.resolve("shadow/var-lib"));
+        shadows.put("/run", dir.resolve("shadow/run"));
+        shadows.put("/var/tmp", dir.resolve("shadow/var-tmp"));
+        this.mounts = new PrivateMounts(shadows);
     }
 
     /** Checks podman can run here, before any other fixture is started. */

@@ -4,24 +4,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a program in its own mount namespace ({@code unshare --mount}, private propagation) with some
- * of the machine's folders replaced by folders of the test ({@code mount -n --bind}, no {@code utab}
- * written), so what the program writes there stays in the test's temp dir and nothing of the
- * machine's is touched. Podman writes {@code /var/lib/containers/cache}, {@code /run/containers} and
+ * of the machine's folders (or files) replaced by ones of the test ({@code mount -n --bind}, no
+ * {@code utab} written, in the order given), so what the program writes there stays in the test's
+ * temp dir and nothing of the machine's is touched. Podman writes {@code /var/lib/containers/cache}, {@code /run/containers} and
  * {@code /var/tmp} whatever its settings say; dockerd writes {@code /run/docker} and mounts its data
  * root onto itself. Needs root and util-linux's {@code unshare}.
  */
 final class PrivateMounts {
     private final Map<String, Path> shadows;
 
-    /** {@code shadows}: machine folder (which must exist) to the test folder that replaces it. */
+    /**
+     * {@code shadows}: machine folder or file (which must exist) to the test's folder or file that
+     * replaces it, mounted in this order (files first: one may be a link into a shadowed folder).
+     * A test folder that does not exist yet is created.
+     */
     PrivateMounts(Map<String, Path> shadows) {
-        this.shadows = Map.copyOf(shadows);
+        this.shadows = new LinkedHashMap<>(shadows);
     }
 
     /** Whether this machine lets us make a mount namespace and bind-mount in it (root, unshare, mount). */
@@ -42,7 +47,9 @@ final class PrivateMounts {
         List<String> args = new ArrayList<>();
         int i = 1;
         for (Map.Entry<String, Path> s : shadows.entrySet()) {
-            Files.createDirectories(s.getValue());
+            if (!Files.exists(s.getValue())) {
+                Files.createDirectories(s.getValue());
+            }
             script.append("mount -n --bind \"$").append(i).append("\" \"$").append(i + 1).append("\" && ");
             args.add(s.getValue().toString());
             args.add(s.getKey());
