@@ -60,6 +60,16 @@ public final class OciImages extends OciLayout {
                 "oci:" + dir() + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag);
     }
 
+    /**
+     * Pushes {@code tag}, an OCI index, converted by skopeo to a Docker manifest list
+     * ({@code application/vnd.docker.distribution.manifest.list.v2+json}) over Docker v2 schema 2
+     * manifests (gzip layers only); the blobs keep their digests.
+     */
+    public void pushAsDockerManifestList(String tag, RegistryHarness registry, String repository) throws IOException, InterruptedException {
+        skopeo("copy", "--all", "--quiet", "--dest-tls-verify=false", "--format", "v2s2",
+                "oci:" + dir() + ":" + tag, "docker://" + registry.hostPort() + "/" + repository + ":" + tag);
+    }
+
     private static void skopeo(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("skopeo"));
         command.addAll(List.of(args));

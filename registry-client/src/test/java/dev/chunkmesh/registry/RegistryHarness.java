@@ -145,6 +145,17 @@ public final class RegistryHarness implements AutoCloseable {
         }).toList();
     }
 
+    /**
+     * Every request line of the access log, in order (any method), with its status, size and user
+     * agent: {@code 127.0.0.1 - - [date] "GET /v2/... HTTP/1.1" 200 517 "" "agent"}. A test takes
+     * {@code requests().size()} before a pull and reads the lines after it to see who came.
+     */
+    public List<String> requests() throws IOException {
+        settle();
+        Pattern request = Pattern.compile("^\\S+ - \\S+ \\[[^\\]]+\\] \"[A-Z]+ ");
+        return Files.readAllLines(log).stream().filter(l -> request.matcher(l).find()).toList();
+    }
+
     /** Bytes the registry sent in answers to GETs of paths containing {@code fragment}, from its access log. */
     public long bytesSent(String fragment) throws IOException {
         settle();

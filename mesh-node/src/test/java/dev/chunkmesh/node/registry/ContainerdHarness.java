@@ -71,6 +71,23 @@ final class ContainerdHarness implements AutoCloseable {
         return new Result(p.exitValue(), out);
     }
 
+    /** The bytes containerd holds in its content store under {@code digest} ({@code ctr content get}). */
+    byte[] content(String digest) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/ctr", "--address", socket().toString(), "content", "get", digest)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("ctr content get " + digest + " failed");
+        }
+        return bytes;
+    }
+
+    /** The gRPC socket, for clients such as dockerd ({@code --containerd}). */
+    Path socket() {
+        return dir.resolve("containerd.sock");
+    }
+
     /** Writes {@code hosts.toml} naming {@code mirror} (pull, resolve) in front of {@code upstream}; returns the hosts dir. */
     Path hostsDir(String upstream, String mirror) throws IOException {
         Path hosts = dir.resolve("hosts");
