@@ -73,7 +73,7 @@ final class StoreDemoCommand implements Callable<Integer> {
             row(table, "delta v1 -> v2", String.format(Locale.ROOT, "%d new chunks, %s of %s (%.1f %%) to move",
                     newChunks, ByteSize.human(newBytes), ByteSize.human(r2.size()), 100.0 * newBytes / r2.size()));
             row(table, "reassemble v2", reassemble(store, r2));
-            row(table, "corrupt a chunk file", corruptOne(store, r2.chunks().get(r2.chunks().size() / 2).digest()));
+            row(table, "corrupt a stored chunk", corruptOne(store, r2.chunks().get(r2.chunks().size() / 2).digest()));
         } finally {
             workers.shutdownNow();
         }
@@ -81,7 +81,7 @@ final class StoreDemoCommand implements Callable<Integer> {
             DiskChunkStore.OpenReport report = reopened.openReport();
             row(table, "restart the store", String.format(Locale.ROOT, "%d chunks (%s) indexed in %d ms (%s)",
                     report.chunks(), ByteSize.human(report.bytes()), report.millis(),
-                    report.fromSnapshot() ? "from the index snapshot of the clean close" : "by a full scan"));
+                    report.fromSnapshot() ? "from the checkpoint of the clean close" : "by a full scan of the segments"));
         }
         System.out.println();
         System.out.println("chunk mesh demo: the chunk store on two versions of a generated " + ByteSize.human(size.bytes()) + " layer");
@@ -119,15 +119,21 @@ final class StoreDemoCommand implements Callable<Integer> {
     }
 
     private static String corruptOne(DiskChunkStore store, Digest victim) throws IOException {
-        Path file = store.pathOf(victim);
-        byte[] frame = Files.readAllBytes(file);
-        frame[frame.length - 1] ^= 0x01;
-        Files.write(file, frame);
+        DiskChunkStore.FrameLocation at = store.locationOf(victim).orElseThrow();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(at.file(), java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            long last = at.offset() + at.length() - 1;
+            ch.read(b, last);
+            b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+            ch.write(b, last);
+        }
         try {
             store.get(victim);
             return "NOT DETECTED";
         } catch (ChunkCorruptException e) {
-            return "refused on read (" + victim.shortForm() + "...), moved to corrupt/, store holds it: " + store.has(victim);
+            return "refused on read by its CRC32C (" + victim.shortForm() + "...), record kept in corrupt/, store holds it: "
+                    + store.has(victim);
         }
     }
 

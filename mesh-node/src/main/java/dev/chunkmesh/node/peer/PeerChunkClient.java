@@ -73,6 +73,33 @@ public final class PeerChunkClient implements ChunkSource {
                         : Future.failedFuture(refusal(r)));
     }
 
+    /**
+     * As many of {@code digests} as the peer holds, as the frames they travelled in, not yet checked
+     * against their digests: the store checks each once, where it keeps it ({@code putFrame}). A chunk
+     * that was not asked for fails the batch with ChunkCorruptException.
+     */
+    public Future<Map<Digest, byte[]>> fetchFrames(List<Digest> digests) {
+        if (digests.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        if (digests.size() > PeerApi.MAX_BATCH) {
+            return Future.failedFuture(new IllegalArgumentException("at most " + PeerApi.MAX_BATCH + " digests per batch"));
+        }
+        String body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n"));
+        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerApi.SECRET_HEADER, secret).sendBuffer(Buffer.buffer(body))
+                .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
+                .compose(r -> {
+                    if (r.statusCode() != 200) {
+                        return Future.failedFuture(refusal(r));
+                    }
+                    try {
+                        return Future.succeededFuture(splitBatch(digests, r.body(), false));
+                    } catch (RuntimeException e) {
+                        return Future.failedFuture(e);
+                    }
+                });
+    }
+
     /** The part of {@code blob}'s recipe the peer can serve from chunk {@code from} on; fails with ChunkMissingException if none. */
     public Future<RecipePrefix> recipe(Digest blob, int from) {
         return web.get(port, host, PeerApi.RECIPES + "/" + blob).addQueryParam("from", Integer.toString(from))
@@ -86,6 +113,11 @@ public final class PeerChunkClient implements ChunkSource {
     }
 
     private Map<Digest, byte[]> parseBatch(List<Digest> asked, Buffer body) {
+        return splitBatch(asked, body, true);
+    }
+
+    /** The chunks of a batch answer, decoded and verified, or as frames when {@code decode} is false. */
+    private Map<Digest, byte[]> splitBatch(List<Digest> asked, Buffer body, boolean decode) {
         Set<Digest> wanted = new HashSet<>(asked);
         Map<Digest, byte[]> out = new LinkedHashMap<>();
         int pos = 0;
@@ -103,7 +135,8 @@ public final class PeerChunkClient implements ChunkSource {
             if (!wanted.contains(d)) {
                 throw new ChunkCorruptException(d, "peer " + name + " sent a chunk that was not asked for");
             }
-            out.put(d, ChunkFrame.decode(d, b.getBytes(pos, pos + length)));
+            byte[] frame = b.getBytes(pos, pos + length);
+            out.put(d, decode ? ChunkFrame.decode(d, frame) : frame);
             pos += length;
         }
         return out;

@@ -146,30 +146,52 @@ final class PlannedFetch {
         }
     }
 
+    /**
+     * Takes a batch from a peer as the frames it sent and has the store check and keep each as it came,
+     * all in flight at once so the store commits them together. A peer whose frame is not the chunk
+     * asked for is penalised; one that lacks some is left out of this pull.
+     */
     private void fromPeer(NodeInfo peer, SourceKind kind, List<Integer> indexes) {
         List<Digest> digests = indexes.stream().map(i -> recipe.chunks().get(i).digest()).distinct().toList();
         Map<Digest, byte[]> got;
         try {
-            got = Waits.await(deps.peers().of(peer).fetchAll(digests), deps.settings().stallTimeout());
+            got = Waits.await(deps.peers().of(peer).fetchFrames(digests), deps.settings().stallTimeout());
         } catch (ChunkCorruptException bad) {
-            deps.penalties().penalise(peer.id());
-            badPeers.incrementAndGet();
-            excluded.add(peer.id());
+            penalise(peer);
             return;
         } catch (Exception unavailable) {
             excluded.add(peer.id());
             return;
         }
         boolean lacked = false;
+        List<Integer> stored = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Void>> puts = new ArrayList<>();
+        java.util.Set<Digest> sent = new HashSet<>();
         for (int i : indexes) {
             ChunkRef c = recipe.chunks().get(i);
-            byte[] raw = got.get(c.digest());
-            if (raw == null) {
+            byte[] frame = got.get(c.digest());
+            if (frame == null) {
                 lacked = true;
             } else if (!progress.isStored(i)) {
-                deps.store().put(c.digest(), raw, pins);
+                if (sent.add(c.digest())) {
+                    puts.add(deps.store().putFrameAsync(c.digest(), frame, pins));
+                }
+                stored.add(i);
+            }
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(puts.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ChunkCorruptException) {
+                penalise(peer);
+                return;
+            }
+            throw e;
+        }
+        for (int i : stored) {
+            if (!progress.isStored(i)) {
                 progress.markStored(i);
-                tally.add(kind, c.length());
+                tally.add(kind, recipe.chunks().get(i).length());
             }
         }
         deps.events().fromPeer(peer.id(), got.values().stream().mapToLong(b -> b.length).sum());
@@ -177,6 +199,12 @@ final class PlannedFetch {
             excluded.add(peer.id());
         }
         advertiser.soon();
+    }
+
+    private void penalise(NodeInfo peer) {
+        deps.penalties().penalise(peer.id());
+        badPeers.incrementAndGet();
+        excluded.add(peer.id());
     }
 
     /** @param heldInPop chunks a live node of the POP advertised when this fetch was planned */
@@ -207,9 +235,19 @@ final class PlannedFetch {
             for (List<Integer> run : runs(ours)) {
                 List<ChunkRef> refs = run.stream().map(recipe.chunks()::get).toList();
                 List<byte[]> raws = origin.chunks(repository, recipe.blob(), refs);
+                List<java.util.concurrent.CompletableFuture<Void>> puts = new ArrayList<>();
+                for (int k = 0; k < run.size(); k++) {
+                    puts.add(deps.store().putAsync(refs.get(k).digest(), raws.get(k), pins));
+                }
+                for (java.util.concurrent.CompletableFuture<Void> p : puts) {
+                    try {
+                        p.join();
+                    } catch (java.util.concurrent.CompletionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : e;
+                    }
+                }
                 for (int k = 0; k < run.size(); k++) {
                     ChunkRef c = refs.get(k);
-                    deps.store().put(c.digest(), raws.get(k), pins);
                     progress.markStored(run.get(k));
                     tally.add(SourceKind.ORIGIN, c.length());
                     if (heldInPop.get(run.get(k))) {
