@@ -40,6 +40,14 @@ public abstract class AbstractChunkStore implements ChunkStore {
      */
     protected abstract byte[] readFrame(Digest digest, long position, int size);
 
+    /**
+     * {@link #readFrame} as a buffer, for media that can hand out a view of what they read instead of a
+     * copy; by default a wrap of {@link #readFrame}.
+     */
+    protected java.nio.ByteBuffer readFrameBuffer(Digest digest, long position, int size) {
+        return java.nio.ByteBuffer.wrap(readFrame(digest, position, size));
+    }
+
     /** The bytes at {@code position} are no longer a chunk of this store (evicted, deleted, a duplicate). */
     protected abstract void free(long position, int size);
 
@@ -74,9 +82,14 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        byte[] frame = checkedFrame(digest);
+        return array(getBuffer(digest));
+    }
+
+    @Override
+    public java.nio.ByteBuffer getBuffer(Digest digest) {
+        java.nio.ByteBuffer frame = checkedFrame(digest);
         try {
-            return ChunkFrame.decodeTrusted(digest, frame);
+            return ChunkFrame.rawView(digest, frame);
         } catch (ChunkCorruptException e) {
             dropCorrupt(digest, e);
             throw e;
@@ -85,21 +98,31 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] getFrame(Digest digest) {
-        return checkedFrame(digest);
+        return array(checkedFrame(digest));
     }
 
-    private byte[] checkedFrame(Digest digest) {
+    /** The bytes of {@code b}: its array if it is exactly that, else a copy. */
+    private static byte[] array(java.nio.ByteBuffer b) {
+        if (b.hasArray() && b.arrayOffset() + b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    private java.nio.ByteBuffer checkedFrame(Digest digest) {
         OptionalLong location = index.touch(digest);
         if (location.isEmpty()) {
             throw new ChunkMissingException(digest);
         }
         long position = ChunkIndex.position(location.getAsLong());
         int size = ChunkIndex.size(location.getAsLong());
-        byte[] frame;
+        java.nio.ByteBuffer frame;
         try {
-            frame = readFrame(digest, position, size);
+            frame = readFrameBuffer(digest, position, size);
             if (!readsAreChecked()) {
-                ChunkFrame.decode(digest, frame);
+                ChunkFrame.decode(digest, array(frame));
             }
         } catch (ChunkMissingException e) {
             index.remove(digest);
@@ -124,6 +147,12 @@ public abstract class AbstractChunkStore implements ChunkStore {
         Digest digest = Digest.sha256(raw);
         join(store(digest, ChunkFrame.encode(raw), pins));
         return digest;
+    }
+
+    @Override
+    public CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+        Digest digest = Digest.sha256(raw);
+        return store(digest, ChunkFrame.encode(raw), pins).thenApply(v -> digest);
     }
 
     @Override

@@ -103,6 +103,27 @@ public final class ChunkFrame {
         return decodeUnverified(expected, frame);
     }
 
+    /**
+     * The raw bytes of a frame known to be the one stored: a view of {@code frame} past its header when
+     * the frame is raw (no copy), else the decoded bytes.
+     *
+     * @throws ChunkCorruptException if the frame is malformed
+     */
+    public static java.nio.ByteBuffer rawView(Digest expected, java.nio.ByteBuffer frame) {
+        if (frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == RAW) {
+            int p = frame.position();
+            long rawLength = ((frame.get(p + 2) & 0xFFL) << 24) | ((frame.get(p + 3) & 0xFFL) << 16) | ((frame.get(p + 4) & 0xFFL) << 8)
+                    | (frame.get(p + 5) & 0xFFL);
+            if (rawLength != frame.remaining() - HEADER_SIZE) {
+                throw new ChunkCorruptException(expected, "raw frame says " + rawLength + " bytes but carries " + (frame.remaining() - HEADER_SIZE));
+            }
+            return frame.slice(p + HEADER_SIZE, (int) rawLength);
+        }
+        byte[] bytes = new byte[frame.remaining()];
+        frame.duplicate().get(bytes);
+        return java.nio.ByteBuffer.wrap(decodeUnverified(expected, bytes));
+    }
+
     private static byte[] decodeUnverified(Digest expected, byte[] frame) {
         if (frame.length < HEADER_SIZE) {
             throw new ChunkCorruptException(expected, "frame of " + frame.length + " bytes is shorter than its header");

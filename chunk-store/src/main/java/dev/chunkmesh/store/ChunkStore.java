@@ -27,6 +27,14 @@ public interface ChunkStore extends AutoCloseable {
     byte[] get(Digest digest);
 
     /**
+     * The chunk's raw bytes, checked like {@link #get}, as a buffer that may be a view of what the store
+     * read (no copy for chunks stored uncompressed). The caller may read it but must not change it.
+     */
+    default java.nio.ByteBuffer getBuffer(Digest digest) {
+        return java.nio.ByteBuffer.wrap(get(digest));
+    }
+
+    /**
      * The chunk as a frame ({@link ChunkFrame}), ready to send to a peer; its content has been verified
      * against {@code digest} like {@link #get}.
      */
@@ -40,6 +48,18 @@ public interface ChunkStore extends AutoCloseable {
      * @throws StoreFullException if there is no room even after evicting every unpinned chunk
      */
     Digest put(byte[] raw, PinSet pins);
+
+    /**
+     * {@link #put(byte[], PinSet)} without waiting: hashes and frames the chunk in the calling thread,
+     * then the future completes with its digest once it is visible.
+     */
+    default CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+        try {
+            return CompletableFuture.completedFuture(put(raw, pins));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** {@link #put(byte[], PinSet)} without pinning. */
     default Digest put(byte[] raw) {

@@ -41,6 +41,11 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+        return delegate.putAsync(raw, pins);
+    }
+
+    @Override
     public java.util.concurrent.CompletableFuture<Void> putAsync(Digest expected, byte[] raw, PinSet pins) {
         return delegate.putAsync(expected, raw, pins);
     }

@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mesh bench chunk}: in one run on one in-memory input, the throughput of plain single-thread
- * SHA-256, the chunker alone, and the full ingest (chunk + SHA-256 + frame + write to a disk store).
+ * SHA-256, the chunker alone, the ingest without writes, the device floor (the same bytes written
+ * sequentially into the store's folder with one fdatasync at the end), and the full ingest (chunk +
+ * SHA-256 + frame + append to a disk store) into the store's folder with fsync on and on tmpfs.
  */
 @Command(name = "chunk", mixinStandardHelpOptions = true,
         description = "Throughput of SHA-256, the chunker and the full ingest, side by side on the same input.")
@@ -45,8 +47,11 @@ final class ChunkBench implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Where the bench store is written (default: a temp folder).")
     Path dir;
 
-    @Option(names = "--no-fsync", description = "Do not force each chunk to the device before it becomes visible.")
+    @Option(names = "--no-fsync", description = "Do not force chunks to the device before they become visible.")
     boolean noFsync;
+
+    @Option(names = "--tmpfs", paramLabel = "DIR", description = "A folder on tmpfs for the in-memory ingest (default: /dev/shm).")
+    Path tmpfs = Path.of("/dev/shm");
 
     @Option(names = "--workers", description = "Ingest worker threads (default: available processors).")
     int workers = Runtime.getRuntime().availableProcessors();
@@ -66,6 +71,8 @@ final class ChunkBench implements Callable<Integer> {
         double[] cpu = new double[rounds];
         double[] files = new double[rounds];
         double[] ingest = new double[rounds];
+        double[] memory = new double[rounds];
+        Path shm = Files.isDirectory(tmpfs) && Files.isWritable(tmpfs) ? Files.createTempDirectory(tmpfs, "mesh-bench-chunk") : null;
         long chunks = 0;
         long stored = 0;
         try {
@@ -79,32 +86,25 @@ final class ChunkBench implements Callable<Integer> {
                         new BlobIngester(discard, params, pool, 2 * workers + 2).ingest(new ByteArrayInputStream(input), pins, n -> { });
                     }
                 });
-                Path plainDir = root.resolve("plain");
-                FileTrees.deleteRecursively(plainDir);
-                double f = Stopwatch.seconds(() -> writePlainFiles(input, params.avgSize(), plainDir, fsync));
-                FileTrees.deleteRecursively(plainDir);
-                Path storeDir = root.resolve("store");
-                FileTrees.deleteRecursively(storeDir);
+                Path floorFile = root.resolve("floor.bin");
+                double f = Stopwatch.seconds(() -> deviceFloor(input, floorFile));
+                Files.deleteIfExists(floorFile);
                 long[] counts = new long[2];
-                double i = Stopwatch.seconds(() -> {
-                    try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(storeDir,
-                            dev.chunkmesh.store.StoreLimits.unlimited(), fsync));
-                         PinSet pins = store.openPinSet()) {
-                        counts[0] = new BlobIngester(store, params, pool, 2 * workers + 2)
-                                .ingest(new ByteArrayInputStream(input), pins, n -> { }).chunks().size();
-                        counts[1] = store.stats().usedBytes();
-                    }
-                });
+                double i = Stopwatch.seconds(() -> ingestInto(root.resolve("store"), fsync, input, params, pool, counts));
+                double m = shm == null ? Double.NaN : Stopwatch.seconds(() -> ingestInto(shm.resolve("store"), true, input, params, pool,
+                        new long[2]));
                 if (r >= 0) {
                     sha[r] = input.length / s / 1e6;
                     cdc[r] = input.length / c / 1e6;
                     cpu[r] = input.length / p / 1e6;
                     files[r] = input.length / f / 1e6;
                     ingest[r] = input.length / i / 1e6;
+                    memory[r] = input.length / m / 1e6;
                     chunks = counts[0];
                     stored = counts[1];
                     System.err.printf(Locale.ROOT, "  round %d: sha256 %.0f MB/s, chunker %.0f MB/s, ingest without writes %.0f MB/s,"
-                            + " plain file writes %.0f MB/s, ingest %.0f MB/s%n", r + 1, sha[r], cdc[r], cpu[r], files[r], ingest[r]);
+                            + " device floor %.0f MB/s, ingest %.0f MB/s, ingest on tmpfs %.0f MB/s%n", r + 1, sha[r], cdc[r], cpu[r], files[r],
+                            ingest[r], memory[r]);
                 }
             }
         } finally {
@@ -113,6 +113,9 @@ final class ChunkBench implements Callable<Integer> {
                 FileTrees.deleteRecursively(root);
             } else {
                 FileTrees.deleteRecursively(root.resolve("store"));
+            }
+            if (shm != null) {
+                FileTrees.deleteRecursively(shm);
             }
         }
         double shaM = Stopwatch.median(sha);
@@ -125,11 +128,14 @@ final class ChunkBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "chunker alone     %8.0f MB/s   (%.2f x sha256)%n", cdcM, cdcM / shaM);
         System.out.printf(Locale.ROOT, "ingest, no writes %8.0f MB/s   (%.2f x sha256; chunk + both SHA-256s + frame, %d workers)%n",
                 cpuM, cpuM / shaM, workers);
-        double filesM = Stopwatch.median(files);
-        System.out.printf(Locale.ROOT, "plain file writes %8.0f MB/s   (%.2f x sha256; one file per %s, create + write%s + rename, 1 thread)%n",
-                filesM, filesM / shaM, ByteSize.human(params.avgSize()), fsync ? " + fsync" : "");
-        System.out.printf(Locale.ROOT, "full ingest       %8.0f MB/s   (%.2f x sha256; %d workers, fsync %s)%n", ingM, ingM / shaM,
-                workers, fsync ? "on" : "off");
+        double floorM = Stopwatch.median(files);
+        double memM = Stopwatch.median(memory);
+        System.out.printf(Locale.ROOT, "device floor      %8.0f MB/s   (the input written sequentially into %s, one fdatasync at the end)%n",
+                floorM, root.toAbsolutePath());
+        System.out.printf(Locale.ROOT, "full ingest       %8.0f MB/s   (%.2f x device floor, %.2f x sha256; %d workers, fsync %s)%n", ingM,
+                ingM / floorM, ingM / shaM, workers, fsync ? "on" : "off");
+        System.out.printf(Locale.ROOT, "ingest on tmpfs   %8.0f MB/s   (%.2f x sha256; %s)%n", memM, memM / shaM,
+                shm == null ? "no tmpfs at " + tmpfs : shm.getParent());
         System.out.printf(Locale.ROOT, "median of %d rounds; MB = 10^6 bytes%n", rounds);
         return 0;
     }
@@ -148,23 +154,31 @@ final class ChunkBench implements Callable<Integer> {
         }
     }
 
-    /** The I/O floor of a file-per-chunk store: the input cut into fixed files, written one by one. */
-    private static void writePlainFiles(byte[] input, int fileSize, Path dir, boolean fsync) throws java.io.IOException {
-        Files.createDirectories(dir);
-        for (int off = 0, i = 0; off < input.length; off += fileSize, i++) {
-            Path temp = dir.resolve("t" + i);
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(input, off, Math.min(fileSize, input.length - off));
+    /** The device floor: the input written sequentially, in 1 MiB writes, with one fdatasync at the end. */
+    private static void deviceFloor(byte[] input, Path file) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            for (int off = 0; off < input.length; off += 1 << 20) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(input, off, Math.min(1 << 20, input.length - off));
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                if (fsync) {
-                    ch.force(false);
-                }
             }
-            Files.move(temp, dir.resolve("f" + i), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            ch.force(false);
         }
+    }
+
+    /** Ingests the input into a fresh disk store in {@code storeDir}; counts[0] chunks, counts[1] bytes stored. */
+    private void ingestInto(Path storeDir, boolean fsync, byte[] input, ChunkerParams params, ExecutorService pool, long[] counts)
+            throws Exception {
+        FileTrees.deleteRecursively(storeDir);
+        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(storeDir, dev.chunkmesh.store.StoreLimits.unlimited(), fsync));
+             PinSet pins = store.openPinSet()) {
+            counts[0] = new BlobIngester(store, params, pool, 2 * workers + 2).ingest(new ByteArrayInputStream(input), pins, n -> { })
+                    .chunks().size();
+            counts[1] = store.stats().usedBytes();
+        }
+        FileTrees.deleteRecursively(storeDir);
     }
 
     private static void sha256(byte[] input) {

@@ -177,6 +177,17 @@ public final class DiskChunkStore extends AbstractChunkStore {
     }
 
     @Override
+    protected java.nio.ByteBuffer readFrameBuffer(Digest digest, long position, int size) {
+        Segment s = table.get(SegmentTable.slotOf(position));
+        if (s == null) {
+            throw new ChunkMissingException(digest);
+        }
+        byte[] record = s.read(digest, SegmentTable.offsetOf(position), Record.HEADER + size);
+        Record.check(digest, record, size);
+        return java.nio.ByteBuffer.wrap(record, Record.HEADER, size).slice();
+    }
+
+    @Override
     protected boolean readsAreChecked() {
         return true;
     }

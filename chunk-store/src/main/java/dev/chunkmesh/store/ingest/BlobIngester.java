@@ -26,16 +26,19 @@ import java.util.function.LongConsumer;
  * Streams a blob through the chunker into a store and returns its recipe.
  *
  * <p>The calling thread reads, finds cut points and copies each chunk out; on {@code workers} run the
- * whole-blob SHA-256 (one chunk after another, in order) and, in parallel, each chunk's SHA-256,
- * compression and write. At most {@code maxInFlight} chunks are held in memory
- * at once, so memory stays bounded by {@code maxInFlight x maxSize} plus the chunker's window whatever
- * the blob's size. Every chunk of the blob is pinned in the caller's {@link PinSet} as it is stored.
+ * whole-blob SHA-256 (one chunk after another, in order) and, in parallel, each chunk's SHA-256 and
+ * compression, before it is handed to the store, which commits many chunks to its device at once. At most
+ * {@code maxInFlight} chunks are being hashed, and at most {@value #UNCOMMITTED_BYTES} bytes wait for the
+ * store, so memory stays bounded whatever the blob's size. Every chunk of the blob is pinned in the caller's {@link PinSet} as it is stored.
  */
 public final class BlobIngester {
 
+    /** Bytes of chunks handed to the store and not yet committed, at most: enough for the store to commit in large groups. */
+    static final int UNCOMMITTED_BYTES = 32 << 20;
+
     /** Where chunks go: a store, or nowhere when only the recipe is wanted. */
     private interface Sink {
-        Digest put(byte[] raw, PinSet pins);
+        CompletableFuture<Digest> put(byte[] raw, PinSet pins);
 
         PinSet openPinSet();
     }
@@ -56,8 +59,8 @@ public final class BlobIngester {
     public static BlobIngester recipesOnly(ChunkerParams params, ExecutorService workers, int maxInFlight) {
         return new BlobIngester(new Sink() {
             @Override
-            public Digest put(byte[] raw, PinSet pins) {
-                return Digest.sha256(raw);
+            public CompletableFuture<Digest> put(byte[] raw, PinSet pins) {
+                return CompletableFuture.completedFuture(Digest.sha256(raw));
             }
 
             @Override
@@ -70,8 +73,8 @@ public final class BlobIngester {
     private static Sink storeSink(ChunkStore store) {
         return new Sink() {
             @Override
-            public Digest put(byte[] raw, PinSet pins) {
-                return store.put(raw, pins);
+            public CompletableFuture<Digest> put(byte[] raw, PinSet pins) {
+                return store.putAsync(raw, pins);
             }
 
             @Override
@@ -107,6 +110,7 @@ public final class BlobIngester {
     public Recipe ingest(InputStream in, PinSet pins, LongConsumer progress) throws IOException {
         MessageDigest blobHash = Digest.newSha256();
         Semaphore slots = new Semaphore(maxInFlight);
+        Semaphore uncommitted = new Semaphore(UNCOMMITTED_BYTES);
         List<CompletableFuture<ChunkRef>> refs = new ArrayList<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<CompletableFuture<Void>> hashTail = new ArrayList<>(List.of(CompletableFuture.completedFuture(null)));
@@ -116,23 +120,35 @@ public final class BlobIngester {
                 byte[] raw = new byte[length];
                 System.arraycopy(buf, start, raw, 0, length);
                 acquire(slots);
+                acquire(uncommitted, length);
                 RuntimeException failed = failure.get();
                 if (failed != null) {
                     slots.release();
+                    uncommitted.release(Math.min(length, UNCOMMITTED_BYTES));
                     throw failed;
                 }
                 CompletableFuture<Void> hashed = hashTail.get(0).thenRunAsync(() -> blobHash.update(raw), workers);
                 hashTail.set(0, hashed);
                 CompletableFuture<ChunkRef> stored = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return new ChunkRef(offset, length, store.put(raw, pins));
+                        return store.put(raw, pins);
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                         throw e;
+                    } finally {
+                        slots.release();
                     }
-                }, workers);
+                }, workers).thenCompose(f -> f).handle((digest, error) -> {
+                    uncommitted.release(Math.min(length, UNCOMMITTED_BYTES));
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        RuntimeException r = cause instanceof RuntimeException re ? re : new ChunkStoreException("store chunk: " + cause, cause);
+                        failure.compareAndSet(null, r);
+                        throw r;
+                    }
+                    return new ChunkRef(offset, length, digest);
+                });
                 CompletableFuture<ChunkRef> ref = stored.thenCombine(hashed, (chunk, done) -> chunk);
-                ref.whenComplete((chunk, error) -> slots.release());
                 refs.add(ref);
                 progress.accept(offset + length);
             });
@@ -163,8 +179,12 @@ public final class BlobIngester {
     }
 
     private static void acquire(Semaphore slots) throws InterruptedIOException {
+        acquire(slots, 1);
+    }
+
+    private static void acquire(Semaphore slots, int permits) throws InterruptedIOException {
         try {
-            slots.acquire();
+            slots.acquire(Math.min(permits, UNCOMMITTED_BYTES));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while ingesting");

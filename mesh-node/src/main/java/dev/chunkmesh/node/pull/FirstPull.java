@@ -35,8 +35,8 @@ import java.util.Optional;
  * recipe whose bytes do not hash to the blob's digest.
  */
 final class FirstPull {
-    /** Chunk puts of one stream running at once. */
-    private static final int WINDOW = 16;
+    /** Chunk puts of one stream in flight at once: enough for the store to commit them in large groups. */
+    private static final int WINDOW = 64;
 
     private final PullDeps deps;
     private final Origin origin;
@@ -169,7 +169,7 @@ final class FirstPull {
                         throw new PeerUnavailableException(leader.name(), 200, "recipe says chunk " + c.digest() + " has " + c.length()
                                 + " bytes, it has " + raw.length, null);
                     }
-                    puts.submit(c, raw, () -> deps.store().put(c.digest(), raw, pins));
+                    puts.submit(c.offset(), raw, () -> deps.store().putAsync(c.digest(), raw, pins).thenApply(v -> c.digest()));
                 }
                 deps.events().fromPeer(new dev.chunkmesh.gossip.NodeId(leader.name()), batch.stream().mapToLong(ChunkRef::length).sum());
             }
@@ -199,13 +199,12 @@ final class FirstPull {
         try (InputStream in = origin.blobFrom(repository, blob, offset)) {
             new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {
                 byte[] raw = Arrays.copyOfRange(buf, start, start + length);
-                ChunkRef c = new ChunkRef(offset + off, length, Digest.sha256(raw));
                 try {
-                    puts.submit(c, raw, () -> deps.store().put(c.digest(), raw, pins));
+                    puts.submit(offset + off, raw, () -> deps.store().putAsync(raw, pins));
                 } catch (IOException | RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    throw new IOException("store chunk " + c.digest().shortForm() + ": " + e.getMessage(), e);
+                    throw new IOException("store chunk at " + (offset + off) + ": " + e.getMessage(), e);
                 }
                 if (System.nanoTime() - lastRenew[0] > renewEvery) {
                     deps.pop().leases().acquire(leaseKey(blob), deps.self().id());

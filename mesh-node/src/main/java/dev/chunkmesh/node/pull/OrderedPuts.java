@@ -1,19 +1,22 @@
 package dev.chunkmesh.node.pull;
 
 import dev.chunkmesh.store.ChunkRef;
+import dev.chunkmesh.store.Digest;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
- * Stores chunks of a stream on several threads while reporting them stored strictly in stream order:
- * at most {@code window} puts run at once, and {@code onStored} runs in the caller's thread, for each
- * chunk in order, once its put is done. Not thread-safe: one stream, one caller.
+ * Stores chunks of a stream while reporting them stored strictly in stream order: each put starts on
+ * {@code writers} (hashing and framing) and completes when the store has committed it, at most
+ * {@code window} at once, so the store commits many together. {@code onStored} runs in the caller's
+ * thread, for each chunk in order, once its put is done. Not thread-safe: one stream, one caller.
  */
 final class OrderedPuts {
-    private record Pending(ChunkRef ref, byte[] raw, Future<?> put) {}
+    private record Pending(long offset, int length, byte[] raw, CompletableFuture<Digest> put) {}
 
     private final ExecutorService writers;
     private final int window;
@@ -26,9 +29,12 @@ final class OrderedPuts {
         this.onStored = onStored;
     }
 
-    /** Starts {@code put} for chunk {@code ref}; may first wait for the oldest put if the window is full. */
-    void submit(ChunkRef ref, byte[] raw, Runnable put) throws Exception {
-        pending.add(new Pending(ref, raw, writers.submit(put)));
+    /**
+     * Starts {@code put} for the chunk at {@code offset}; its future gives the chunk's digest once it is
+     * stored. May first wait for the oldest put if the window is full.
+     */
+    void submit(long offset, byte[] raw, Supplier<CompletableFuture<Digest>> put) throws Exception {
+        pending.add(new Pending(offset, raw.length, raw, CompletableFuture.supplyAsync(put, writers).thenCompose(f -> f)));
         while (pending.size() > window) {
             completeOldest();
         }
@@ -46,13 +52,14 @@ final class OrderedPuts {
 
     private void completeOldest() throws Exception {
         Pending p = pending.poll();
+        Digest digest;
         try {
-            p.put().get();
-        } catch (ExecutionException e) {
+            digest = p.put().join();
+        } catch (CompletionException e) {
             pending.forEach(q -> q.put().cancel(false));
             pending.clear();
             throw e.getCause() instanceof Exception c ? c : e;
         }
-        onStored.accept(p.ref(), p.raw());
+        onStored.accept(new ChunkRef(p.offset(), p.length(), digest), p.raw());
     }
 }

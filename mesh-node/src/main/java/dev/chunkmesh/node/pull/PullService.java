@@ -62,6 +62,13 @@ public final class PullService implements RecipeBoard, AutoCloseable {
         });
     }
 
+    /** A blob served wholly from this node's store, without a pull: reported as a local hit to metrics. */
+    public PullReport localHit(Digest blob, long size, java.time.Duration time) {
+        PullReport r = new PullReport(blob, size, java.util.Map.of(dev.chunkmesh.gossip.plan.SourceKind.LOCAL, size), time, false, 0);
+        deps.events().finished(r);
+        return r;
+    }
+
     /** Pulls under way now. */
     public List<BlobProgress> running() {
         return running.values().stream().map(Pull::progress).toList();

@@ -1,106 +1,220 @@
 package dev.chunkmesh.node.registry;
 
-import dev.chunkmesh.node.pull.BlobProgress;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Streams a blob (or a range of it) to an HTTP response in order, each chunk as soon as it is stored
- * and verified, while later chunks are still arriving. Store reads and hashing run on worker threads;
- * the response's write queue is respected. When the whole blob is sent its digest is checked at the
- * end, and a mismatch, or any failure of the pull, aborts the connection instead of completing the
- * response, so a client never takes a wrong blob for a right one.
+ * Streams a blob (or a range of it) to an HTTP response in order, each chunk as soon as it is stored,
+ * with up to {@value #WINDOW} chunk reads in flight on worker threads and the response's write queue
+ * respected. Chunks go out as the store read them (a view, not a copy, for chunks stored raw).
+ *
+ * <p>For a whole blob, the blob's SHA-256 is computed once, in order, on a worker, and the last chunk
+ * is held back until it is checked: a blob that does not hash to its digest is never completed (the
+ * connection is reset instead), so a client cannot take a wrong blob for a right one. If a held chunk
+ * cannot be read (found corrupt, or gone), the streamer switches to a pull of the blob, which fetches
+ * it again from a peer or the origin, and carries on from that chunk.
  */
 final class BlobStreamer {
+
+    /** Where the chunks come from, in order: a blob's recipe as it is known and stored so far. */
+    interface Feed {
+        /** The {@code index}-th chunk once it is stored; empty once the blob is known to have fewer chunks. */
+        CompletableFuture<Optional<ChunkRef>> whenStored(int index);
+    }
+
+    static final int WINDOW = 8;
+    private static final Buffer SKIP = Buffer.buffer();
+
+    private record Pending(int index, Future<Optional<Buffer>> read) {}
+
     private final Context context;
     private final ChunkStore store;
-    private final BlobProgress progress;
+    private final Digest blob;
     private final HttpServerResponse response;
     private final ByteRange range;
     private final Optional<MessageDigest> whole;
     private final Consumer<Long> sent;
+    private Feed feed;
+    private Supplier<Feed> fallback;
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private int nextToRead;
+    private boolean endSeen;
+    private boolean waitingForDrain;
+    private Buffer held;
+    private Future<Void> hashed = Future.succeededFuture();
     private boolean stopped;
+    private final CompletableFuture<Boolean> done = new CompletableFuture<>();
 
     /**
-     * @param range the bytes to send
+     * @param feed the chunks, as they are stored
+     * @param fallback a pull of the blob, for when a chunk the feed named cannot be read; null for none
      * @param verifyWhole whether {@code range} is the whole blob, so its digest can be checked
      * @param sent hears of bytes written, for metrics
      */
-    BlobStreamer(Context context, ChunkStore store, BlobProgress progress, HttpServerResponse response, ByteRange range, boolean verifyWhole,
-                 Consumer<Long> sent) {
+    BlobStreamer(Context context, ChunkStore store, Digest blob, Feed feed, Supplier<Feed> fallback, HttpServerResponse response,
+                 ByteRange range, boolean verifyWhole, Consumer<Long> sent) {
         this.context = context;
         this.store = store;
-        this.progress = progress;
+        this.blob = blob;
+        this.feed = feed;
+        this.fallback = fallback;
         this.response = response;
         this.range = range;
         this.sent = sent;
         try {
             this.whole = verifyWhole ? Optional.of(MessageDigest.getInstance("SHA-256")) : Optional.empty();
-        } catch (NoSuchAlgorithmException e) {
+        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Starts streaming; the future says whether the response was completed (true) or reset (false). */
+    CompletableFuture<Boolean> start() {
+        fill();
+        return done;
     }
 
     /** Stops sending: the client's connection closed. */
     void stop() {
         stopped = true;
+        done.complete(false);
     }
 
-    void start() {
-        next(0);
-    }
-
-    private void next(int index) {
-        if (stopped) {
-            return;
-        }
-        Future.fromCompletionStage(progress.whenStored(index), context).onFailure(this::abort).onSuccess(ref -> {
-            if (ref.isEmpty() || ref.get().offset() >= range.end()) {
-                finish();
-            } else if (ref.get().end() <= range.start()) {
-                next(index + 1);
-            } else {
+    private void fill() {
+        while (!stopped && !endSeen && inFlight.size() < WINDOW) {
+            int index = nextToRead++;
+            Feed from = feed;
+            Future<Optional<Buffer>> read = Future.fromCompletionStage(from.whenStored(index), context).compose(ref -> {
+                if (ref.isEmpty() || ref.get().offset() >= range.end()) {
+                    return Future.succeededFuture(Optional.empty());
+                }
+                if (ref.get().end() <= range.start()) {
+                    return Future.succeededFuture(Optional.of(SKIP));
+                }
                 ChunkRef c = ref.get();
-                context.<Buffer>executeBlocking(() -> read(c), false).onFailure(this::abort).onSuccess(buf -> {
-                    response.write(buf).onFailure(this::abort);
-                    sent.accept((long) buf.length());
-                    if (response.writeQueueFull()) {
-                        response.drainHandler(v -> next(index + 1));
-                    } else {
-                        next(index + 1);
-                    }
+                return context.executeBlocking(() -> Optional.of(read(c)), false);
+            });
+            inFlight.add(new Pending(index, read));
+            read.onComplete(r -> drain());
+        }
+    }
+
+    private void drain() {
+        while (!stopped && !waitingForDrain && !inFlight.isEmpty() && inFlight.peek().read().isComplete()) {
+            Pending head = inFlight.poll();
+            if (head.read().failed()) {
+                if (fallback != null) {
+                    switchToPull(head.index());
+                    return;
+                }
+                abort();
+                return;
+            }
+            Optional<Buffer> got = head.read().result();
+            if (got.isEmpty()) {
+                endSeen = true;
+                inFlight.clear();
+                finish();
+                return;
+            }
+            if (got.get() != SKIP) {
+                send(got.get());
+            }
+            if (response.writeQueueFull()) {
+                waitingForDrain = true;
+                response.drainHandler(v -> {
+                    waitingForDrain = false;
+                    drain();
                 });
             }
+        }
+        fill();
+    }
+
+    /** A chunk named by the feed could not be read: a pull fetches it again; carry on from it. */
+    private void switchToPull(int index) {
+        feed = fallback.get();
+        fallback = null;
+        inFlight.clear();
+        nextToRead = index;
+        fill();
+    }
+
+    /** Sends the chunk held back before this one; for a whole blob, hashes this one and holds it back. */
+    private void send(Buffer buf) {
+        if (whole.isEmpty()) {
+            write(buf);
+            return;
+        }
+        if (held != null) {
+            write(held);
+        }
+        held = buf;
+        ByteBuffer bytes = ((BufferInternal) buf).getByteBuf().nioBuffer();
+        MessageDigest sha = whole.get();
+        // Each step is submitted only when the one before has run: in order for this blob, in parallel with others.
+        hashed = hashed.compose(v -> context.executeBlocking(() -> {
+            sha.update(bytes);
+            return null;
+        }, false));
+    }
+
+    private void write(Buffer buf) {
+        response.write(buf).onFailure(e -> abort());
+        sent.accept((long) buf.length());
+    }
+
+    private void finish() {
+        if (whole.isEmpty()) {
+            response.end();
+            done.complete(true);
+            return;
+        }
+        hashed.onComplete(r -> {
+            if (stopped) {
+                return;
+            }
+            if (r.failed() || !Digest.ofBytes(whole.get().digest()).equals(blob)) {
+                abort();
+                return;
+            }
+            if (held != null) {
+                write(held);
+            }
+            response.end();
+            done.complete(true);
         });
     }
 
     private Buffer read(ChunkRef c) {
-        byte[] raw = store.get(c.digest());
-        whole.ifPresent(sha -> sha.update(raw));
+        ByteBuffer raw = store.getBuffer(c.digest());
         int from = (int) Math.max(0, range.start() - c.offset());
         int to = (int) Math.min(c.length(), range.end() - c.offset());
-        return Buffer.buffer(from == 0 && to == raw.length ? raw : java.util.Arrays.copyOfRange(raw, from, to));
-    }
-
-    private void finish() {
-        if (whole.isPresent() && !Digest.ofBytes(whole.get().digest()).equals(progress.blob())) {
-            abort(new IllegalStateException("blob " + progress.blob() + " did not hash to its digest"));
-            return;
+        if (raw.remaining() != c.length()) {
+            throw new dev.chunkmesh.store.ChunkCorruptException(c.digest(), "stored chunk has " + raw.remaining() + " bytes, the recipe "
+                    + c.length());
         }
-        response.end();
+        ByteBuffer part = from == 0 && to == raw.remaining() ? raw : raw.slice(raw.position() + from, to - from);
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(part));
     }
 
-    private void abort(Throwable cause) {
+    private void abort() {
         stopped = true;
+        done.complete(false);
         response.reset();
     }
 }

@@ -13,8 +13,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import dev.chunkmesh.node.pull.PullReport;
+import dev.chunkmesh.store.ChunkRef;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -173,13 +178,18 @@ public final class RegistryServer extends VerticleBase {
                 seen.reference, status, bytes, nanos, client, Optional.ofNullable(report))));
     }
 
+    /** What serving a blob starts from: its size and, when this node holds every chunk of it, its recipe. */
+    private record Held(long size, Optional<Recipe> recipe) {}
+
     private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b, Seen seen) {
         Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
         vertx.executeBlocking(() -> {
             access.check(upstream, origin, b.name(), "/blobs/" + b.digest(), auth);
-            return size(origin, b);
-        }, false).onSuccess(size -> {
+            Optional<Recipe> mine = local.find(b.digest()).filter(r -> r.chunks().stream().allMatch(c -> store.has(c.digest())));
+            return new Held(mine.isPresent() ? mine.get().size() : size(origin, b), mine);
+        }, false).onSuccess(held -> {
             try {
+                long size = held.size();
                 Optional<ByteRange> range = ByteRange.parse(req.getHeader("Range"), size);
                 ByteRange r = range.orElse(new ByteRange(0, size));
                 res.putHeader("Docker-Content-Digest", b.digest().toString()).putHeader("Content-Type", "application/octet-stream")
@@ -191,16 +201,38 @@ public final class RegistryServer extends VerticleBase {
                     res.end();
                     return;
                 }
-                PullService.Pull pull = pulls.pull(origin, b.name(), b.digest());
-                seen.pull = pull.result();
-                BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, pull.progress(), res, r, range.isEmpty(),
-                        bytesServed::add);
-                seen.onClose = streamer::stop;
-                streamer.start();
+                stream(res, origin, b, seen, held, r, range.isEmpty());
             } catch (RuntimeException e) {
                 RegistryErrors.respond(res, e);
             }
         }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.blob(e, b)));
+    }
+
+    /**
+     * Streams the blob: straight from the store when this node holds all of it (a local hit, no pull),
+     * else through a pull of the POP; a held chunk found unreadable mid-way turns the hit into a pull.
+     */
+    private void stream(HttpServerResponse res, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
+        long start = System.nanoTime();
+        Supplier<BlobStreamer.Feed> pull = () -> {
+            PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
+            seen.pull = p.result();
+            return p.progress()::whenStored;
+        };
+        BlobStreamer streamer;
+        if (held.recipe().isPresent()) {
+            List<ChunkRef> chunks = held.recipe().get().chunks();
+            CompletableFuture<PullReport> hit = new CompletableFuture<>();
+            seen.pull = hit;
+            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
+                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, whole, bytesServed::add);
+            streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
+                    ? pulls.localHit(b.digest(), held.size(), java.time.Duration.ofNanos(System.nanoTime() - start)) : null));
+        } else {
+            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), pull.get(), null, res, r, whole, bytesServed::add);
+            streamer.start();
+        }
+        seen.onClose = streamer::stop;
     }
 
     /** The blob's size: from a recipe the node or its POP holds, else from the origin. Blocks. */
