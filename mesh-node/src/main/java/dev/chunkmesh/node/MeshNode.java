@@ -82,7 +82,7 @@ public final class MeshNode implements AutoCloseable {
         NodeStartException.requireFree("network.peer-port", config.network().bind(), config.network().peerPort());
         NodeStartException.requireFree("network.admin-port", config.network().bind(), config.network().adminPort());
         NodeStartException.requireFree("network.registry-port", config.registry().bind(), config.network().registryPort());
-        this.vertx = Vertx.vertx();
+        this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
                 config.store().capacityBytes()).withFsync(config.store().fsync())));
         this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
@@ -143,7 +143,8 @@ public final class MeshNode implements AutoCloseable {
         }, false));
         LOG.info(() -> "node " + self.id() + " (" + self.tier() + " in " + self.pop() + ") up: peer " + self.peerAddress()
                 + ", admin " + config.network().bind() + ":" + adminPort + ", registry " + registryUrl() + ", hazelcast " + config.network().bind() + ":"
-                + config.network().hazelcastPort() + " in cluster " + config.cluster().name());
+                + config.network().hazelcastPort() + " in cluster " + config.cluster().name() + ", transport "
+                + (vertx.isNativeTransportEnabled() ? "epoll" : "nio (" + vertx.unavailableNativeTransportCause() + ")"));
     }
 
     /** Starts a node; returns once its ports listen and it has sent its first heartbeat. */

@@ -182,6 +182,11 @@ public final class DiskChunkStore extends AbstractChunkStore {
         if (s == null) {
             throw new ChunkMissingException(digest);
         }
+        java.util.Optional<java.nio.ByteBuffer> mapped = s.view(SegmentTable.offsetOf(position), Record.HEADER + size);
+        if (mapped.isPresent()) {
+            Record.check(digest, mapped.get(), size);
+            return mapped.get().slice(Record.HEADER, size);
+        }
         byte[] record = s.read(digest, SegmentTable.offsetOf(position), Record.HEADER + size);
         Record.check(digest, record, size);
         return java.nio.ByteBuffer.wrap(record, Record.HEADER, size).slice();

@@ -53,6 +53,31 @@ final class Record {
     }
 
     /**
+     * {@link #check} for a record seen through a buffer ({@code record} from its position: header, then frame).
+     *
+     * @throws ChunkCorruptException naming what is wrong
+     */
+    static void check(Digest expected, ByteBuffer record, int size) {
+        int p = record.position();
+        if (record.remaining() < HEADER + size || record.getInt(p) != MAGIC) {
+            throw new ChunkCorruptException(expected, "stored record has no valid header");
+        }
+        if (record.getInt(p + 4) != size) {
+            throw new ChunkCorruptException(expected, "stored record says " + record.getInt(p + 4) + " bytes, the index " + size);
+        }
+        Digest d = new Digest(record.getLong(p + 8), record.getLong(p + 16), record.getLong(p + 24), record.getLong(p + 32));
+        if (!d.equals(expected)) {
+            throw new ChunkCorruptException(expected, "stored record holds " + d);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(record.slice(p, 44));
+        crc.update(record.slice(p + HEADER, size));
+        if ((int) crc.getValue() != record.getInt(p + 44)) {
+            throw new ChunkCorruptException(expected, "stored record fails its CRC32C");
+        }
+    }
+
+    /**
      * Checks a whole record read back ({@code record[0, HEADER + size)}) against the chunk it should hold.
      *
      * @throws ChunkCorruptException naming what is wrong

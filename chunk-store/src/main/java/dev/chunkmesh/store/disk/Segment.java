@@ -28,6 +28,8 @@ final class Segment {
     final AtomicLong liveBytes = new AtomicLong();
     final AtomicLong liveChunks = new AtomicLong();
     volatile boolean sealed;
+    /** The whole file mapped read-only, once sealed and first read (its records never change again). */
+    private volatile java.nio.MappedByteBuffer mapped;
     /** One reference for the store, one per read in progress; at zero the file goes. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -91,6 +93,40 @@ final class Segment {
         } finally {
             release();
         }
+    }
+
+    /**
+     * {@code length} bytes at {@code offset} as a read-only view of the file mapped in memory, for a
+     * sealed segment (no copy: the bytes stay in the page cache); empty for the active one, which is
+     * still growing, or when mapping fails.
+     */
+    java.util.Optional<ByteBuffer> view(long offset, int length) {
+        if (!sealed) {
+            return java.util.Optional.empty();
+        }
+        java.nio.MappedByteBuffer m = mapped;
+        if (m == null) {
+            synchronized (this) {
+                m = mapped;
+                if (m == null) {
+                    if (!acquire()) {
+                        return java.util.Optional.empty();
+                    }
+                    try {
+                        m = channel.map(FileChannel.MapMode.READ_ONLY, 0, size.get());
+                        mapped = m;
+                    } catch (IOException | RuntimeException e) {
+                        return java.util.Optional.empty();
+                    } finally {
+                        release();
+                    }
+                }
+            }
+        }
+        if (offset + length > m.capacity()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(m.slice((int) offset, length));
     }
 
     boolean acquire() {

@@ -36,7 +36,7 @@ final class BlobStreamer {
         CompletableFuture<Optional<ChunkRef>> whenStored(int index);
     }
 
-    static final int WINDOW = 8;
+    static final int WINDOW = 16;
     private static final Buffer SKIP = Buffer.buffer();
 
     private record Pending(int index, Future<Optional<Buffer>> read) {}
@@ -55,6 +55,10 @@ final class BlobStreamer {
     private boolean endSeen;
     private boolean waitingForDrain;
     private Buffer held;
+    /** Chunks gathered for the next write, at most {@value #BATCH_BYTES} bytes. */
+    private io.netty.buffer.CompositeByteBuf batch = Unpooled.compositeBuffer(64);
+    private long batchBytes;
+    static final int BATCH_BYTES = 1 << 20;
     private Future<Void> hashed = Future.succeededFuture();
     private boolean stopped;
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -114,6 +118,15 @@ final class BlobStreamer {
     }
 
     private void drain() {
+        try {
+            drainReady();
+        } finally {
+            flushBatch();
+        }
+        fill();
+    }
+
+    private void drainReady() {
         while (!stopped && !waitingForDrain && !inFlight.isEmpty() && inFlight.peek().read().isComplete()) {
             Pending head = inFlight.poll();
             if (head.read().failed()) {
@@ -128,11 +141,15 @@ final class BlobStreamer {
             if (got.isEmpty()) {
                 endSeen = true;
                 inFlight.clear();
+                flushBatch();
                 finish();
                 return;
             }
             if (got.get() != SKIP) {
                 send(got.get());
+            }
+            if (batchBytes >= BATCH_BYTES) {
+                flushBatch();
             }
             if (response.writeQueueFull()) {
                 waitingForDrain = true;
@@ -142,7 +159,6 @@ final class BlobStreamer {
                 });
             }
         }
-        fill();
     }
 
     /** A chunk named by the feed could not be read: a pull fetches it again; carry on from it. */
@@ -151,7 +167,6 @@ final class BlobStreamer {
         fallback = null;
         inFlight.clear();
         nextToRead = index;
-        fill();
     }
 
     /** Sends the chunk held back before this one; for a whole blob, hashes this one and holds it back. */
@@ -173,9 +188,22 @@ final class BlobStreamer {
         }, false));
     }
 
+    /** Adds a chunk to the write being gathered: ready chunks go to the socket in one write, not one each. */
     private void write(Buffer buf) {
-        response.write(buf).onFailure(e -> abort());
-        sent.accept((long) buf.length());
+        batch.addComponent(true, ((BufferInternal) buf).getByteBuf());
+        batchBytes += buf.length();
+    }
+
+    private void flushBatch() {
+        if (batchBytes == 0 || stopped) {
+            return;
+        }
+        io.netty.buffer.CompositeByteBuf out = batch;
+        long n = batchBytes;
+        batch = Unpooled.compositeBuffer(64);
+        batchBytes = 0;
+        response.write(BufferInternal.buffer(out)).onFailure(e -> abort());
+        sent.accept(n);
     }
 
     private void finish() {
@@ -194,6 +222,7 @@ final class BlobStreamer {
             }
             if (held != null) {
                 write(held);
+                flushBatch();
             }
             response.end();
             done.complete(true);

@@ -49,6 +49,9 @@ public final class RegistryServer extends VerticleBase {
         Runnable onClose = () -> { };
     }
 
+    /** Bytes a blob response may have queued for the socket before the streamer waits: several chunks. */
+    static final int WRITE_QUEUE_BYTES = 4 << 20;
+
     /** Larger request heads are refused (431) before any parsing. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -211,9 +214,14 @@ public final class RegistryServer extends VerticleBase {
     /**
      * Streams the blob: straight from the store when this node holds all of it (a local hit, no pull),
      * else through a pull of the POP; a held chunk found unreadable mid-way turns the hit into a pull.
+     * A local hit is not hashed again: its recipe was kept only after the whole blob was checked against
+     * its digest, a recipe must tile the blob exactly, and each chunk is checked as it is read (its
+     * record's CRC32C, written when the chunk's SHA-256 was checked on entry, and its length). A blob
+     * coming through a pull is hashed as it streams and its last chunk held back until it matches.
      */
     private void stream(HttpServerResponse res, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
         long start = System.nanoTime();
+        res.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         Supplier<BlobStreamer.Feed> pull = () -> {
             PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
             seen.pull = p.result();
@@ -225,7 +233,7 @@ public final class RegistryServer extends VerticleBase {
             CompletableFuture<PullReport> hit = new CompletableFuture<>();
             seen.pull = hit;
             streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
-                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, whole, bytesServed::add);
+                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, false, bytesServed::add);
             streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
                     ? pulls.localHit(b.digest(), held.size(), java.time.Duration.ofNanos(System.nanoTime() - start)) : null));
         } else {
