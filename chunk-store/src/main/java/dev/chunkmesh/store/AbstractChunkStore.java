@@ -226,11 +226,16 @@ public abstract class AbstractChunkStore implements ChunkStore {
             Throwable cause = unwrap(error);
             if (cause instanceof DeviceFullException && !afterDeviceFull) {
                 freeVictims(index.deviceFull(size));
+                reclaim();
                 lastRoomCheck = System.nanoTime();
                 return attempt(digest, frame, pins, true);
             }
             return CompletableFuture.<Void>failedFuture(cause);
         }).thenCompose(f -> f);
+    }
+
+    /** After evicting for a full device: whatever else the medium must do before the space is really free. */
+    protected void reclaim() {
     }
 
     /** After a full device, checks now and then whether space came free, and grows back into it. */

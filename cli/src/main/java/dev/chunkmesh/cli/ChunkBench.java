@@ -152,6 +152,11 @@ final class ChunkBench implements Callable<Integer> {
             ChunkFrame.encode(raw);
             return d;
         }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+            return java.util.concurrent.CompletableFuture.completedFuture(put(raw, pins));
+        }
     }
 
     /** The device floor: the input written sequentially, in 1 MiB writes, with one fdatasync at the end. */

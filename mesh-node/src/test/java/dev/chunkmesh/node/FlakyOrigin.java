@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP proxy on loopback in front of a registry that answers every {@code n}-th request with a
- * 503 instead of passing it on, for origin-error fault tests. Everything else (method, path, Range,
+ * 503 instead of passing it on, for origin-error fault tests (the version check {@code /v2/}, which nodes
+ * send now and then to see that the origin is up, is passed on and not counted). Everything else (method, path, Range,
  * Accept, Authorization) is forwarded as is.
  */
 public final class FlakyOrigin implements AutoCloseable {
@@ -48,7 +49,8 @@ public final class FlakyOrigin implements AutoCloseable {
 
     private void handle(HttpExchange x) throws IOException {
         try (x) {
-            if (requests.incrementAndGet() % every == 0) {
+            boolean versionCheck = "/v2/".equals(x.getRequestURI().getPath());
+            if (!versionCheck && requests.incrementAndGet() % every == 0) {
                 failed.incrementAndGet();
                 x.sendResponseHeaders(503, -1);
                 return;

@@ -152,6 +152,11 @@ public final class DiskChunkStore extends AbstractChunkStore {
     /** A frame's place on disk: its segment file, the frame's offset in it, and its length. */
     public record FrameLocation(Path file, long offset, int length) {}
 
+    /** Heap bytes of the index's table, for benchmarks. */
+    public long indexBytes() {
+        return index().tableBytes();
+    }
+
     /** Bytes of segment files on disk (live frames, record headers and what is not yet compacted away). */
     public long fileBytes() {
         return table.all().stream().mapToLong(s -> s.size.get()).sum();
@@ -227,6 +232,15 @@ public final class DiskChunkStore extends AbstractChunkStore {
             }
         }
         free(position, size);
+    }
+
+    /**
+     * Deleted segments free their space only once no mapping of them is left: after an eviction for a
+     * full device, a collection lets the views already handed out be unmapped.
+     */
+    @Override
+    protected void reclaim() {
+        Maintenance.unmapRetired(0);
     }
 
     @Override

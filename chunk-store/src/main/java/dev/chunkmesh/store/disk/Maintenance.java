@@ -59,8 +59,28 @@ final class Maintenance implements AutoCloseable {
                 checkpoint();
             }
             compact();
+            unmapRetired(RETIRED_MAPPED_LIMIT);
         } catch (RuntimeException e) {
             LOG.warning("chunk store " + root + ": background work failed (retried in a second): " + e);
+        }
+    }
+
+    /** Deleted segments still mapped past this many bytes are unmapped by a collection (their disk space comes back). */
+    static final long RETIRED_MAPPED_LIMIT = 512L << 20;
+
+    /**
+     * Asks the garbage collector to unmap deleted segments once more than {@code limit} bytes of them may
+     * still be mapped, and waits briefly for it: the JDK unmaps a mapping only when its buffers are collected.
+     */
+    static void unmapRetired(long limit) {
+        if (Segment.RETIRED_MAPPED.get() > limit) {
+            Segment.RETIRED_MAPPED.set(0);
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -30,6 +30,12 @@ final class Segment {
     volatile boolean sealed;
     /** The whole file mapped read-only, once sealed and first read (its records never change again). */
     private volatile java.nio.MappedByteBuffer mapped;
+    /**
+     * Bytes of deleted segments that may still be mapped (views handed out keep a mapping, and with it
+     * the file's space, until the garbage collector unmaps it; the JDK has no safe explicit unmap).
+     */
+    static final AtomicLong RETIRED_MAPPED = new AtomicLong();
+
     /** One reference for the store, one per read in progress; at zero the file goes. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -153,6 +159,10 @@ final class Segment {
     }
 
     private void closeAndDelete() {
+        if (mapped != null) {
+            RETIRED_MAPPED.addAndGet(mapped.capacity());
+            mapped = null;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -145,12 +145,12 @@ class BlobIngesterTest {
         AtomicInteger peak = new AtomicInteger();
         ChunkStore store = new ForwardingChunkStore(new InMemoryChunkStore()) {
             @Override
-            public Digest put(byte[] raw, PinSet pins) {
+            public java.util.concurrent.CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
                 int now = inFlight.incrementAndGet();
                 peak.accumulateAndGet(now, Math::max);
                 try {
                     Thread.sleep(2);
-                    return super.put(raw, pins);
+                    return super.putAsync(raw, pins);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 } finally {

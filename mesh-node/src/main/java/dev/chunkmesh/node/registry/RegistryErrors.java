@@ -42,6 +42,11 @@ final class RegistryErrors {
         if (e instanceof RegistryException r && (r.status() == 401 || r.status() == 403)) {
             return new RegistryError(r.status(), r.status() == 401 ? "UNAUTHORIZED" : "DENIED", e.getMessage());
         }
+        if (e instanceof RegistryException r && r.status() >= 400 && r.status() < 500) {
+            // The origin refused the request itself (e.g. 400 MANIFEST_INVALID for an Accept it cannot serve): the client's to fix.
+            return new RegistryError(r.status(), r.status() == 429 ? "TOOMANYREQUESTS" : "UNSUPPORTED", "the origin refused the request: "
+                    + e.getMessage());
+        }
         LOG.warning("origin failed: " + e);
         return new RegistryError(502, "UNAVAILABLE", "the origin could not be reached or failed: " + e.getMessage());
     }
