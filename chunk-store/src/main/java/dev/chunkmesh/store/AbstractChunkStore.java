@@ -82,12 +82,18 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        return array(getBuffer(digest));
+        java.nio.ByteBuffer frame = checkedFrame(digest, false);
+        try {
+            return array(ChunkFrame.rawView(digest, frame));
+        } catch (ChunkCorruptException e) {
+            dropCorrupt(digest, e);
+            throw e;
+        }
     }
 
     @Override
     public java.nio.ByteBuffer getBuffer(Digest digest) {
-        java.nio.ByteBuffer frame = checkedFrame(digest);
+        java.nio.ByteBuffer frame = checkedFrame(digest, true);
         try {
             return ChunkFrame.rawView(digest, frame);
         } catch (ChunkCorruptException e) {
@@ -98,7 +104,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] getFrame(Digest digest) {
-        return array(checkedFrame(digest));
+        return array(checkedFrame(digest, false));
     }
 
     /** The bytes of {@code b}: its array if it is exactly that, else a copy. */
@@ -111,7 +117,8 @@ public abstract class AbstractChunkStore implements ChunkStore {
         return out;
     }
 
-    private java.nio.ByteBuffer checkedFrame(Digest digest) {
+    /** The stored frame, checked; as a view of what the medium holds when {@code view}, else read into memory. */
+    private java.nio.ByteBuffer checkedFrame(Digest digest, boolean view) {
         OptionalLong location = index.touch(digest);
         if (location.isEmpty()) {
             throw new ChunkMissingException(digest);
@@ -120,7 +127,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
         int size = ChunkIndex.size(location.getAsLong());
         java.nio.ByteBuffer frame;
         try {
-            frame = readFrameBuffer(digest, position, size);
+            frame = view ? readFrameBuffer(digest, position, size) : java.nio.ByteBuffer.wrap(readFrame(digest, position, size));
             if (!readsAreChecked()) {
                 ChunkFrame.decode(digest, array(frame));
             }
@@ -134,7 +141,8 @@ public abstract class AbstractChunkStore implements ChunkStore {
         return frame;
     }
 
-    private void dropCorrupt(Digest digest, ChunkCorruptException e) {
+    /** Drops a chunk whose stored bytes failed a check: counted, taken out of the index, kept aside. */
+    protected final void dropCorrupt(Digest digest, ChunkCorruptException e) {
         OptionalLong removed = index.remove(digest);
         if (removed.isPresent()) {
             corruptFound.incrementAndGet();
@@ -187,10 +195,13 @@ public abstract class AbstractChunkStore implements ChunkStore {
     private CompletableFuture<Void> store(Digest digest, byte[] frame, PinSet pins) {
         Objects.requireNonNull(pins, "pins");
         liftCeilingIfRoomCame();
-        return attempt(digest, frame, pins, false);
+        return attempt(digest, frame, pins, 0);
     }
 
-    private CompletableFuture<Void> attempt(Digest digest, byte[] frame, PinSet pins, boolean afterDeviceFull) {
+    /** Rounds of eviction a put may go through when the device is full before it gives up. */
+    static final int DEVICE_FULL_ROUNDS = 3;
+
+    private CompletableFuture<Void> attempt(Digest digest, byte[] frame, PinSet pins, int deviceFullRounds) {
         int size = frame.length;
         ChunkIndex.Admission admission;
         try {
@@ -224,11 +235,11 @@ public abstract class AbstractChunkStore implements ChunkStore {
             }
             index.abort(size);
             Throwable cause = unwrap(error);
-            if (cause instanceof DeviceFullException && !afterDeviceFull) {
+            if (cause instanceof DeviceFullException && deviceFullRounds < DEVICE_FULL_ROUNDS) {
                 freeVictims(index.deviceFull(size));
                 reclaim();
                 lastRoomCheck = System.nanoTime();
-                return attempt(digest, frame, pins, true);
+                return attempt(digest, frame, pins, deviceFullRounds + 1);
             }
             return CompletableFuture.<Void>failedFuture(cause);
         }).thenCompose(f -> f);

@@ -102,24 +102,23 @@ final class Segment {
     }
 
     /**
-     * {@code length} bytes at {@code offset} as a read-only view of the file mapped in memory, for a
-     * sealed segment (no copy: the bytes stay in the page cache); empty for the active one, which is
-     * still growing, or when mapping fails.
+     * {@code length} bytes at {@code offset} as a read-only view of the file mapped in memory (no copy:
+     * the bytes stay in the page cache). Records never change once written: the active segment is mapped
+     * up to its size now and mapped again, larger, when a read lies past that; only a record that failed
+     * to be written is ever cut off, and it lies past any mapping. Empty when mapping fails.
      */
     java.util.Optional<ByteBuffer> view(long offset, int length) {
-        if (!sealed) {
-            return java.util.Optional.empty();
-        }
         java.nio.MappedByteBuffer m = mapped;
-        if (m == null) {
+        if (m == null || offset + length > m.capacity()) {
             synchronized (this) {
                 m = mapped;
-                if (m == null) {
-                    if (!acquire()) {
+                if (m == null || offset + length > m.capacity()) {
+                    long end = size.get();
+                    if (offset + length > end || !acquire()) {
                         return java.util.Optional.empty();
                     }
                     try {
-                        m = channel.map(FileChannel.MapMode.READ_ONLY, 0, size.get());
+                        m = channel.map(FileChannel.MapMode.READ_ONLY, 0, end);
                         mapped = m;
                     } catch (IOException | RuntimeException e) {
                         return java.util.Optional.empty();
@@ -128,9 +127,6 @@ final class Segment {
                     }
                 }
             }
-        }
-        if (offset + length > m.capacity()) {
-            return java.util.Optional.empty();
         }
         return java.util.Optional.of(m.slice((int) offset, length));
     }

@@ -1,17 +1,26 @@
 package dev.chunkmesh.node.registry;
 
+import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.FileSlice;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.impl.VertxConnection;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -19,14 +28,16 @@ import java.util.function.Supplier;
 
 /**
  * Streams a blob (or a range of it) to an HTTP response in order, each chunk as soon as it is stored,
- * with up to {@value #WINDOW} chunk reads in flight on worker threads and the response's write queue
- * respected. Chunks go out as the store read them (a view, not a copy, for chunks stored raw).
+ * with up to {@value #WINDOW} chunk reads in flight on worker threads, ready chunks gathered into one
+ * write, and the response's write queue respected. A chunk kept raw in a sealed segment goes out as a
+ * region of its file ({@code sendfile}, from the page cache) once its record passed its check; other
+ * chunks as the store read them (a view, not a copy, where it can).
  *
- * <p>For a whole blob, the blob's SHA-256 is computed once, in order, on a worker, and the last chunk
- * is held back until it is checked: a blob that does not hash to its digest is never completed (the
- * connection is reset instead), so a client cannot take a wrong blob for a right one. If a held chunk
- * cannot be read (found corrupt, or gone), the streamer switches to a pull of the blob, which fetches
- * it again from a peer or the origin, and carries on from that chunk.
+ * <p>For a whole blob that must be hashed, the blob's SHA-256 is computed once, in order, on a worker,
+ * and the last chunk is held back until it is checked: a blob that does not hash to its digest is
+ * never completed (the connection is reset instead), so a client cannot take a wrong blob for a right
+ * one. If a chunk cannot be read (found corrupt, or gone), the streamer switches to a pull of the
+ * blob, which fetches it again from a peer or the origin, and carries on from that chunk.
  */
 final class BlobStreamer {
 
@@ -36,10 +47,27 @@ final class BlobStreamer {
         CompletableFuture<Optional<ChunkRef>> whenStored(int index);
     }
 
-    static final int WINDOW = 16;
-    private static final Buffer SKIP = Buffer.buffer();
+    static final int WINDOW = 64;
+    /** Chunks already stored are read this many to a worker task, not one task each. */
+    static final int GROUP = 16;
+    /** Chunks gathered for one write, at most this many bytes. */
+    static final int BATCH_BYTES = 1 << 20;
+    private static final Object SKIP = new Object();
 
-    private record Pending(int index, Future<Optional<Buffer>> read) {}
+    /** A chunk of a group that could not be read. */
+    private record Failed(RuntimeException cause) {}
+
+    /** A chunk to send as a region of a file; its slice is released once sent, or dropped. */
+    private record Region(FileSlice slice, long offset, int length) {}
+
+    private static final class Pending {
+        final Future<Optional<Object>> read;
+        boolean dropped;
+
+        Pending(Future<Optional<Object>> read) {
+            this.read = read;
+        }
+    }
 
     private final Context context;
     private final ChunkStore store;
@@ -48,29 +76,32 @@ final class BlobStreamer {
     private final ByteRange range;
     private final Optional<MessageDigest> whole;
     private final Consumer<Long> sent;
+    /** The connection, where chunks may go as file regions; null where they may not (HTTP/2, TLS, a hashed blob). */
+    private final VertxConnection regions;
     private Feed feed;
     private Supplier<Feed> fallback;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Integer> indexes = new ArrayDeque<>();
     private int nextToRead;
     private boolean endSeen;
     private boolean waitingForDrain;
     private Buffer held;
-    /** Chunks gathered for the next write, at most {@value #BATCH_BYTES} bytes. */
-    private io.netty.buffer.CompositeByteBuf batch = Unpooled.compositeBuffer(64);
-    private long batchBytes;
-    static final int BATCH_BYTES = 1 << 20;
     private Future<Void> hashed = Future.succeededFuture();
+    private CompositeByteBuf batch = Unpooled.compositeBuffer(64);
+    private long batchBytes;
     private boolean stopped;
+    private boolean filling;
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
 
     /**
      * @param feed the chunks, as they are stored
      * @param fallback a pull of the blob, for when a chunk the feed named cannot be read; null for none
-     * @param verifyWhole whether {@code range} is the whole blob, so its digest can be checked
+     * @param verifyWhole whether {@code range} is the whole blob and must be hashed against its digest
      * @param sent hears of bytes written, for metrics
+     * @param connection the request's connection, for sending file regions on HTTP/1.x without TLS
      */
     BlobStreamer(Context context, ChunkStore store, Digest blob, Feed feed, Supplier<Feed> fallback, HttpServerResponse response,
-                 ByteRange range, boolean verifyWhole, Consumer<Long> sent) {
+                 ByteRange range, boolean verifyWhole, Consumer<Long> sent, HttpConnection connection) {
         this.context = context;
         this.store = store;
         this.blob = blob;
@@ -79,6 +110,8 @@ final class BlobStreamer {
         this.response = response;
         this.range = range;
         this.sent = sent;
+        this.regions = !verifyWhole && connection instanceof Http1xServerConnection && connection instanceof VertxConnection v
+                && !connection.isSsl() ? v : null;
         try {
             this.whole = verifyWhole ? Optional.of(MessageDigest.getInstance("SHA-256")) : Optional.empty();
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -95,25 +128,87 @@ final class BlobStreamer {
     /** Stops sending: the client's connection closed. */
     void stop() {
         stopped = true;
+        dropInFlight();
         done.complete(false);
     }
 
+    /**
+     * Starts reads up to the window. Not re-entered: a read that completes while reads are being added
+     * (its handler then runs at once) drains what is ready but adds none, so reads stay in order.
+     */
     private void fill() {
+        if (filling) {
+            return;
+        }
+        filling = true;
+        try {
+            fillWindow();
+        } finally {
+            filling = false;
+        }
+    }
+
+    private void fillWindow() {
         while (!stopped && !endSeen && inFlight.size() < WINDOW) {
-            int index = nextToRead++;
-            Feed from = feed;
-            Future<Optional<Buffer>> read = Future.fromCompletionStage(from.whenStored(index), context).compose(ref -> {
-                if (ref.isEmpty() || ref.get().offset() >= range.end()) {
-                    return Future.succeededFuture(Optional.empty());
+            int first = nextToRead;
+            CompletableFuture<Optional<ChunkRef>> head = feed.whenStored(first);
+            if (!head.isDone() || head.isCompletedExceptionally()) {
+                nextToRead++;
+                add(first, Future.fromCompletionStage(head, context).compose(ref -> ref.isEmpty()
+                        ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> readOrSkip(ref), false)));
+                continue;
+            }
+            List<Optional<ChunkRef>> refs = new ArrayList<>();
+            refs.add(head.join());
+            nextToRead++;
+            while (refs.get(refs.size() - 1).isPresent() && refs.size() < GROUP && inFlight.size() + refs.size() < WINDOW) {
+                CompletableFuture<Optional<ChunkRef>> next = feed.whenStored(nextToRead);
+                if (!next.isDone() || next.isCompletedExceptionally()) {
+                    break;
                 }
-                if (ref.get().end() <= range.start()) {
-                    return Future.succeededFuture(Optional.of(SKIP));
-                }
-                ChunkRef c = ref.get();
-                return context.executeBlocking(() -> Optional.of(read(c)), false);
-            });
-            inFlight.add(new Pending(index, read));
-            read.onComplete(r -> drain());
+                refs.add(next.join());
+                nextToRead++;
+            }
+            Future<List<Optional<Object>>> group = context.executeBlocking(() -> refs.stream().map(this::readOrSkip).toList(), false);
+            for (int k = 0; k < refs.size(); k++) {
+                int at = k;
+                add(first + k, group.compose(list -> {
+                    Optional<Object> one = list.get(at);
+                    return one.isPresent() && one.get() instanceof Failed f ? Future.failedFuture(f.cause()) : Future.succeededFuture(one);
+                }));
+            }
+        }
+    }
+
+    private void add(int index, Future<Optional<Object>> read) {
+        Pending p = new Pending(read);
+        if (stopped || endSeen) {
+            p.dropped = true;
+        } else {
+            inFlight.add(p);
+            indexes.add(index);
+        }
+        read.onComplete(r -> {
+            if (p.dropped) {
+                release(r.succeeded() ? r.result() : Optional.empty());
+            } else {
+                drain();
+            }
+        });
+    }
+
+    /** What the chunk contributes to the range: nothing past its end, SKIP before its start, else its bytes. Blocks. */
+    private Optional<Object> readOrSkip(Optional<ChunkRef> ref) {
+        if (ref.isEmpty() || ref.get().offset() >= range.end()) {
+            return Optional.empty();
+        }
+        if (ref.get().end() <= range.start()) {
+            return Optional.of(SKIP);
+        }
+        try {
+            return Optional.of(read(ref.get()));
+        } catch (RuntimeException e) {
+            return Optional.of(new Failed(e));
         }
     }
 
@@ -127,20 +222,21 @@ final class BlobStreamer {
     }
 
     private void drainReady() {
-        while (!stopped && !waitingForDrain && !inFlight.isEmpty() && inFlight.peek().read().isComplete()) {
+        while (!stopped && !waitingForDrain && !inFlight.isEmpty() && inFlight.peek().read.isComplete()) {
             Pending head = inFlight.poll();
-            if (head.read().failed()) {
+            int index = indexes.poll();
+            if (head.read.failed()) {
                 if (fallback != null) {
-                    switchToPull(head.index());
+                    switchToPull(index);
                     return;
                 }
                 abort();
                 return;
             }
-            Optional<Buffer> got = head.read().result();
+            Optional<Object> got = head.read.result();
             if (got.isEmpty()) {
                 endSeen = true;
-                inFlight.clear();
+                dropInFlight();
                 flushBatch();
                 finish();
                 return;
@@ -165,12 +261,35 @@ final class BlobStreamer {
     private void switchToPull(int index) {
         feed = fallback.get();
         fallback = null;
-        inFlight.clear();
+        dropInFlight();
         nextToRead = index;
     }
 
-    /** Sends the chunk held back before this one; for a whole blob, hashes this one and holds it back. */
-    private void send(Buffer buf) {
+    /** Forgets the reads in flight, releasing what they hold now or when they complete. */
+    private void dropInFlight() {
+        for (Pending p : inFlight) {
+            p.dropped = true;
+            if (p.read.isComplete() && p.read.succeeded()) {
+                release(p.read.result());
+            }
+        }
+        inFlight.clear();
+        indexes.clear();
+    }
+
+    private static void release(Optional<Object> read) {
+        if (read.isPresent() && read.get() instanceof Region r) {
+            r.slice().release().run();
+        }
+    }
+
+    /** Sends a chunk; for a whole blob that is hashed, sends the one held back and holds this one back after hashing it. */
+    private void send(Object chunk) {
+        if (chunk instanceof Region r) {
+            writeRegion(r);
+            return;
+        }
+        Buffer buf = (Buffer) chunk;
         if (whole.isEmpty()) {
             write(buf);
             return;
@@ -194,11 +313,27 @@ final class BlobStreamer {
         batchBytes += buf.length();
     }
 
+    /** Sends a region of a file after what was gathered: the kernel sends it from the page cache. */
+    private void writeRegion(Region r) {
+        if (!response.headWritten()) {
+            response.write(Buffer.buffer());
+        }
+        flushBatch();
+        FileSlice slice = r.slice();
+        regions.writeToChannel(new DefaultFileRegion(slice.channel(), r.offset(), r.length()) {
+            @Override
+            protected void deallocate() {
+                slice.release().run();
+            }
+        });
+        sent.accept((long) r.length());
+    }
+
     private void flushBatch() {
         if (batchBytes == 0 || stopped) {
             return;
         }
-        io.netty.buffer.CompositeByteBuf out = batch;
+        CompositeByteBuf out = batch;
         long n = batchBytes;
         batch = Unpooled.compositeBuffer(64);
         batchBytes = 0;
@@ -229,13 +364,23 @@ final class BlobStreamer {
         });
     }
 
-    private Buffer read(ChunkRef c) {
-        ByteBuffer raw = store.getBuffer(c.digest());
+    /** Reads a chunk's part in the range: a file region where it can go as one, else a buffer. Blocks. */
+    private Object read(ChunkRef c) {
         int from = (int) Math.max(0, range.start() - c.offset());
         int to = (int) Math.min(c.length(), range.end() - c.offset());
+        if (regions != null) {
+            Optional<FileSlice> f = store.fileSlice(c.digest());
+            if (f.isPresent()) {
+                if (f.get().length() != c.length()) {
+                    f.get().release().run();
+                    throw new ChunkCorruptException(c.digest(), "stored chunk has " + f.get().length() + " bytes, the recipe " + c.length());
+                }
+                return new Region(f.get(), f.get().offset() + from, to - from);
+            }
+        }
+        ByteBuffer raw = store.getBuffer(c.digest());
         if (raw.remaining() != c.length()) {
-            throw new dev.chunkmesh.store.ChunkCorruptException(c.digest(), "stored chunk has " + raw.remaining() + " bytes, the recipe "
-                    + c.length());
+            throw new ChunkCorruptException(c.digest(), "stored chunk has " + raw.remaining() + " bytes, the recipe " + c.length());
         }
         ByteBuffer part = from == 0 && to == raw.remaining() ? raw : raw.slice(raw.position() + from, to - from);
         return BufferInternal.buffer(Unpooled.wrappedBuffer(part));
@@ -243,6 +388,7 @@ final class BlobStreamer {
 
     private void abort() {
         stopped = true;
+        dropInFlight();
         done.complete(false);
         response.reset();
     }

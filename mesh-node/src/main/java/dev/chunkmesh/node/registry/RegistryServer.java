@@ -47,6 +47,8 @@ public final class RegistryServer extends VerticleBase {
         java.util.concurrent.CompletableFuture<dev.chunkmesh.node.pull.PullReport> pull;
         boolean told;
         Runnable onClose = () -> { };
+        /** Body bytes sent, file regions included (the response counts only what went through it). */
+        long bytes;
     }
 
     /** Bytes a blob response may have queued for the socket before the streamer waits: several chunks. */
@@ -170,7 +172,7 @@ public final class RegistryServer extends VerticleBase {
         }
         seen.told = true;
         long nanos = System.nanoTime() - start;
-        long bytes = req.response().bytesWritten();
+        long bytes = Math.max(req.response().bytesWritten(), seen.bytes);
         String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
         if (seen.pull == null) {
             observer.request(new MirrorRequest(req.method().name(), seen.kind, seen.repository, seen.reference, status, bytes, nanos, client,
@@ -204,7 +206,7 @@ public final class RegistryServer extends VerticleBase {
                     res.end();
                     return;
                 }
-                stream(res, origin, b, seen, held, r, range.isEmpty());
+                stream(req, origin, b, seen, held, r, range.isEmpty());
             } catch (RuntimeException e) {
                 RegistryErrors.respond(res, e);
             }
@@ -219,8 +221,13 @@ public final class RegistryServer extends VerticleBase {
      * record's CRC32C, written when the chunk's SHA-256 was checked on entry, and its length). A blob
      * coming through a pull is hashed as it streams and its last chunk held back until it matches.
      */
-    private void stream(HttpServerResponse res, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
+    private void stream(HttpServerRequest req, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
+        HttpServerResponse res = req.response();
         long start = System.nanoTime();
+        java.util.function.Consumer<Long> sent = n -> {
+            bytesServed.add(n);
+            seen.bytes += n;
+        };
         res.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         Supplier<BlobStreamer.Feed> pull = () -> {
             PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
@@ -233,11 +240,12 @@ public final class RegistryServer extends VerticleBase {
             CompletableFuture<PullReport> hit = new CompletableFuture<>();
             seen.pull = hit;
             streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
-                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, false, bytesServed::add);
+                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, false, sent, req.connection());
             streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
                     ? pulls.localHit(b.digest(), held.size(), java.time.Duration.ofNanos(System.nanoTime() - start)) : null));
         } else {
-            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), pull.get(), null, res, r, whole, bytesServed::add);
+            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), pull.get(), null, res, r, whole, sent,
+                    req.connection());
             streamer.start();
         }
         seen.onClose = streamer::stop;

@@ -187,6 +187,31 @@ class RegistryMirrorTest {
 
     @Test
     @Order(3)
+    void aHeldBlobComesOutByteExactAgainAndAgainOverHttp1AndHttp2AndInEveryRange() throws Exception {
+        Digest d = layer.blob().digest();
+        byte[] whole = null;
+        for (HttpClient.Version v : List.of(HttpClient.Version.HTTP_1_1, HttpClient.Version.HTTP_2)) {
+            HttpClient http = HttpClient.newBuilder().version(v).build();
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(a.registryUrl() + "/v2/team/app/blobs/" + d))
+                        .timeout(java.time.Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode());
+                assertEquals(d, Digest.sha256(r.body()), v + " try " + i + ": the held blob in order, every byte");
+                whole = r.body();
+            }
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 20; i++) {
+            int from = random.nextInt(whole.length);
+            int to = from + random.nextInt(Math.min(whole.length - from, 3_000_000));
+            RawHttp part = RawHttp.get(a.registryUrl(), "/v2/team/app/blobs/" + d, "Range: bytes=" + from + "-" + to);
+            assertEquals(206, part.status());
+            assertArrayEquals(java.util.Arrays.copyOfRange(whole, from, to + 1), part.body(), "range " + from + "-" + to);
+        }
+    }
+
+    @Test
+    @Order(3)
     void everyMirrorRequestLeavesOneAccessLogLineWithItsSources() throws Exception {
         java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.logging.Logger access = java.util.logging.Logger.getLogger("dev.chunkmesh.node.registry.access");
