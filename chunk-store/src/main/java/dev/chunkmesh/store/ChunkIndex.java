@@ -1,7 +1,6 @@
 package dev.chunkmesh.store;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,16 +45,13 @@ public final class ChunkIndex {
     /** The largest frame a position word can describe. */
     public static final int MAX_FRAME = (int) LEN_MASK;
     private static final long REFERENCED = 1L << 63;
-    private static final double MAX_LOAD = 0.85;
     /** Marks a slot evicted during one eviction, until the slots are removed after it. */
     private static final long DOOMED = -1L;
 
     private final StoreLimits limits;
     private final Positions positions;
-    private long[] keys;
-    private long[] words;
-    private int capacity;
-    private int count;
+    private final SlotTable table;
+    /** Pin counts by digest, for every open pin set; guarded by this index's monitor. */
     private final Map<Digest, Integer> pinCounts = new HashMap<>();
     private long used;
     private long reserved;
@@ -66,14 +62,7 @@ public final class ChunkIndex {
     public ChunkIndex(StoreLimits limits, Positions positions, int expectedChunks) {
         this.limits = limits;
         this.positions = positions;
-        allocate(Math.max(64, (int) Math.min(Integer.MAX_VALUE - 8, (long) (expectedChunks / 0.8) + 64)));
-    }
-
-    private void allocate(int slots) {
-        capacity = slots;
-        keys = new long[slots * 4];
-        words = new long[slots];
-        count = 0;
+        this.table = new SlotTable(expectedChunks);
     }
 
     private static long word(long position, int size) {
@@ -94,104 +83,13 @@ public final class ChunkIndex {
         return (word & ~REFERENCED) >>> LEN_BITS;
     }
 
-    private int home(Digest d) {
-        return (int) (((d.w0() >>> 32) * capacity) >>> 32);
-    }
-
-    private boolean keyAt(int slot, Digest d) {
-        int k = slot * 4;
-        return keys[k] == d.w0() && keys[k + 1] == d.w1() && keys[k + 2] == d.w2() && keys[k + 3] == d.w3();
-    }
-
-    private Digest digestAt(int slot) {
-        int k = slot * 4;
-        return new Digest(keys[k], keys[k + 1], keys[k + 2], keys[k + 3]);
-    }
-
-    /** The slot of {@code d}, or -1. */
-    private int find(Digest d) {
-        int i = home(d);
-        while (words[i] != 0) {
-            if (keyAt(i, d)) {
-                return i;
-            }
-            i = i + 1 == capacity ? 0 : i + 1;
-        }
-        return -1;
-    }
-
-    private void insert(Digest d, long word) {
-        if (count + 1 > capacity * MAX_LOAD) {
-            grow();
-        }
-        int i = home(d);
-        while (words[i] != 0) {
-            i = i + 1 == capacity ? 0 : i + 1;
-        }
-        int k = i * 4;
-        keys[k] = d.w0();
-        keys[k + 1] = d.w1();
-        keys[k + 2] = d.w2();
-        keys[k + 3] = d.w3();
-        words[i] = word;
-        count++;
-    }
-
-    private void grow() {
-        long[] oldKeys = keys;
-        long[] oldWords = words;
-        int oldCapacity = capacity;
-        allocate((int) Math.min(Integer.MAX_VALUE - 8, oldCapacity + (long) oldCapacity / 2 + 64));
-        for (int s = 0; s < oldCapacity; s++) {
-            if (oldWords[s] != 0) {
-                int k = s * 4;
-                insert(new Digest(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3]), oldWords[s]);
-            }
-        }
-    }
-
-    /** Removes the entry in {@code slot}, shifting later entries of its probe run back (no tombstones). */
-    private void removeSlot(int slot) {
-        int hole = slot;
-        int i = slot;
-        while (true) {
-            i = i + 1 == capacity ? 0 : i + 1;
-            if (words[i] == 0) {
-                break;
-            }
-            int h = home(digestAt(i));
-            boolean movable = hole <= i ? (h <= hole || h > i) : (h <= hole && h > i);
-            if (movable) {
-                System.arraycopy(keys, i * 4, keys, hole * 4, 4);
-                words[hole] = words[i];
-                hole = i;
-            }
-        }
-        words[hole] = 0;
-        Arrays.fill(keys, hole * 4, hole * 4 + 4, 0L);
-        count--;
-    }
-
     /** Makes room for {@code chunks} entries at once (at open, when the number is known), so loading never rehashes. */
     public synchronized void ensureCapacity(int chunks) {
-        int wanted = (int) Math.min(Integer.MAX_VALUE - 8, (long) (chunks / 0.8) + 64);
-        if (wanted <= capacity) {
-            return;
-        }
-        long[] oldKeys = keys;
-        long[] oldWords = words;
-        int oldCapacity = capacity;
-        allocate(wanted);
-        for (int s = 0; s < oldCapacity; s++) {
-            if (oldWords[s] != 0) {
-                int k = s * 4;
-                insert(new Digest(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3]), oldWords[s]);
-            }
-        }
+        table.ensureCapacity(chunks);
     }
 
     public synchronized boolean contains(Digest digest) {
-        return find(digest) >= 0;
+        return table.find(digest) >= 0;
     }
 
     /**
@@ -199,12 +97,12 @@ public final class ChunkIndex {
      * that reaches it); empty if it is not held.
      */
     public synchronized java.util.OptionalLong touch(Digest digest) {
-        int s = find(digest);
+        int s = table.find(digest);
         if (s < 0) {
             return java.util.OptionalLong.empty();
         }
-        words[s] |= REFERENCED;
-        return java.util.OptionalLong.of(words[s] & ~REFERENCED);
+        table.words[s] |= REFERENCED;
+        return java.util.OptionalLong.of(table.words[s] & ~REFERENCED);
     }
 
     /** Position of a packed location word from {@link #touch}. */
@@ -219,12 +117,12 @@ public final class ChunkIndex {
 
     /** Adds a chunk found in the medium at open; a later load of the same digest replaces the earlier one. */
     public synchronized void load(Digest digest, long position, int size) {
-        int s = find(digest);
+        int s = table.find(digest);
         if (s >= 0) {
-            used -= sizeOf(words[s]);
-            words[s] = word(position, size);
+            used -= sizeOf(table.words[s]);
+            table.words[s] = word(position, size);
         } else {
-            insert(digest, word(position, size));
+            table.insert(digest, word(position, size));
         }
         used += size;
     }
@@ -235,10 +133,10 @@ public final class ChunkIndex {
      * until {@link #commit} or {@link #abort}. The caller frees the victims' bytes in every case.
      */
     public synchronized Admission admit(Digest digest, int size, PinSet pins) {
-        int s = find(digest);
+        int s = table.find(digest);
         if (s >= 0) {
             pins.pin(digest);
-            words[s] |= REFERENCED;
+            table.words[s] |= REFERENCED;
             return new Admission(true, true, List.of());
         }
         List<Victim> victims = List.of();
@@ -260,11 +158,11 @@ public final class ChunkIndex {
     public synchronized long commit(Digest digest, long position, int size, PinSet pins) {
         reserved -= size;
         pins.pin(digest);
-        int s = find(digest);
+        int s = table.find(digest);
         if (s >= 0) {
             return position;
         }
-        insert(digest, word(position, size));
+        table.insert(digest, word(position, size));
         used += size;
         return -1;
     }
@@ -276,13 +174,13 @@ public final class ChunkIndex {
 
     /** Forgets a chunk; returns its position and size (see {@link #touch}) if it was held. */
     public synchronized java.util.OptionalLong remove(Digest digest) {
-        int s = find(digest);
+        int s = table.find(digest);
         if (s < 0) {
             return java.util.OptionalLong.empty();
         }
-        long w = words[s] & ~REFERENCED;
+        long w = table.words[s] & ~REFERENCED;
         used -= sizeOf(w);
-        removeSlot(s);
+        table.remove(s);
         return java.util.OptionalLong.of(w);
     }
 
@@ -291,11 +189,11 @@ public final class ChunkIndex {
      * whether it moved. Its second-chance mark is kept.
      */
     public synchronized boolean relocate(Digest digest, long oldPosition, long newPosition) {
-        int s = find(digest);
-        if (s < 0 || positionOf(words[s]) != oldPosition) {
+        int s = table.find(digest);
+        if (s < 0 || positionOf(table.words[s]) != oldPosition) {
             return false;
         }
-        words[s] = word(newPosition, sizeOf(words[s])) | (words[s] & REFERENCED);
+        table.words[s] = word(newPosition, sizeOf(table.words[s])) | (table.words[s] & REFERENCED);
         return true;
     }
 
@@ -328,13 +226,31 @@ public final class ChunkIndex {
         deviceCeiling = room >= limits.capacityBytes() ? Long.MAX_VALUE : Math.max(deviceCeiling, room);
     }
 
+    /** Hears of one held chunk: its digest's four words, position and frame size. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long w0, long w1, long w2, long w3, long position, int size);
+    }
+
+    /** Calls {@code visitor} for every held chunk, in no order, under the index's lock (keep it quick). */
+    public synchronized void forEachEntry(EntryVisitor visitor) {
+        long[] keys = table.keys;
+        for (int s = 0; s < table.capacity(); s++) {
+            long w = table.words[s];
+            if (w != 0) {
+                int k = s * 4;
+                visitor.visit(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], positionOf(w), sizeOf(w));
+            }
+        }
+    }
+
     /** Every held chunk, oldest position first. */
     public synchronized List<Entry> entries() {
-        List<Entry> out = new ArrayList<>(count);
-        for (int s = 0; s < capacity; s++) {
-            if (words[s] != 0) {
-                long w = words[s] & ~REFERENCED;
-                out.add(new Entry(digestAt(s), positionOf(w), sizeOf(w)));
+        List<Entry> out = new ArrayList<>(table.count());
+        for (int s = 0; s < table.capacity(); s++) {
+            if (table.words[s] != 0) {
+                long w = table.words[s] & ~REFERENCED;
+                out.add(new Entry(table.digestAt(s), positionOf(w), sizeOf(w)));
             }
         }
         out.sort((a, b) -> {
@@ -346,26 +262,26 @@ public final class ChunkIndex {
 
     /** The digests of every held chunk. */
     public synchronized List<Digest> snapshot() {
-        List<Digest> out = new ArrayList<>(count);
-        for (int s = 0; s < capacity; s++) {
-            if (words[s] != 0) {
-                out.add(digestAt(s));
+        List<Digest> out = new ArrayList<>(table.count());
+        for (int s = 0; s < table.capacity(); s++) {
+            if (table.words[s] != 0) {
+                out.add(table.digestAt(s));
             }
         }
         return out;
     }
 
     public synchronized StoreStats stats(long corruptFound) {
-        return new StoreStats(count, used, capacity(), pinCounts.size(), evictions, corruptFound);
+        return new StoreStats(table.count(), used, capacity(), pinCounts.size(), evictions, corruptFound);
     }
 
     /** Heap bytes of the table, for benchmarks. */
     public synchronized long tableBytes() {
-        return (long) keys.length * 8 + (long) words.length * 8;
+        return table.bytes();
     }
 
     public PinSet newPinSet() {
-        return new IndexPinSet();
+        return new IndexPins(this, pinCounts);
     }
 
     private long capacity() {
@@ -385,7 +301,7 @@ public final class ChunkIndex {
      * chunks and giving used ones a second chance. Only the oldest segments needed are sorted.
      */
     private List<Victim> evictDownTo(long target) {
-        if (used + reserved <= target || count == 0) {
+        if (used + reserved <= target || table.count() == 0) {
             return List.of();
         }
         List<Victim> victims = new ArrayList<>();
@@ -399,9 +315,9 @@ public final class ChunkIndex {
     /** The oldest segments that together hold at least {@code bytes} bytes. */
     private Set<Long> oldestSegments(long bytes) {
         TreeMap<Long, long[]> bySegment = new TreeMap<>();
-        for (int s = 0; s < capacity; s++) {
-            if (words[s] != 0) {
-                bySegment.computeIfAbsent(positions.segment(positionOf(words[s])), k -> new long[1])[0] += sizeOf(words[s]);
+        for (int s = 0; s < table.capacity(); s++) {
+            if (table.words[s] != 0) {
+                bySegment.computeIfAbsent(positions.segment(positionOf(table.words[s])), k -> new long[1])[0] += sizeOf(table.words[s]);
             }
         }
         Set<Long> wanted = new HashSet<>();
@@ -419,9 +335,9 @@ public final class ChunkIndex {
     /** One eviction over the chunks of {@code segments} (all when null), oldest first, in two passes. */
     private void evictFrom(Set<Long> segments, long target, List<Victim> victims) {
         List<long[]> candidates = new ArrayList<>();
-        for (int s = 0; s < capacity; s++) {
-            if (words[s] != 0) {
-                long p = positionOf(words[s]);
+        for (int s = 0; s < table.capacity(); s++) {
+            if (table.words[s] != 0) {
+                long p = positionOf(table.words[s]);
                 long seg = positions.segment(p);
                 if (segments == null || segments.contains(seg)) {
                     candidates.add(new long[] {seg, positions.offset(p), s});
@@ -436,65 +352,27 @@ public final class ChunkIndex {
                     break;
                 }
                 int s = (int) c[2];
-                long w = words[s];
+                long w = table.words[s];
                 if (w == DOOMED) {
                     continue;
                 }
-                Digest d = digestAt(s);
+                Digest d = table.digestAt(s);
                 if (pinCounts.containsKey(d)) {
                     continue;
                 }
                 if ((w & REFERENCED) != 0) {
-                    words[s] = w & ~REFERENCED;
+                    table.words[s] = w & ~REFERENCED;
                     continue;
                 }
                 used -= sizeOf(w);
                 evictions++;
                 victims.add(new Victim(d, positionOf(w), sizeOf(w)));
                 doomed.add(d);
-                words[s] = DOOMED;
+                table.words[s] = DOOMED;
             }
         }
         for (Digest d : doomed) {
-            removeSlot(find(d));
-        }
-    }
-
-    private final class IndexPinSet implements PinSet {
-        private final Set<Digest> pinned = new HashSet<>();
-        private boolean closed;
-
-        @Override
-        public void pin(Digest digest) {
-            synchronized (ChunkIndex.this) {
-                if (closed) {
-                    throw new IllegalStateException("pin set is closed");
-                }
-                if (pinned.add(digest)) {
-                    pinCounts.merge(digest, 1, Integer::sum);
-                }
-            }
-        }
-
-        @Override
-        public int size() {
-            synchronized (ChunkIndex.this) {
-                return pinned.size();
-            }
-        }
-
-        @Override
-        public void close() {
-            synchronized (ChunkIndex.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                for (Digest d : pinned) {
-                    pinCounts.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1);
-                }
-                pinned.clear();
-            }
+            table.remove(table.find(d));
         }
     }
 }

@@ -64,7 +64,7 @@ final class StoreIndexBench implements Callable<Integer> {
                 t0 = System.nanoTime();
                 store.close();
                 close[r] = (System.nanoTime() - t0) / 1e9;
-                System.err.printf(Locale.ROOT, "  round %d: open by full scan %.2f s, open from snapshot %.2f s, close %.2f s%n",
+                System.err.printf(Locale.ROOT, "  round %d: open by full scan %.2f s, open from the checkpoint %.2f s, close %.2f s%n",
                         r + 1, scanOpen[r], snapshotOpen[r], close[r]);
             }
             double scan = Stopwatch.median(scanOpen);

@@ -88,7 +88,7 @@ public final class RegistryClient implements ImageSource {
             HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
             return new Access(r.statusCode(), r.headers().firstValue("WWW-Authenticate"));
         } catch (IOException e) {
-            throw new RegistryUnreachableException("HEAD " + base.resolve(target) + ": " + describe(e), e);
+            throw new RegistryUnreachableException("HEAD " + base.resolve(target) + ": " + RegistryUnreachableException.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -241,7 +241,7 @@ public final class RegistryClient implements ImageSource {
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
-                last = new RegistryUnreachableException("GET " + uri + ": " + describe(e), e);
+                last = new RegistryUnreachableException("GET " + uri + ": " + RegistryUnreachableException.describe(e), e);
                 continue;
             }
             int status = r.statusCode();
@@ -326,21 +326,6 @@ public final class RegistryClient implements ImageSource {
             throw new RegistryException(0, "token service " + c.params().get("realm") + " returned no token");
         }
         return "Bearer " + t;
-    }
-
-    /** What went wrong on the way to the registry, in words an operator can act on (the JDK often gives no message). */
-    static String describe(IOException e) {
-        if (e instanceof java.net.http.HttpConnectTimeoutException) {
-            return "connecting timed out (is the registry's address right, and reachable from this host?)";
-        }
-        if (e instanceof java.net.ConnectException) {
-            return "cannot connect: nothing answers there (connection refused or no route)";
-        }
-        if (e instanceof java.net.http.HttpTimeoutException) {
-            return "the registry did not answer in time";
-        }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private static String errorBody(HttpResponse<InputStream> r) {

@@ -9,4 +9,19 @@ public final class RegistryUnreachableException extends RegistryException {
         super(0, message);
         initCause(cause);
     }
+
+    /** What went wrong on the way to the registry, in words an operator can act on (the JDK often gives no message). */
+    static String describe(IOException e) {
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "connecting timed out (is the registry's address right, and reachable from this host?)";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "cannot connect: nothing answers there (connection refused or no route)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "the registry did not answer in time";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
 }

@@ -6,9 +6,7 @@ import dev.chunkmesh.store.StoreStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,33 +82,39 @@ final class Maintenance implements AutoCloseable {
         }
     }
 
-    /** Writes the index as it is now, with each segment's size, durably. */
+    /** Writes the index as it is now, with each segment's size (taken first), durably. */
     synchronized void checkpoint() {
         long appended = appender.appended();
         StoreStats stats = index.stats(0);
-        Map<Integer, Long> sizes = new HashMap<>();
-        Map<Integer, Long> sequences = new HashMap<>();
+        List<long[]> segments = new ArrayList<>();
         for (Segment s : table.all()) {
-            sizes.put(s.slot, s.size.get());
-            sequences.put(s.slot, s.sequence);
+            segments.add(new long[] {s.slot, s.sequence, s.size.get()});
         }
-        Map<Integer, List<Checkpoint.Chunk>> bySlot = new HashMap<>();
-        for (ChunkIndex.Entry e : index.entries()) {
-            int slot = SegmentTable.slotOf(e.position());
-            long offset = SegmentTable.offsetOf(e.position());
-            Long size = sizes.get(slot);
-            if (size != null && offset < size) {
-                bySlot.computeIfAbsent(slot, k -> new ArrayList<>()).add(new Checkpoint.Chunk(e.digest(), offset, e.size()));
-            }
-        }
-        List<Checkpoint.SegmentState> states = new ArrayList<>();
-        table.all().forEach(s -> {
-            if (sizes.containsKey(s.slot)) {
-                states.add(new Checkpoint.SegmentState(sequences.get(s.slot), sizes.get(s.slot), bySlot.getOrDefault(s.slot, List.of())));
-            }
+        long[] sizes = new long[SegmentTable.SLOTS];
+        boolean[] known = new boolean[SegmentTable.SLOTS];
+        segments.forEach(s -> {
+            sizes[(int) s[0]] = s[2];
+            known[(int) s[0]] = true;
         });
+        // Both passes over the index under one hold of its lock, so they see the same chunks; the file is written after.
+        java.nio.ByteBuffer bytes;
+        synchronized (index) {
+            int[] counts = new int[SegmentTable.SLOTS];
+            index.forEachEntry((w0, w1, w2, w3, position, size) -> {
+                int slot = SegmentTable.slotOf(position);
+                if (known[slot] && SegmentTable.offsetOf(position) < sizes[slot]) {
+                    counts[slot]++;
+                }
+            });
+            bytes = Checkpoint.encode(segments, counts, sink -> index.forEachEntry((w0, w1, w2, w3, position, size) -> {
+                int slot = SegmentTable.slotOf(position);
+                if (known[slot] && SegmentTable.offsetOf(position) < sizes[slot]) {
+                    sink.chunk(slot, w0, w1, w2, w3, SegmentTable.offsetOf(position), size);
+                }
+            }));
+        }
         try {
-            Checkpoint.write(root, states);
+            Checkpoint.write(root, bytes);
         } catch (IOException e) {
             throw new ChunkStoreException("write checkpoint of " + root + ": " + e, e);
         }

@@ -2,6 +2,7 @@ package dev.chunkmesh.store.disk;
 
 import dev.chunkmesh.store.ChunkIndex;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class Recovery {
             int chunks = 0;
             for (Checkpoint.SegmentState s : list) {
                 seen.put(s.sequence(), s);
-                chunks += s.chunks().size();
+                chunks += s.chunks();
             }
             index.ensureCapacity(chunks);
         });
@@ -49,8 +50,16 @@ final class Recovery {
             Checkpoint.SegmentState state = seen.get(s.sequence);
             long from = 0;
             if (state != null && state.size() <= s.size.get()) {
-                for (Checkpoint.Chunk c : state.chunks()) {
-                    index.load(c.digest(), SegmentTable.position(s.slot, c.offset()), c.size());
+                ByteBuffer e = state.entries();
+                for (int i = 0; i < state.chunks(); i++) {
+                    int p = i * Checkpoint.ENTRY;
+                    int size = e.getInt(p + 36);
+                    long offset = (e.getInt(p + 32) & 0xFFFFFFFFL) << 3;
+                    if (size <= 0 || size > ChunkIndex.MAX_FRAME || offset + Record.span(size) > s.size.get()) {
+                        continue;
+                    }
+                    index.load(new dev.chunkmesh.store.Digest(e.getLong(p), e.getLong(p + 8), e.getLong(p + 16), e.getLong(p + 24)),
+                            SegmentTable.position(s.slot, offset), size);
                 }
                 from = state.size();
             }
@@ -59,10 +68,15 @@ final class Recovery {
             tail += r.bytesRead();
             cut += r.cut() ? 1 : 0;
         }
-        for (ChunkIndex.Entry e : index.entries()) {
-            Segment s = table.get(SegmentTable.slotOf(e.position()));
-            s.liveBytes.addAndGet(e.size());
-            s.liveChunks.incrementAndGet();
+        long[] liveBytes = new long[SegmentTable.SLOTS];
+        long[] liveChunks = new long[SegmentTable.SLOTS];
+        index.forEachEntry((w0, w1, w2, w3, position, size) -> {
+            liveBytes[SegmentTable.slotOf(position)] += size;
+            liveChunks[SegmentTable.slotOf(position)]++;
+        });
+        for (Segment s : table.all()) {
+            s.liveBytes.set(liveBytes[s.slot]);
+            s.liveChunks.set(liveChunks[s.slot]);
         }
         for (Segment s : table.all()) {
             if (s.liveChunks.get() == 0) {

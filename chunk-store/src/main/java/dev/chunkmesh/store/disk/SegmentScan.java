@@ -25,40 +25,36 @@ final class SegmentScan {
     private SegmentScan() {
     }
 
+    /** Bytes read from the file at once while scanning. */
+    static final int BLOCK = 4 << 20;
+
     static Result scan(Segment segment, long from, Found found) throws IOException {
         FileChannel ch = segment.channel();
         long end = ch.size();
         long offset = from;
         long records = 0;
-        ByteBuffer header = ByteBuffer.allocate(Record.HEADER);
-        byte[] frame = new byte[0];
         boolean cut = false;
+        Window w = new Window(ch);
         while (offset < end) {
-            header.clear();
-            if (readFully(ch, header, offset) < Record.HEADER || header.getInt(0) != Record.MAGIC) {
+            if (!w.holds(offset, Record.HEADER) || w.getInt(offset) != Record.MAGIC) {
                 cut = true;
                 break;
             }
-            int length = header.getInt(4);
-            if (length <= 0 || length > dev.chunkmesh.store.ChunkIndex.MAX_FRAME || offset + Record.span(length) > end) {
+            int length = w.getInt(offset + 4);
+            if (length <= 0 || length > dev.chunkmesh.store.ChunkIndex.MAX_FRAME || offset + Record.span(length) > end
+                    || !w.holds(offset, Record.HEADER + length)) {
                 cut = true;
                 break;
             }
-            if (frame.length < length) {
-                frame = new byte[Math.max(length, 1 << 16)];
-            }
-            ByteBuffer body = ByteBuffer.wrap(frame, 0, length);
-            if (readFully(ch, body, offset + Record.HEADER) < length) {
-                cut = true;
-                break;
-            }
+            int at = w.index(offset);
             CRC32C crc = new CRC32C();
-            crc.update(header.array(), 0, 44);
-            crc.update(frame, 0, length);
-            if ((int) crc.getValue() != header.getInt(44)) {
+            crc.update(w.bytes, at, 44);
+            crc.update(w.bytes, at + Record.HEADER, length);
+            if ((int) crc.getValue() != w.getInt(offset + 44)) {
                 cut = true;
                 break;
             }
+            ByteBuffer header = ByteBuffer.wrap(w.bytes, at, Record.HEADER).slice();
             found.record(Record.digest(header), offset, length);
             records++;
             offset += Record.span(length);
@@ -69,6 +65,40 @@ final class SegmentScan {
         }
         segment.size.set(offset);
         return new Result(records, offset - from, cut);
+    }
+
+    /** A window of the file in memory, moved and grown as the scan needs. */
+    private static final class Window {
+        private final FileChannel ch;
+        byte[] bytes = new byte[BLOCK];
+        private long start = -1;
+        private int length;
+
+        Window(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        /** Whether {@code [at, at + n)} is in memory after reading it in if needed; false past the end of the file. */
+        boolean holds(long at, int n) throws IOException {
+            if (start >= 0 && at >= start && at + n <= start + length) {
+                return true;
+            }
+            if (bytes.length < n) {
+                bytes = new byte[Math.max(n, BLOCK)];
+            }
+            start = at;
+            length = readFully(ch, ByteBuffer.wrap(bytes), at);
+            return at + n <= start + length;
+        }
+
+        int index(long at) {
+            return (int) (at - start);
+        }
+
+        int getInt(long at) {
+            int i = index(at);
+            return ((bytes[i] & 0xFF) << 24) | ((bytes[i + 1] & 0xFF) << 16) | ((bytes[i + 2] & 0xFF) << 8) | (bytes[i + 3] & 0xFF);
+        }
     }
 
     private static int readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {

@@ -1,6 +1,5 @@
 package dev.chunkmesh.node.registry;
 
-import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
@@ -52,13 +51,6 @@ final class BlobStreamer {
     static final int GROUP = 16;
     /** Chunks gathered for one write, at most this many bytes. */
     static final int BATCH_BYTES = 1 << 20;
-    private static final Object SKIP = new Object();
-
-    /** A chunk of a group that could not be read. */
-    private record Failed(RuntimeException cause) {}
-
-    /** A chunk to send as a region of a file; its slice is released once sent, or dropped. */
-    private record Region(FileSlice slice, long offset, int length) {}
 
     private static final class Pending {
         final Future<Optional<Object>> read;
@@ -78,6 +70,7 @@ final class BlobStreamer {
     private final Consumer<Long> sent;
     /** The connection, where chunks may go as file regions; null where they may not (HTTP/2, TLS, a hashed blob). */
     private final VertxConnection regions;
+    private final RangeReader reader;
     private Feed feed;
     private Supplier<Feed> fallback;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
@@ -112,6 +105,7 @@ final class BlobStreamer {
         this.sent = sent;
         this.regions = !verifyWhole && connection instanceof Http1xServerConnection && connection instanceof VertxConnection v
                 && !connection.isSsl() ? v : null;
+        this.reader = new RangeReader(store, range, regions != null);
         try {
             this.whole = verifyWhole ? Optional.of(MessageDigest.getInstance("SHA-256")) : Optional.empty();
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -155,7 +149,7 @@ final class BlobStreamer {
             if (!head.isDone() || head.isCompletedExceptionally()) {
                 nextToRead++;
                 add(first, Future.fromCompletionStage(head, context).compose(ref -> ref.isEmpty()
-                        ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> readOrSkip(ref), false)));
+                        ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> reader.readOrSkip(ref), false)));
                 continue;
             }
             List<Optional<ChunkRef>> refs = new ArrayList<>();
@@ -169,12 +163,12 @@ final class BlobStreamer {
                 refs.add(next.join());
                 nextToRead++;
             }
-            Future<List<Optional<Object>>> group = context.executeBlocking(() -> refs.stream().map(this::readOrSkip).toList(), false);
+            Future<List<Optional<Object>>> group = context.executeBlocking(() -> refs.stream().map(reader::readOrSkip).toList(), false);
             for (int k = 0; k < refs.size(); k++) {
                 int at = k;
                 add(first + k, group.compose(list -> {
                     Optional<Object> one = list.get(at);
-                    return one.isPresent() && one.get() instanceof Failed f ? Future.failedFuture(f.cause()) : Future.succeededFuture(one);
+                    return one.isPresent() && one.get() instanceof RangeReader.Failed f ? Future.failedFuture(f.cause()) : Future.succeededFuture(one);
                 }));
             }
         }
@@ -195,21 +189,6 @@ final class BlobStreamer {
                 drain();
             }
         });
-    }
-
-    /** What the chunk contributes to the range: nothing past its end, SKIP before its start, else its bytes. Blocks. */
-    private Optional<Object> readOrSkip(Optional<ChunkRef> ref) {
-        if (ref.isEmpty() || ref.get().offset() >= range.end()) {
-            return Optional.empty();
-        }
-        if (ref.get().end() <= range.start()) {
-            return Optional.of(SKIP);
-        }
-        try {
-            return Optional.of(read(ref.get()));
-        } catch (RuntimeException e) {
-            return Optional.of(new Failed(e));
-        }
     }
 
     private void drain() {
@@ -241,7 +220,7 @@ final class BlobStreamer {
                 finish();
                 return;
             }
-            if (got.get() != SKIP) {
+            if (got.get() != RangeReader.SKIP) {
                 send(got.get());
             }
             if (batchBytes >= BATCH_BYTES) {
@@ -278,14 +257,14 @@ final class BlobStreamer {
     }
 
     private static void release(Optional<Object> read) {
-        if (read.isPresent() && read.get() instanceof Region r) {
+        if (read.isPresent() && read.get() instanceof RangeReader.Region r) {
             r.slice().release().run();
         }
     }
 
     /** Sends a chunk; for a whole blob that is hashed, sends the one held back and holds this one back after hashing it. */
     private void send(Object chunk) {
-        if (chunk instanceof Region r) {
+        if (chunk instanceof RangeReader.Region r) {
             writeRegion(r);
             return;
         }
@@ -314,7 +293,7 @@ final class BlobStreamer {
     }
 
     /** Sends a region of a file after what was gathered: the kernel sends it from the page cache. */
-    private void writeRegion(Region r) {
+    private void writeRegion(RangeReader.Region r) {
         if (!response.headWritten()) {
             response.write(Buffer.buffer());
         }
@@ -362,28 +341,6 @@ final class BlobStreamer {
             response.end();
             done.complete(true);
         });
-    }
-
-    /** Reads a chunk's part in the range: a file region where it can go as one, else a buffer. Blocks. */
-    private Object read(ChunkRef c) {
-        int from = (int) Math.max(0, range.start() - c.offset());
-        int to = (int) Math.min(c.length(), range.end() - c.offset());
-        if (regions != null) {
-            Optional<FileSlice> f = store.fileSlice(c.digest());
-            if (f.isPresent()) {
-                if (f.get().length() != c.length()) {
-                    f.get().release().run();
-                    throw new ChunkCorruptException(c.digest(), "stored chunk has " + f.get().length() + " bytes, the recipe " + c.length());
-                }
-                return new Region(f.get(), f.get().offset() + from, to - from);
-            }
-        }
-        ByteBuffer raw = store.getBuffer(c.digest());
-        if (raw.remaining() != c.length()) {
-            throw new ChunkCorruptException(c.digest(), "stored chunk has " + raw.remaining() + " bytes, the recipe " + c.length());
-        }
-        ByteBuffer part = from == 0 && to == raw.remaining() ? raw : raw.slice(raw.position() + from, to - from);
-        return BufferInternal.buffer(Unpooled.wrappedBuffer(part));
     }
 
     private void abort() {
