@@ -27,6 +27,8 @@ public final class FlakyOrigin implements AutoCloseable {
     private final int every;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger flipped = new AtomicInteger();
+    private volatile boolean flipBlobBytes;
     private final HttpClient http = HttpClient.newHttpClient();
 
     public FlakyOrigin(URI target, int every) throws IOException {
@@ -40,6 +42,17 @@ public final class FlakyOrigin implements AutoCloseable {
 
     public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** From now on, every whole blob passed on has one byte in its middle flipped: an origin that lies. */
+    public FlakyOrigin flippingBlobBytes() {
+        flipBlobBytes = true;
+        return this;
+    }
+
+    /** Blob answers passed on with a byte flipped so far. */
+    public int flipped() {
+        return flipped.get();
     }
 
     /** Requests answered 503 so far. */
@@ -73,7 +86,15 @@ public final class FlakyOrigin implements AutoCloseable {
             boolean head = x.getRequestMethod().equals("HEAD");
             x.sendResponseHeaders(r.statusCode(), head || length == 0 ? -1 : length);
             try (InputStream in = r.body(); OutputStream out = x.getResponseBody()) {
-                if (!head) {
+                if (head) {
+                    return;
+                }
+                if (flipBlobBytes && x.getRequestURI().getPath().contains("/blobs/") && length > 1000 && r.statusCode() == 200) {
+                    byte[] body = in.readAllBytes();
+                    body[body.length / 2] ^= 0x01;
+                    flipped.incrementAndGet();
+                    out.write(body);
+                } else {
                     in.transferTo(out);
                 }
             }

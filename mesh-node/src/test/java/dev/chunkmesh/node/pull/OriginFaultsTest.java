@@ -69,6 +69,40 @@ class OriginFaultsTest {
         }
     }
 
+    @Test
+    void aBlobTheOriginCorruptsIsNeverDeliveredWholeThroughTheMirror() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"));
+             FlakyOrigin lying = new FlakyOrigin(registry.url(), Integer.MAX_VALUE).flippingBlobBytes()) {
+            List<BlobRequest> image = push(registry);
+            Spec a = Spec.pop("a", "127.0.0.1", "pop1");
+            int trials = 0;
+            int refused = 0;
+            try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(lying.url()), List.of(a))) {
+                MeshNode node = pop.start(a);
+                for (BlobRequest b : image) {
+                    if (b.size() <= 1000) {
+                        dev.chunkmesh.node.registry.RawHttpAccess.Answer r = dev.chunkmesh.node.registry.RawHttpAccess.get(node.registryUrl(),
+                                "/v2/team/app/blobs/" + b.blob());
+                        assertEquals(b.blob(), dev.chunkmesh.store.Digest.sha256(r.body()), "a blob the origin left alone comes out whole");
+                        continue;
+                    }
+                    trials++;
+                    try {
+                        dev.chunkmesh.node.registry.RawHttpAccess.Answer r = dev.chunkmesh.node.registry.RawHttpAccess.get(node.registryUrl(),
+                                "/v2/team/app/blobs/" + b.blob());
+                        assertTrue(r.status() != 200 || r.body().length < b.size(),
+                                "blob " + b.blob() + " came out as a complete response (" + r.body().length + " of " + b.size() + " bytes)");
+                    } catch (java.io.IOException reset) {
+                        // the connection was reset before the end: what a client must see
+                    }
+                    refused++;
+                }
+            }
+            assertTrue(lying.flipped() > 0, "the origin lied");
+            System.out.printf("lying origin: %d blobs through the mirror, %d never completed, 0 delivered whole%n", trials, refused);
+        }
+    }
+
     private List<BlobRequest> push(RegistryHarness registry) throws Exception {
         OciImages oci = new OciImages(dir.resolve("oci"));
         oci.tag("v1", oci.manifest(List.of(oci.layer(OciImages.files(111, 8, 300_000), OciImages.Compression.NONE)), "linux", "amd64"));
