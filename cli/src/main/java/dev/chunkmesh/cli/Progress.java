@@ -11,14 +11,14 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * itself in place; when stderr goes to a file or a pipe (a log, CI), it writes a plain line every
  * {@value #PLAIN_EVERY_MS} ms and a last one at the end, never a carriage return.
  */
-final class Progress {
+public final class Progress {
     static final long PLAIN_EVERY_MS = 10_000;
 
     private Progress() {
     }
 
     /** A bar counting bytes, shown in MiB. */
-    static ProgressBar bytes(String task, long total) {
+    public static ProgressBar bytes(String task, long total) {
         return builder(task, total).setUnit(" MiB", 1 << 20).showSpeed().build();
     }
 

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * What {@code mesh demo} does: origin, mesh, one pull through each node's mirror in turn, the table,
@@ -123,9 +121,7 @@ public final class MeshDemo {
         long total = blobs.stream().mapToLong(BlobRequest::size).sum();
         Map<SourceKind, Long> before = bytes(node);
         long start = System.nanoTime();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("pull via " + node.info().id()).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", 1 << 20).showSpeed().setUpdateIntervalMillis(200).continuousUpdate()
-                .build()) {
+        try (ProgressBar bar = dev.chunkmesh.cli.Progress.bytes("pull via " + node.info().id(), total)) {
             MirrorPull.pull(mirror, blobs, bar::stepBy);
         }
         double seconds = (System.nanoTime() - start) / 1e9;

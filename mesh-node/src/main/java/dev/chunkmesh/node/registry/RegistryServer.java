@@ -107,7 +107,8 @@ public final class RegistryServer extends VerticleBase {
         res.endHandler(v -> tell(req, seen, res.getStatusCode(), start));
         res.closeHandler(v -> {
             seen.onClose.run();
-            tell(req, seen, 0, start);
+            // An HTTP/2 stream may close before its end handler runs: a response that ended was not aborted.
+            tell(req, seen, res.ended() ? res.getStatusCode() : 0, start);
         });
         try {
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
