@@ -84,7 +84,14 @@ final class Appender implements AutoCloseable {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, 4096);
-            commit(batch);
+            try {
+                commit(batch);
+            } catch (RuntimeException | Error e) {
+                // Never let the one writer die: fail what this group still waited for and go on.
+                for (Job j : batch) {
+                    j.done().completeExceptionally(new ChunkStoreException("put chunk " + j.digest() + ": the appender failed: " + e, e));
+                }
+            }
         }
     }
 
