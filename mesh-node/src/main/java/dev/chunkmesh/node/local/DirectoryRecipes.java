@@ -19,10 +19,16 @@ import java.util.stream.Stream;
 /**
  * The recipes a node keeps on its own disk, one canonical JSON file per blob
  * ({@code <dir>/<hex>.json}), written to a temp file and renamed so a crash never leaves half a
- * recipe. A file that does not parse, or names another blob, is deleted and treated as absent.
+ * recipe. A file that does not parse, or names another blob, is deleted and treated as absent. The
+ * recipes read last are kept parsed in memory (up to {@value #CACHED_CHUNKS} chunks in all), as long as
+ * their file is there.
  */
 public final class DirectoryRecipes implements Recipes {
+    /** Parsed recipes kept in memory, at most this many chunks in all (a recipe never changes for its blob). */
+    static final int CACHED_CHUNKS = 65_536;
     private final Path dir;
+    private final java.util.LinkedHashMap<Digest, Recipe> cache = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private long cachedChunks;
 
     public DirectoryRecipes(Path dir) {
         try {
@@ -34,6 +40,43 @@ public final class DirectoryRecipes implements Recipes {
 
     @Override
     public Optional<Recipe> find(Digest blob) {
+        synchronized (cache) {
+            Recipe cached = cache.get(blob);
+            if (cached != null) {
+                if (Files.exists(dir.resolve(blob.hex() + ".json"))) {
+                    return Optional.of(cached);
+                }
+                uncache(blob);
+            }
+        }
+        Optional<Recipe> read = read(blob);
+        read.ifPresent(this::cache);
+        return read;
+    }
+
+    private void cache(Recipe r) {
+        synchronized (cache) {
+            if (cache.put(r.blob(), r) == null) {
+                cachedChunks += r.chunks().size();
+            }
+            var it = cache.entrySet().iterator();
+            while (cachedChunks > CACHED_CHUNKS && it.hasNext()) {
+                cachedChunks -= it.next().getValue().chunks().size();
+                it.remove();
+            }
+        }
+    }
+
+    private void uncache(Digest blob) {
+        synchronized (cache) {
+            Recipe r = cache.remove(blob);
+            if (r != null) {
+                cachedChunks -= r.chunks().size();
+            }
+        }
+    }
+
+    private Optional<Recipe> read(Digest blob) {
         Path file = dir.resolve(blob.hex() + ".json");
         try {
             Recipe r = RecipeJson.parse(Files.readAllBytes(file));
@@ -74,6 +117,7 @@ public final class DirectoryRecipes implements Recipes {
 
     @Override
     public void forget(Digest blob) {
+        uncache(blob);
         Path file = dir.resolve(blob.hex() + ".json");
         try {
             Files.deleteIfExists(file);
