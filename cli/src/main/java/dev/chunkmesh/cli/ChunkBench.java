@@ -64,7 +64,7 @@ final class ChunkBench implements Callable<Integer> {
         byte[] input = input(size.asInt("--size"), data);
         ChunkerParams params = chunker.params();
         boolean fsync = !noFsync;
-        Path root = dir != null ? dir : Files.createTempDirectory("mesh-bench-chunk");
+        Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("mesh-bench-chunk");
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         double[] sha = new double[rounds];
         double[] cdc = new double[rounds];
