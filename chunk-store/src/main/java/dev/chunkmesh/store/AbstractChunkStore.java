@@ -82,18 +82,17 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        java.nio.ByteBuffer frame = checkedFrame(digest, false);
-        try {
-            return array(ChunkFrame.rawView(digest, frame));
-        } catch (ChunkCorruptException e) {
-            dropCorrupt(digest, e);
-            throw e;
-        }
+        return array(raw(digest, false));
     }
 
     @Override
     public java.nio.ByteBuffer getBuffer(Digest digest) {
-        java.nio.ByteBuffer frame = checkedFrame(digest, true);
+        return raw(digest, true);
+    }
+
+    /** The chunk's raw bytes from its checked frame; a frame that does not decode drops the chunk. */
+    private java.nio.ByteBuffer raw(Digest digest, boolean view) {
+        java.nio.ByteBuffer frame = checkedFrame(digest, view);
         try {
             return ChunkFrame.rawView(digest, frame);
         } catch (ChunkCorruptException e) {

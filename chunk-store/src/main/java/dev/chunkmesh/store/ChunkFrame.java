@@ -112,8 +112,7 @@ public final class ChunkFrame {
     public static java.nio.ByteBuffer rawView(Digest expected, java.nio.ByteBuffer frame) {
         if (frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == RAW) {
             int p = frame.position();
-            long rawLength = ((frame.get(p + 2) & 0xFFL) << 24) | ((frame.get(p + 3) & 0xFFL) << 16) | ((frame.get(p + 4) & 0xFFL) << 8)
-                    | (frame.get(p + 5) & 0xFFL);
+            long rawLength = frame.getInt(p + 2) & 0xFFFFFFFFL;
             if (rawLength != frame.remaining() - HEADER_SIZE) {
                 throw new ChunkCorruptException(expected, "raw frame says " + rawLength + " bytes but carries " + (frame.remaining() - HEADER_SIZE));
             }
@@ -175,7 +174,7 @@ public final class ChunkFrame {
     }
 
     private static long readLength(byte[] frame) {
-        return ((frame[2] & 0xFFL) << 24) | ((frame[3] & 0xFFL) << 16) | ((frame[4] & 0xFFL) << 8) | (frame[5] & 0xFFL);
+        return java.nio.ByteBuffer.wrap(frame).getInt(2) & 0xFFFFFFFFL;
     }
 
     private static byte[] header(byte codec, int rawLength, int payload) {

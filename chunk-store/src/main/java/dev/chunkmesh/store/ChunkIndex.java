@@ -35,9 +35,6 @@ public final class ChunkIndex {
     /** The outcome of asking for room: already held, or room made (or not) after evicting victims. */
     public record Admission(boolean alreadyHeld, boolean fits, List<Victim> victims) {}
 
-    /** A held chunk: its digest, position and size. */
-    public record Entry(Digest digest, long position, int size) {}
-
     static final int LEN_BITS = 25;
     static final long LEN_MASK = (1L << LEN_BITS) - 1;
     /** Positions are 38 bits. */
@@ -244,21 +241,6 @@ public final class ChunkIndex {
         }
     }
 
-    /** Every held chunk, oldest position first. */
-    public synchronized List<Entry> entries() {
-        List<Entry> out = new ArrayList<>(table.count());
-        for (int s = 0; s < table.capacity(); s++) {
-            if (table.words[s] != 0) {
-                long w = table.words[s] & ~REFERENCED;
-                out.add(new Entry(table.digestAt(s), positionOf(w), sizeOf(w)));
-            }
-        }
-        out.sort((a, b) -> {
-            int c = Long.compare(positions.segment(a.position()), positions.segment(b.position()));
-            return c != 0 ? c : Long.compare(positions.offset(a.position()), positions.offset(b.position()));
-        });
-        return out;
-    }
 
     /** The digests of every held chunk. */
     public synchronized List<Digest> snapshot() {

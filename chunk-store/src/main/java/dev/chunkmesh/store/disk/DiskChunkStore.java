@@ -176,9 +176,14 @@ public final class DiskChunkStore extends AbstractChunkStore {
         if (s == null) {
             throw new ChunkMissingException(digest);
         }
+        return Arrays.copyOfRange(readChecked(s, digest, position, size), Record.HEADER, Record.HEADER + size);
+    }
+
+    /** The whole record at {@code position}, read from the file and checked. */
+    private static byte[] readChecked(Segment s, Digest digest, long position, int size) {
         byte[] record = s.read(digest, SegmentTable.offsetOf(position), Record.HEADER + size);
         Record.check(digest, record, size);
-        return Arrays.copyOfRange(record, Record.HEADER, Record.HEADER + size);
+        return record;
     }
 
     @Override
@@ -192,9 +197,7 @@ public final class DiskChunkStore extends AbstractChunkStore {
             Record.check(digest, mapped.get(), size);
             return mapped.get().slice(Record.HEADER, size);
         }
-        byte[] record = s.read(digest, SegmentTable.offsetOf(position), Record.HEADER + size);
-        Record.check(digest, record, size);
-        return java.nio.ByteBuffer.wrap(record, Record.HEADER, size).slice();
+        return java.nio.ByteBuffer.wrap(readChecked(s, digest, position, size), Record.HEADER, size).slice();
     }
 
     /**

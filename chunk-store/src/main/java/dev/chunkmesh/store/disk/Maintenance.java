@@ -2,6 +2,7 @@ package dev.chunkmesh.store.disk;
 
 import dev.chunkmesh.store.ChunkIndex;
 import dev.chunkmesh.store.ChunkStoreException;
+import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.StoreStats;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -144,24 +145,34 @@ final class Maintenance implements AutoCloseable {
         }
     }
 
+    /** Copies a segment's live chunks to the active segment, all queued at once so they commit in one group. */
     private void relocate(Segment s) {
-        for (ChunkIndex.Entry e : index.entries()) {
-            if (SegmentTable.slotOf(e.position()) != s.slot) {
-                continue;
+        List<long[]> live = new ArrayList<>();
+        index.forEachEntry((w0, w1, w2, w3, position, size) -> {
+            if (SegmentTable.slotOf(position) == s.slot) {
+                live.add(new long[] {w0, w1, w2, w3, position, size});
             }
+        });
+        List<java.util.concurrent.CompletableFuture<Void>> moves = new ArrayList<>();
+        for (long[] e : live) {
+            Digest d = new Digest(e[0], e[1], e[2], e[3]);
+            long from = e[4];
+            int size = (int) e[5];
             byte[] frame;
             try {
-                frame = store.readFrame(e.digest(), e.position(), e.size());
+                frame = store.readFrame(d, from, size);
             } catch (RuntimeException unreadable) {
                 continue;
             }
-            long moved = appender.append(e.digest(), frame).join();
-            if (index.relocate(e.digest(), e.position(), moved)) {
-                store.free(e.position(), e.size());
-            } else {
-                store.free(moved, e.size());
-            }
+            moves.add(appender.append(d, frame).thenAccept(to -> {
+                if (index.relocate(d, from, to)) {
+                    store.free(from, size);
+                } else {
+                    store.free(to, size);
+                }
+            }));
         }
+        moves.forEach(java.util.concurrent.CompletableFuture::join);
     }
 
     @Override

@@ -69,35 +69,22 @@ final class Record {
         if (!d.equals(expected)) {
             throw new ChunkCorruptException(expected, "stored record holds " + d);
         }
-        CRC32C crc = new CRC32C();
-        crc.update(record.slice(p, 44));
-        crc.update(record.slice(p + HEADER, size));
-        if ((int) crc.getValue() != record.getInt(p + 44)) {
+        if (!crcMatches(record, size)) {
             throw new ChunkCorruptException(expected, "stored record fails its CRC32C");
         }
     }
 
-    /**
-     * Checks a whole record read back ({@code record[0, HEADER + size)}) against the chunk it should hold.
-     *
-     * @throws ChunkCorruptException naming what is wrong
-     */
+    /** Checks a whole record read back into {@code record[0, HEADER + size)}, as {@link #check(Digest, ByteBuffer, int)}. */
     static void check(Digest expected, byte[] record, int size) {
-        ByteBuffer h = ByteBuffer.wrap(record, 0, HEADER);
-        if (record.length < HEADER + size || h.getInt(0) != MAGIC) {
-            throw new ChunkCorruptException(expected, "stored record has no valid header");
-        }
-        if (h.getInt(4) != size) {
-            throw new ChunkCorruptException(expected, "stored record says " + h.getInt(4) + " bytes, the index " + size);
-        }
-        if (!digest(h).equals(expected)) {
-            throw new ChunkCorruptException(expected, "stored record holds " + digest(h));
-        }
+        check(expected, ByteBuffer.wrap(record), size);
+    }
+
+    /** Whether the record at {@code record}'s position, with a frame of {@code size} bytes, matches its CRC32C. */
+    static boolean crcMatches(ByteBuffer record, int size) {
+        int p = record.position();
         CRC32C crc = new CRC32C();
-        crc.update(record, 0, 44);
-        crc.update(record, HEADER, size);
-        if ((int) crc.getValue() != h.getInt(44)) {
-            throw new ChunkCorruptException(expected, "stored record fails its CRC32C");
-        }
+        crc.update(record.slice(p, 44));
+        crc.update(record.slice(p + HEADER, size));
+        return (int) crc.getValue() == record.getInt(p + 44);
     }
 }

@@ -4,7 +4,6 @@ import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.zip.CRC32C;
 
 /**
  * Reads a segment's records from an offset to its end, as recovery does after a crash: each record is
@@ -46,16 +45,12 @@ final class SegmentScan {
                 cut = true;
                 break;
             }
-            int at = w.index(offset);
-            CRC32C crc = new CRC32C();
-            crc.update(w.bytes, at, 44);
-            crc.update(w.bytes, at + Record.HEADER, length);
-            if ((int) crc.getValue() != w.getInt(offset + 44)) {
+            ByteBuffer record = ByteBuffer.wrap(w.bytes, w.index(offset), Record.HEADER + length).slice();
+            if (!Record.crcMatches(record, length)) {
                 cut = true;
                 break;
             }
-            ByteBuffer header = ByteBuffer.wrap(w.bytes, at, Record.HEADER).slice();
-            found.record(Record.digest(header), offset, length);
+            found.record(Record.digest(record), offset, length);
             records++;
             offset += Record.span(length);
         }

@@ -60,17 +60,7 @@ public final class PeerChunkClient implements ChunkSource {
 
     @Override
     public Future<Map<Digest, byte[]>> fetchAll(List<Digest> digests) {
-        if (digests.isEmpty()) {
-            return Future.succeededFuture(Map.of());
-        }
-        if (digests.size() > PeerApi.MAX_BATCH) {
-            return Future.failedFuture(new IllegalArgumentException("at most " + PeerApi.MAX_BATCH + " digests per batch"));
-        }
-        String body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n"));
-        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerApi.SECRET_HEADER, secret).sendBuffer(Buffer.buffer(body))
-                .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
-                .compose(r -> r.statusCode() == 200 ? vertx.executeBlocking(() -> parseBatch(digests, r.body()), false)
-                        : Future.failedFuture(refusal(r)));
+        return batch(digests, true);
     }
 
     /**
@@ -79,6 +69,11 @@ public final class PeerChunkClient implements ChunkSource {
      * that was not asked for fails the batch with ChunkCorruptException.
      */
     public Future<Map<Digest, byte[]>> fetchFrames(List<Digest> digests) {
+        return batch(digests, false);
+    }
+
+    /** One batch request; the answer decoded and verified on a worker when {@code decode}, else split into frames. */
+    private Future<Map<Digest, byte[]>> batch(List<Digest> digests, boolean decode) {
         if (digests.isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
@@ -91,6 +86,9 @@ public final class PeerChunkClient implements ChunkSource {
                 .compose(r -> {
                     if (r.statusCode() != 200) {
                         return Future.failedFuture(refusal(r));
+                    }
+                    if (decode) {
+                        return vertx.executeBlocking(() -> splitBatch(digests, r.body(), true), false);
                     }
                     try {
                         return Future.succeededFuture(splitBatch(digests, r.body(), false));
@@ -110,10 +108,6 @@ public final class PeerChunkClient implements ChunkSource {
                     case 404 -> Future.failedFuture(new ChunkMissingException(blob));
                     default -> Future.failedFuture(refusal(r));
                 });
-    }
-
-    private Map<Digest, byte[]> parseBatch(List<Digest> asked, Buffer body) {
-        return splitBatch(asked, body, true);
     }
 
     /** The chunks of a batch answer, decoded and verified, or as frames when {@code decode} is false. */
