@@ -191,6 +191,17 @@ public abstract class AbstractChunkStore implements ChunkStore {
         return store(expected, frame, pins);
     }
 
+    @Override
+    public CompletableFuture<java.nio.ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        java.nio.ByteBuffer raw;
+        try {
+            raw = ChunkFrame.verifiedView(expected, frame);
+        } catch (ChunkCorruptException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return store(expected, frame, pins).thenApply(v -> raw);
+    }
+
     private CompletableFuture<Void> store(Digest digest, byte[] frame, PinSet pins) {
         Objects.requireNonNull(pins, "pins");
         liftCeilingIfRoomCame();

@@ -3,6 +3,7 @@ package dev.chunkmesh.store;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
+import java.security.MessageDigest;
 
 /**
  * The form a chunk takes on disk and on the wire: a 6-byte header, then the payload.
@@ -87,6 +88,23 @@ public final class ChunkFrame {
     public static byte[] decode(Digest expected, byte[] frame) {
         byte[] raw = decodeUnverified(expected, frame);
         Digest actual = Digest.sha256(raw);
+        if (!actual.equals(expected)) {
+            throw new ChunkCorruptException(expected, actual);
+        }
+        return raw;
+    }
+
+    /**
+     * The raw bytes of a frame, verified to hash to {@code expected}: a view of {@code frame} past its
+     * header when the frame is raw (no copy), else the decoded bytes.
+     *
+     * @throws ChunkCorruptException if the frame is malformed or its content is not {@code expected}
+     */
+    public static java.nio.ByteBuffer verifiedView(Digest expected, byte[] frame) {
+        java.nio.ByteBuffer raw = rawView(expected, java.nio.ByteBuffer.wrap(frame));
+        MessageDigest sha = Digest.newSha256();
+        sha.update(raw.duplicate());
+        Digest actual = Digest.ofBytes(sha.digest());
         if (!actual.equals(expected)) {
             throw new ChunkCorruptException(expected, actual);
         }

@@ -118,6 +118,20 @@ public interface ChunkStore extends AutoCloseable {
         }
     }
 
+    /**
+     * {@link #putFrameAsync}, handing back the chunk's raw bytes, checked against {@code expected}, for a
+     * caller that uses them next (a whole-blob hash): the frame is decoded and hashed once, not again on a
+     * read. The caller may read the buffer but must not change it.
+     */
+    default CompletableFuture<java.nio.ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        try {
+            byte[] raw = ChunkFrame.decode(expected, frame);
+            return putAsync(expected, raw, pins).thenApply(v -> java.nio.ByteBuffer.wrap(raw));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Removes the chunk if held; returns whether it was. Pinned chunks can still be deleted explicitly. */
     boolean delete(Digest digest);
 

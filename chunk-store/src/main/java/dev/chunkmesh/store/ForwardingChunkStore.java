@@ -61,6 +61,11 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<java.nio.ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        return delegate.putFrameKeepingRawAsync(expected, frame, pins);
+    }
+
+    @Override
     public boolean delete(Digest digest) {
         return delegate.delete(digest);
     }

@@ -68,6 +68,25 @@ public abstract class ChunkStoreContract {
     }
 
     @Test
+    void aFrameKeptWithItsRawBytesHandsBackTheCheckedBytesAndRefusesAWrongOne() throws Exception {
+        ChunkStore store = open(StoreLimits.unlimited());
+        for (byte[] raw : List.of(TestData.compressible(21, 90_000), chunk(22, 70_000))) {
+            Digest d = Digest.sha256(raw);
+            java.nio.ByteBuffer back = store.putFrameKeepingRawAsync(d, ChunkFrame.encode(raw), PinSet.NONE).join();
+            byte[] got = new byte[back.remaining()];
+            back.duplicate().get(got);
+            assertArrayEquals(raw, got);
+            assertArrayEquals(raw, store.get(d));
+        }
+        byte[] other = chunk(23, 5000);
+        Digest claimed = Digest.sha256(chunk(24, 5000));
+        java.util.concurrent.CompletionException e = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> store.putFrameKeepingRawAsync(claimed, ChunkFrame.encode(other), PinSet.NONE).join());
+        assertTrue(e.getCause() instanceof ChunkCorruptException);
+        assertFalse(store.has(claimed));
+    }
+
+    @Test
     void reportsAMissingChunkByItsDigest() throws Exception {
         ChunkStore store = open(StoreLimits.unlimited());
         Digest d = Digest.sha256(chunk(3, 10));

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code mesh bench ...}: commands that measure and print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the mesh's components and print figures.",
-        subcommands = {ChunkBench.class, StoreIndexBench.class, ServeBench.class, LoadBench.class, NodeMemoryBench.class})
+        subcommands = {ChunkBench.class, StoreIndexBench.class, ServeBench.class, PullBench.class, LoadBench.class, NodeMemoryBench.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -48,7 +48,8 @@ final class DemoLayers {
         }
     }
 
-    private static byte[] content(long seed, int length, boolean text) {
+    /** {@code length} bytes from {@code seed}: lines of words when {@code text}, else random bytes. */
+    static byte[] content(long seed, int length, boolean text) {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] b = new byte[length];
         if (text) {

@@ -35,8 +35,6 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "A held blob served to curl by a node's mirror, beside docker-registry serving the same blob: MB/s and ratio.")
 final class ServeBench implements Callable<Integer> {
-    static final String REGISTRY = "/usr/bin/docker-registry";
-
     @Option(names = "--size", paramLabel = "SIZE", description = "Blob size (default: ${DEFAULT-VALUE}).")
     ByteSize size = ByteSize.parse("256MiB");
 
@@ -48,26 +46,15 @@ final class ServeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isExecutable(Path.of(REGISTRY)) || !onPath("curl")) {
+        if (!RegistryProcess.installed() || !Curl.installed()) {
             System.err.println("bench serve needs Debian's docker-registry and curl: apt-get install docker-registry curl");
             return 1;
         }
         FileTrees.deleteRecursively(dir);
         String repository = "bench/blob";
         Digest blob = writeBlobIntoRegistryStorage(dir.resolve("registry/storage"), repository, size.bytes());
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path config = dir.resolve("registry/config.yml");
-        Files.writeString(config, String.join("\n", "version: 0.1", "log:", "  level: error", "  accesslog:", "    disabled: true",
-                "storage:", "  filesystem:", "    rootdirectory: " + dir.resolve("registry/storage").toAbsolutePath(),
-                "http:", "  addr: 127.0.0.1:" + port, ""));
-        Process registry = new ProcessBuilder(REGISTRY, "serve", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("registry/log.txt").toFile()).start();
-        try {
-            URI origin = URI.create("http://127.0.0.1:" + port);
-            awaitUp(origin);
+        try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"), Optional.empty())) {
+            URI origin = registry.url();
             Map<String, String> flags = new HashMap<>(Map.of("node.name", "bench", "network.peer-port", "0", "network.admin-port", "0",
                     "network.registry-port", "0", "network.hazelcast-port", Integer.toString(LocalMesh.freePort("127.0.0.1")),
                     "store.data", dir.resolve("node").toString(), "origin.url", origin.toString(), "registry.access-log", "false"));
@@ -90,8 +77,8 @@ final class ServeBench implements Callable<Integer> {
                 double[] mesh = new double[rounds];
                 double[] plain = new double[rounds];
                 for (int r = -1; r < rounds; r++) {
-                    double p = curl(origin + path);
-                    double m = curl(node.registryUrl() + path);
+                    double p = Curl.megabytesPerSecond(origin + path, size.bytes());
+                    double m = Curl.megabytesPerSecond(node.registryUrl() + path, size.bytes());
                     if (r >= 0) {
                         plain[r] = p;
                         mesh[r] = m;
@@ -109,8 +96,6 @@ final class ServeBench implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "curl to /dev/null over loopback, median of %d; MB = 10^6 bytes%n", rounds);
             }
         } finally {
-            registry.destroy();
-            registry.waitFor(10, TimeUnit.SECONDS);
             FileTrees.deleteRecursively(dir);
         }
         return 0;
@@ -151,22 +136,6 @@ final class ServeBench implements Callable<Integer> {
         return d;
     }
 
-    /** MB/s of one curl download to /dev/null. */
-    private double curl(String url) throws Exception {
-        Process p = new ProcessBuilder("curl", "-s", "-f", "-o", "/dev/null", "-w", "%{size_download} %{time_total}", url)
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (p.waitFor() != 0) {
-            throw new IOException("curl " + url + " failed: " + out);
-        }
-        String[] parts = out.split(" ");
-        long got = Long.parseLong(parts[0]);
-        if (got != size.bytes()) {
-            throw new IOException("curl " + url + " got " + got + " bytes, expected " + size.bytes());
-        }
-        return got / Double.parseDouble(parts[1]) / 1e6;
-    }
-
     /** Downloads once and checks the digest, so the timed rounds measure a correct server. */
     private static void check(String url, Digest blob) throws Exception {
         HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
@@ -183,22 +152,7 @@ final class ServeBench implements Callable<Integer> {
         }
     }
 
-    private static void awaitUp(URI registry) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; i < 100; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(registry.resolve("/v2/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new IOException("docker-registry did not start at " + registry);
-    }
-
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         return List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")).stream()
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }

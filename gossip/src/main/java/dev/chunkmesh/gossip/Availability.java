@@ -22,6 +22,19 @@ public interface Availability {
     /** Removes every claim of {@code node}, for a node that left or died. */
     void withdrawAll(NodeId node);
 
+    /**
+     * Calls {@code changed} on another thread soon after any claim on {@code blob} is made, replaced or
+     * withdrawn, until the returned handle is closed. Calls may be coalesced or repeated; a listener reads
+     * {@link #holders} again to learn what changed.
+     */
+    Watch watch(Digest blob, Runnable changed);
+
+    /** A registration of {@link #watch}; closing it stops the calls. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Every node that claims some of {@code blob}, with what it claims; empty if none. */
     Map<NodeInfo, ChunkBitmap> holders(Digest blob);
 }

@@ -1,11 +1,12 @@
 package dev.chunkmesh.gossip;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.chunkmesh.store.Digest;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What every {@link Availability} must do; subclasses supply a fresh, empty one. */
 public abstract class AvailabilityContract {
@@ -52,5 +53,22 @@ public abstract class AvailabilityContract {
         av.withdrawAll(a.id());
         assertTrue(av.holders(blob).isEmpty());
         assertTrue(av.holders(other).isEmpty());
+    }
+
+    @Test
+    void aWatcherHearsClaimsOnItsBlobUntilItStops() throws Exception {
+        Availability av = newAvailability();
+        Semaphore heard = new Semaphore(0);
+        Availability.Watch watch = av.watch(blob, heard::release);
+        av.advertise(a, blob, ChunkBitmap.full(4));
+        assertTrue(heard.tryAcquire(10, TimeUnit.SECONDS), "an advert is heard");
+        av.withdraw(a.id(), blob);
+        assertTrue(heard.tryAcquire(10, TimeUnit.SECONDS), "a withdrawal is heard");
+        watch.close();
+        heard.drainPermits();
+        av.advertise(b, blob, ChunkBitmap.full(4));
+        av.advertise(b, Digest.sha256("other".getBytes()), ChunkBitmap.full(4));
+        Thread.sleep(300);
+        assertEquals(0, heard.availablePermits(), "nothing heard after the watch is closed");
     }
 }

@@ -21,6 +21,8 @@ final class Transfer {
     double remaining;
     double rate;
     boolean failed;
+    /** The pull machine's request this transfer carries out, for strategies that run one; 0 otherwise. */
+    int request;
 
     /** Where bytes came from. */
     enum Tier { PEER, PARENT, OTHER_POP, ORIGIN, CACHE }

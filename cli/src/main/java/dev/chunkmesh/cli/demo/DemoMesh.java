@@ -19,10 +19,10 @@ import java.util.UUID;
  * cluster (TCP-IP, a name of its own, nothing sent beyond loopback), each with its store under the
  * demo folder, all pulling from one origin. {@link #close} stops every node.
  */
-final class DemoMesh implements AutoCloseable {
+public final class DemoMesh implements AutoCloseable {
 
     /** A node to start: name, loopback address, POP, and the parent POP of a micro-hub. */
-    record Member(String name, String address, String pop, Optional<String> parent) {}
+    public record Member(String name, String address, String pop, Optional<String> parent) {}
 
     static final List<Member> MEMBERS = List.of(new Member("pop-a", "127.0.0.1", "pop-demo", Optional.empty()),
             new Member("pop-b", "127.0.0.2", "pop-demo", Optional.empty()), new Member("pop-c", "127.0.0.3", "pop-demo", Optional.empty()),
@@ -34,23 +34,32 @@ final class DemoMesh implements AutoCloseable {
     }
 
     static DemoMesh start(Path data, URI origin) throws Exception {
+        return start(data, origin, MEMBERS, Map.of());
+    }
+
+    /**
+     * Starts {@code members} (fresh stores under {@code data}, 4 GiB each, {@code settings} on every node,
+     * every other setting at its default) pulling from {@code origin}.
+     */
+    public static DemoMesh start(Path data, URI origin, List<Member> members, Map<String, String> settings) throws Exception {
         String cluster = "mesh-demo-" + UUID.randomUUID();
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         Map<String, Integer> ports = new HashMap<>();
-        List<String> members = new ArrayList<>();
-        for (Member m : MEMBERS) {
+        List<String> addresses = new ArrayList<>();
+        for (Member m : members) {
             ports.put(m.name(), LocalMesh.freePort(m.address()));
-            members.add(m.address() + ":" + ports.get(m.name()));
+            addresses.add(m.address() + ":" + ports.get(m.name()));
         }
-        LocalMesh local = new LocalMesh(cluster, HexFormat.of().formatHex(secret), members);
+        LocalMesh local = new LocalMesh(cluster, HexFormat.of().formatHex(secret), addresses);
         DemoMesh mesh = new DemoMesh();
         try {
-            for (Member m : MEMBERS) {
+            for (Member m : members) {
                 Map<String, String> flags = new HashMap<>(local.node(m.name(), m.address(), m.pop(), m.parent(), ports.get(m.name()),
                         data.resolve(m.name())));
                 flags.put("store.capacity", "4GiB");
                 flags.put("origin.url", origin.toString());
+                flags.putAll(settings);
                 mesh.nodes.add(MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags)));
             }
         } catch (Exception e) {
@@ -60,7 +69,7 @@ final class DemoMesh implements AutoCloseable {
         return mesh;
     }
 
-    List<MeshNode> nodes() {
+    public List<MeshNode> nodes() {
         return nodes;
     }
 

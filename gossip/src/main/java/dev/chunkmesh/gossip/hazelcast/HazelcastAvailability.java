@@ -1,8 +1,12 @@
 package dev.chunkmesh.gossip.hazelcast;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.chunkmesh.gossip.Availability;
 import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.NodeId;
@@ -11,6 +15,7 @@ import dev.chunkmesh.store.Digest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * {@link Availability} in a Hazelcast map shared by a POP: one entry per blob (key: the digest text)
@@ -41,6 +46,31 @@ public final class HazelcastAvailability implements Availability {
     @Override
     public void withdrawAll(NodeId node) {
         map.executeOnEntries(new Remove(node.name()));
+    }
+
+    @Override
+    public Watch watch(Digest blob, Runnable changed) {
+        UUID id = map.addEntryListener(new Changed(changed), blob.toString(), false);
+        return () -> map.removeEntryListener(id);
+    }
+
+    /** Hears adds, updates and removals of one key, from Hazelcast's event threads. */
+    private record Changed(Runnable changed) implements EntryAddedListener<String, Holders>,
+            EntryUpdatedListener<String, Holders>, EntryRemovedListener<String, Holders> {
+        @Override
+        public void entryAdded(EntryEvent<String, Holders> e) {
+            changed.run();
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, Holders> e) {
+            changed.run();
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, Holders> e) {
+            changed.run();
+        }
     }
 
     @Override

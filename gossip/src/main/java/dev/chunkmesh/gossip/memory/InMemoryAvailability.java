@@ -8,11 +8,36 @@ import dev.chunkmesh.store.Digest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /** {@link Availability} in one process's memory, for unit tests and the simulator. */
 public final class InMemoryAvailability implements Availability {
 
     private final ConcurrentHashMap<Digest, Map<NodeId, Map.Entry<NodeInfo, ChunkBitmap>>> byBlob = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Digest, CopyOnWriteArrayList<Runnable>> watchers = new ConcurrentHashMap<>();
+    private final Executor notifier = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "in-memory-availability-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Override
+    public Watch watch(Digest blob, Runnable changed) {
+        watchers.computeIfAbsent(blob, k -> new CopyOnWriteArrayList<>()).add(changed);
+        return () -> watchers.computeIfPresent(blob, (k, list) -> {
+            list.remove(changed);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    private void changed(Digest blob) {
+        var list = watchers.get(blob);
+        if (list != null) {
+            list.forEach(notifier::execute);
+        }
+    }
 
     @Override
     public void advertise(NodeInfo node, Digest blob, ChunkBitmap held) {
@@ -21,6 +46,7 @@ public final class InMemoryAvailability implements Availability {
             next.put(node.id(), Map.entry(node, held));
             return next;
         });
+        changed(blob);
     }
 
     @Override
@@ -30,6 +56,7 @@ public final class InMemoryAvailability implements Availability {
             next.remove(node);
             return next.isEmpty() ? null : next;
         });
+        changed(blob);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,7 +46,7 @@ public final class Planner {
             }
         }
         long averageChunk = chunks.isEmpty() ? 1 : Math.max(1, recipe.size() / chunks.size());
-        Map<Candidate, Long> load = new LinkedHashMap<>();
+        Map<Candidate, Long> load = new IdentityHashMap<>();
         usable.forEach(c -> load.put(c, c.activeTransfers() * averageChunk));
 
         Map<SourceKind, Long> bytes = new EnumMap<>(SourceKind.class);

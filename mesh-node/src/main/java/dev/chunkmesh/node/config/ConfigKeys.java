@@ -54,6 +54,7 @@ public final class ConfigKeys {
                 + " and where a blob's bytes came from (logger dev.chunkmesh.node.registry.access)");
         key("pull.parallel-fetches", "8", "chunk fetches in flight at once");
         key("pull.peer-batch", "32", "chunks asked of a peer in one request (1-256)");
+        key("pull.peer-window", "4", "requests in flight to one peer at once, refilled as each answer lands");
         key("pull.max-origin-range", "16MiB", "adjacent origin chunks are joined into Range requests up to this size");
         key("pull.lease-time", "10s", "single-flight lease lifetime; a dead fetcher's lease lapses after it");
         key("pull.stall-timeout", "60s", "a pull with no progress for this long fails");

@@ -166,7 +166,7 @@ public final class ConfigLoader {
                 optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());
         NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"),
                 duration("registry.access-ttl"), bool("registry.access-log"));
-        PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"),
+        PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"), integer("pull.peer-window"),
                 size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
                 Duration.ofMillis(50)));
         ChunkerParams chunker = get("chunker", x -> new ChunkerParams(Math.toIntExact(size("chunker.min")),

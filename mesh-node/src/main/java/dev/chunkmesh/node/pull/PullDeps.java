@@ -13,10 +13,11 @@ import java.util.concurrent.ExecutorService;
  * @param localRecipes recipes this node keeps for itself (on its disk), consulted before the POP's
  * @param fetchers runs chunk fetches; its size bounds the fetches in flight
  * @param writers stores the chunks of a stream in parallel while it is read
+ * @param gossip runs Hazelcast calls (adverts, leases) off the fetch threads
  * @param events hears how pulls go, for metrics
  */
 record PullDeps(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, PeerClients peers,
-                PullSettings settings, Penalties penalties, ExecutorService fetchers, ExecutorService writers, ChunkerParams chunker,
+                PullSettings settings, Penalties penalties, ExecutorService fetchers, ExecutorService writers, ExecutorService gossip, ChunkerParams chunker,
                 PullEvents events) {
     PullDeps {
         Objects.requireNonNull(self, "self");
@@ -28,6 +29,7 @@ record PullDeps(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView p
         Objects.requireNonNull(penalties, "penalties");
         Objects.requireNonNull(fetchers, "fetchers");
         Objects.requireNonNull(writers, "writers");
+        Objects.requireNonNull(gossip, "gossip");
         Objects.requireNonNull(chunker, "chunker");
         Objects.requireNonNull(events, "events");
     }

@@ -11,7 +11,6 @@ import dev.chunkmesh.store.PinSet;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import dev.chunkmesh.store.ingest.BlobDigestMismatchException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A node's blob pulls. At most one pull per blob runs on a node at a time: a second request for the
  * same blob joins the running one. A pull finds or makes the recipe ({@link FirstPull}), fetches what
- * is missing ({@link PlannedFetch}), checks the whole blob's digest, and tells the POP it holds the
- * blob. Pulls run on their own threads; {@link #pull} never blocks.
+ * is missing as the shared {@link dev.chunkmesh.gossip.pull.PullMachine} directs ({@link PipelinedFetch}),
+ * checks the whole blob's digest (hashed once, in order, as the chunks land) unless the recipe is this
+ * node's own, and tells the POP it holds the blob. {@link #pull} never blocks.
  */
 public final class PullService implements RecipeBoard, AutoCloseable {
 
@@ -38,6 +39,8 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     private final PullDeps deps;
     private final PullEvents events;
     private final ExecutorService pullThreads;
+    private final ScheduledExecutorService ticker;
+    private final Clock clock;
     private final Map<Digest, Pull> running = new ConcurrentHashMap<>();
 
     /** {@code events} hears how pulls go, for metrics. */
@@ -45,9 +48,12 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                        PullSettings settings, ChunkerParams chunker, Clock clock, PullEvents events) {
         ExecutorService fetchers = Executors.newFixedThreadPool(settings.parallelFetches(), named("mesh-fetch-" + self.id().name()));
         this.deps = new PullDeps(self, store, localRecipes, pop, peers, settings, new Penalties(clock, settings.penaltyTime()),
-                fetchers, Executors.newFixedThreadPool(4, named("mesh-write-" + self.id().name())), chunker, events);
+                fetchers, Executors.newFixedThreadPool(4, named("mesh-write-" + self.id().name())),
+                Executors.newCachedThreadPool(named("mesh-gossip-" + self.id().name())), chunker, events);
         this.events = events;
+        this.clock = clock;
         this.pullThreads = Executors.newCachedThreadPool(named("mesh-pull-" + self.id().name()));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(named("mesh-pull-tick-" + self.id().name()));
     }
 
     /**
@@ -111,21 +117,28 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                 }
             }
             pull.progress().setRecipe(recipe);
-            PlannedFetch fetch = new PlannedFetch(deps, origin, repository, recipe, pull.progress(), tally, pins);
-            fetch.run();
-            if (!hashed) {
-                verifyWhole(recipe);
+            Optional<InOrderHash> hash = hashed || known.isPresent() ? Optional.empty()
+                    : Optional.of(new InOrderHash(recipe, deps.store(), deps.writers()));
+            int badPeers = new PipelinedFetch(deps, origin, repository, recipe, pull.progress(), tally, pins, hash, clock)
+                    .run(ticker).get();
+            if (hash.isPresent()) {
+                Digest actual = hash.get().result().get();
+                if (!actual.equals(blob)) {
+                    deps.pop().availability().withdraw(deps.self().id(), blob);
+                    throw new BlobDigestMismatchException(blob, actual);
+                }
             }
             deps.localRecipes().publish(recipe);
             if (known.isPresent()) {
                 deps.pop().recipes().publish(recipe);
             }
             PullReport report = new PullReport(blob, recipe.size(), tally.snapshot(), Duration.ofNanos(System.nanoTime() - start), first,
-                    fetch.badPeers());
+                    badPeers);
             events.finished(report);
             running.remove(blob);
             pull.result().complete(report);
-        } catch (Throwable e) {
+        } catch (Throwable thrown) {
+            Throwable e = thrown instanceof java.util.concurrent.ExecutionException x && x.getCause() != null ? x.getCause() : thrown;
             events.failed(e);
             running.remove(blob);
             pull.progress().fail(e);
@@ -133,22 +146,11 @@ public final class PullService implements RecipeBoard, AutoCloseable {
         }
     }
 
-    /** Hashes the stored chunks in order; a recipe whose chunks do not make the blob is dropped. */
-    private void verifyWhole(Recipe recipe) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        for (var c : recipe.chunks()) {
-            sha.update(deps.store().get(c.digest()));
-        }
-        Digest actual = Digest.ofBytes(sha.digest());
-        if (!actual.equals(recipe.blob())) {
-            deps.pop().availability().withdraw(deps.self().id(), recipe.blob());
-            throw new BlobDigestMismatchException(recipe.blob(), actual);
-        }
-    }
-
     @Override
     public void close() {
         pullThreads.shutdownNow();
+        ticker.shutdownNow();
+        deps.gossip().shutdownNow();
         deps.fetchers().shutdownNow();
         deps.writers().shutdownNow();
     }

@@ -14,11 +14,11 @@ import java.util.Objects;
  * @param penaltyTime how long a peer that sent bad bytes is left out of plans
  * @param pollInterval how often a node waiting on another node's single-flight fetch looks again
  */
-public record PullSettings(int parallelFetches, int peerBatch, long maxOriginRangeBytes, Duration leaseTime,
+public record PullSettings(int parallelFetches, int peerBatch, int peerWindow, long maxOriginRangeBytes, Duration leaseTime,
                            Duration stallTimeout, Duration penaltyTime, Duration pollInterval) {
     public PullSettings {
-        if (parallelFetches < 1 || peerBatch < 1 || peerBatch > 256 || maxOriginRangeBytes < 1) {
-            throw new IllegalArgumentException("parallel fetches >= 1, peer batch 1-256 and origin range >= 1 byte are required");
+        if (parallelFetches < 1 || peerBatch < 1 || peerBatch > 256 || peerWindow < 1 || maxOriginRangeBytes < 1) {
+            throw new IllegalArgumentException("parallel fetches >= 1, peer batch 1-256, peer window >= 1 and origin range >= 1 byte are required");
         }
         Objects.requireNonNull(leaseTime, "leaseTime");
         Objects.requireNonNull(stallTimeout, "stallTimeout");
@@ -26,9 +26,24 @@ public record PullSettings(int parallelFetches, int peerBatch, long maxOriginRan
         Objects.requireNonNull(pollInterval, "pollInterval");
     }
 
-    /** 8 fetches in flight, batches of 32 chunks, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty. */
+    /** 8 fetches in flight, batches of 32 chunks, 4 per peer, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty. */
     public static PullSettings defaults() {
-        return new PullSettings(8, 32, 16L << 20, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
+        return new PullSettings(8, 32, 4, 16L << 20, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
                 Duration.ofMillis(50));
+    }
+
+    /** Origin Range requests in flight per pull: the fetch threads bound them across pulls too. */
+    public int originWindow() {
+        return Math.min(parallelFetches, 4);
+    }
+
+    /** A peer request unanswered this long fails, and the pull goes on without that peer: 15 s, or the stall timeout if shorter. */
+    public Duration requestTimeout() {
+        return stallTimeout.compareTo(Duration.ofSeconds(15)) < 0 ? stallTimeout : Duration.ofSeconds(15);
+    }
+
+    /** How long a chunk whose lease another node holds waits before the lease is asked for again. */
+    public Duration leaseRetry() {
+        return pollInterval.multipliedBy(4);
     }
 }

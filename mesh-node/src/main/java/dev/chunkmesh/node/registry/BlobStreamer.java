@@ -15,8 +15,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.VertxConnection;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +30,8 @@ import java.util.function.Supplier;
  * region of its file ({@code sendfile}, from the page cache) once its record passed its check; other
  * chunks as the store read them (a view, not a copy, where it can).
  *
- * <p>For a whole blob that must be hashed, the blob's SHA-256 is computed once, in order, on a worker,
- * and the last chunk is held back until it is checked: a blob that does not hash to its digest is
+ * <p>For a whole blob coming through a pull, the last chunk is held back until the pull has checked the
+ * blob's digest (the pull hashes it once, in order, as the chunks land): a blob that does not hash to its digest is
  * never completed (the connection is reset instead), so a client cannot take a wrong blob for a right
  * one. If a chunk cannot be read (found corrupt, or gone), the streamer switches to a pull of the
  * blob, which fetches it again from a peer or the origin, and carries on from that chunk.
@@ -66,7 +64,7 @@ final class BlobStreamer {
     private final Digest blob;
     private final HttpServerResponse response;
     private final ByteRange range;
-    private final Optional<MessageDigest> whole;
+    private final CompletableFuture<?> verified;
     private final Consumer<Long> sent;
     /** The connection, where chunks may go as file regions; null where they may not (HTTP/2, TLS, a hashed blob). */
     private final VertxConnection regions;
@@ -79,7 +77,6 @@ final class BlobStreamer {
     private boolean endSeen;
     private boolean waitingForDrain;
     private Buffer held;
-    private Future<Void> hashed = Future.succeededFuture();
     private CompositeByteBuf batch = Unpooled.compositeBuffer(64);
     private long batchBytes;
     private boolean stopped;
@@ -89,12 +86,13 @@ final class BlobStreamer {
     /**
      * @param feed the chunks, as they are stored
      * @param fallback a pull of the blob, for when a chunk the feed named cannot be read; null for none
-     * @param verifyWhole whether {@code range} is the whole blob and must be hashed against its digest
+     * @param verified for a whole blob coming through a pull, the pull's outcome, which completes only once the
+     *     blob's digest is checked: the last chunk is held back until then; null where nothing is held back
      * @param sent hears of bytes written, for metrics
      * @param connection the request's connection, for sending file regions on HTTP/1.x without TLS
      */
     BlobStreamer(Context context, ChunkStore store, Digest blob, Feed feed, Supplier<Feed> fallback, HttpServerResponse response,
-                 ByteRange range, boolean verifyWhole, Consumer<Long> sent, HttpConnection connection) {
+                 ByteRange range, CompletableFuture<?> verified, Consumer<Long> sent, HttpConnection connection) {
         this.context = context;
         this.store = store;
         this.blob = blob;
@@ -103,14 +101,10 @@ final class BlobStreamer {
         this.response = response;
         this.range = range;
         this.sent = sent;
-        this.regions = !verifyWhole && connection instanceof Http1xServerConnection && connection instanceof VertxConnection v
+        this.regions = verified == null && connection instanceof Http1xServerConnection && connection instanceof VertxConnection v
                 && !connection.isSsl() ? v : null;
         this.reader = new RangeReader(store, range, regions != null);
-        try {
-            this.whole = verifyWhole ? Optional.of(MessageDigest.getInstance("SHA-256")) : Optional.empty();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.verified = verified;
     }
 
     /** Starts streaming; the future says whether the response was completed (true) or reset (false). */
@@ -262,14 +256,14 @@ final class BlobStreamer {
         }
     }
 
-    /** Sends a chunk; for a whole blob that is hashed, sends the one held back and holds this one back after hashing it. */
+    /** Sends a chunk; for a whole blob whose digest is still to be checked, sends the one held back and holds this one back. */
     private void send(Object chunk) {
         if (chunk instanceof RangeReader.Region r) {
             writeRegion(r);
             return;
         }
         Buffer buf = (Buffer) chunk;
-        if (whole.isEmpty()) {
+        if (verified == null) {
             write(buf);
             return;
         }
@@ -277,13 +271,6 @@ final class BlobStreamer {
             write(held);
         }
         held = buf;
-        ByteBuffer bytes = ((BufferInternal) buf).getByteBuf().nioBuffer();
-        MessageDigest sha = whole.get();
-        // Each step is submitted only when the one before has run: in order for this blob, in parallel with others.
-        hashed = hashed.compose(v -> context.executeBlocking(() -> {
-            sha.update(bytes);
-            return null;
-        }, false));
     }
 
     /** Adds a chunk to the write being gathered: ready chunks go to the socket in one write, not one each. */
@@ -321,16 +308,17 @@ final class BlobStreamer {
     }
 
     private void finish() {
-        if (whole.isEmpty()) {
+        if (verified == null) {
             response.end();
             done.complete(true);
             return;
         }
-        hashed.onComplete(r -> {
+        flushBatch();
+        verified.whenComplete((v, e) -> context.runOnContext(x -> {
             if (stopped) {
                 return;
             }
-            if (r.failed() || !Digest.ofBytes(whole.get().digest()).equals(blob)) {
+            if (e != null) {
                 abort();
                 return;
             }
@@ -340,7 +328,7 @@ final class BlobStreamer {
             }
             response.end();
             done.complete(true);
-        });
+        }));
     }
 
     private void abort() {

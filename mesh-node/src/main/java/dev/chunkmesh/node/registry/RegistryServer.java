@@ -220,7 +220,7 @@ public final class RegistryServer extends VerticleBase {
      * A local hit is not hashed again: its recipe was kept only after the whole blob was checked against
      * its digest, a recipe must tile the blob exactly, and each chunk is checked as it is read (its
      * record's CRC32C, written when the chunk's SHA-256 was checked on entry, and its length). A blob
-     * coming through a pull is hashed as it streams and its last chunk held back until it matches.
+     * coming through a pull is hashed by the pull as its chunks land, and its last chunk held back until it matches.
      */
     private void stream(HttpServerRequest req, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
         HttpServerResponse res = req.response();
@@ -241,11 +241,12 @@ public final class RegistryServer extends VerticleBase {
             CompletableFuture<PullReport> hit = new CompletableFuture<>();
             seen.pull = hit;
             streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
-                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, false, sent, req.connection());
+                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, null, sent, req.connection());
             streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
                     ? pulls.localHit(b.digest(), held.size(), java.time.Duration.ofNanos(System.nanoTime() - start)) : null));
         } else {
-            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), pull.get(), null, res, r, whole, sent,
+            BlobStreamer.Feed feed = pull.get();
+            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), feed, null, res, r, whole ? seen.pull : null, sent,
                     req.connection());
             streamer.start();
         }

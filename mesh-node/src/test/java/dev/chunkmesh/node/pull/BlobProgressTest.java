@@ -67,9 +67,4 @@ class BlobProgressTest {
         assertThrows(IllegalStateException.class, () -> p.setRecipe(recipe));
         assertThrows(IllegalStateException.class, () -> new BlobProgress(blob).appendStored(refs.get(1)), "a gap is refused");
     }
-
-    @Test
-    void runsSplitIndexesAtGaps() {
-        assertEquals(List.of(List.of(1, 2, 3), List.of(5), List.of(7, 8)), PlannedFetch.runs(List.of(1, 2, 3, 5, 7, 8)));
-    }
 }

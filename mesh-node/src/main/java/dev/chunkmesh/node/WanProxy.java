@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A TCP proxy on loopback that makes its target look far away, since this kernel has no netem: every
  * byte flowing back from the target is delayed by {@code delay} (a delay line, so throughput is kept)
  * and all connections together are held to one rate, like a shared WAN link. Requests flow through
- * at once, so a request/answer round trip gains {@code delay}.
+ * at once, so a request/answer round trip gains {@code delay}. For tests and benches ({@code mesh bench pull}).
  */
 public final class WanProxy implements AutoCloseable {
     private record Piece(byte[] bytes, long dueNanos) {}

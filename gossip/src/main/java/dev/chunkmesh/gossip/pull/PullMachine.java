@@ -1,0 +1,460 @@
+package dev.chunkmesh.gossip.pull;
+
+import dev.chunkmesh.gossip.ChunkBitmap;
+import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.plan.Assignment;
+import dev.chunkmesh.gossip.plan.Candidate;
+import dev.chunkmesh.gossip.plan.Plan;
+import dev.chunkmesh.gossip.plan.PlanLimits;
+import dev.chunkmesh.gossip.plan.Planner;
+import dev.chunkmesh.gossip.pull.PullCommand.AcquireLeases;
+import dev.chunkmesh.gossip.pull.PullCommand.Advertise;
+import dev.chunkmesh.gossip.pull.PullCommand.FetchFromOrigin;
+import dev.chunkmesh.gossip.pull.PullCommand.FetchFromPeer;
+import dev.chunkmesh.gossip.pull.PullCommand.Finish;
+import dev.chunkmesh.gossip.pull.PullCommand.GiveUp;
+import dev.chunkmesh.gossip.pull.PullCommand.Penalise;
+import dev.chunkmesh.gossip.pull.PullCommand.ReleaseLeases;
+import dev.chunkmesh.gossip.pull.PullEvent.Answered;
+import dev.chunkmesh.gossip.pull.PullEvent.Holders;
+import dev.chunkmesh.gossip.pull.PullEvent.LeasesAnswered;
+import dev.chunkmesh.gossip.pull.PullEvent.Outcome;
+import dev.chunkmesh.gossip.pull.PullEvent.Tick;
+import dev.chunkmesh.store.Recipe;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules of one blob's pull on one node, as a deterministic state machine: it is told what happened
+ * ({@link PullEvent}) and answers with what to do ({@link PullCommand}). No I/O, no threads, time only from
+ * its {@link Clock}, so the node and the simulator run the very same rules.
+ *
+ * <p>The rules: a chunk comes from the nearest, least loaded live holder the {@link Planner} picks, rarest
+ * first, in batches of {@link PullRules#peerBatch()}, with up to {@link PullRules#peerWindow()} requests in
+ * flight per peer, refilled as each answer lands (no rounds). A chunk no usable holder claims comes from the
+ * origin, only under its single-flight lease; one whose lease another node holds waits for that node to
+ * advertise it, asking again every {@link PullRules#leaseRetry()}. A peer that fails or lacks what it claimed
+ * is left out for the rest of the pull; one that sends wrong bytes is also penalised. Stored chunks are
+ * advertised within {@link PullRules#advertiseInterval()}, and origin chunks before their leases are given
+ * back. The pull gives up when nothing is stored for {@link PullRules#stallTimeout()} or the origin fails
+ * {@link PullRules#originAttempts()} times in a row. Not thread-safe: a driver delivers one event at a time.
+ */
+public final class PullMachine {
+    private enum Kind { PEER, ORIGIN, LEASES }
+
+    private record Request(int id, Kind kind, NodeInfo peer, List<Integer> chunks, Instant sent) {}
+
+    private final NodeInfo self;
+    private final Recipe recipe;
+    private final PullRules rules;
+    private final Clock clock;
+    private final int n;
+    private final BitSet stored = new BitSet();
+    private final BitSet inFlight = new BitSet();
+    private final BitSet leaseAsked = new BitSet();
+    private final BitSet leased = new BitSet();
+    private final Map<Integer, Instant> leaseWait = new HashMap<>();
+    private final Map<Integer, Request> requests = new LinkedHashMap<>();
+    private final Set<NodeId> excluded = new HashSet<>();
+    private Map<NodeInfo, ChunkBitmap> holders = Map.of();
+    private Set<NodeId> penalised = Set.of();
+    private int nextId = 1;
+    private int badPeers;
+    private int originFailures;
+    private Instant lastProgress;
+    private Instant lastAdvertised = Instant.MIN;
+    private boolean advertisePending;
+    private boolean over;
+    /** Derived from the view and the exclusions; recomputed when either changes. */
+    private final List<Map.Entry<NodeInfo, ChunkBitmap>> usable = new ArrayList<>();
+    private BitSet claimed = new BitSet();
+    private int[] holderCount = new int[0];
+    private boolean viewDirty = true;
+
+    /** A pull of {@code recipe} by {@code self}, which already holds {@code local}. */
+    public PullMachine(NodeInfo self, Recipe recipe, ChunkBitmap local, PullRules rules, Clock clock) {
+        this.self = self;
+        this.recipe = recipe;
+        this.rules = rules;
+        this.clock = clock;
+        this.n = recipe.chunks().size();
+        if (local.length() != n) {
+            throw new IllegalArgumentException("local bitmap has " + local.length() + " chunks, the recipe " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (local.has(i)) {
+                stored.set(i);
+            }
+        }
+        this.lastProgress = clock.instant();
+    }
+
+    /** The first commands: advertise what is held, and fetch what is missing from whoever {@code holders} names. */
+    public List<PullCommand> start(Holders view) {
+        List<PullCommand> out = new ArrayList<>();
+        advertisePending = !stored.isEmpty();
+        flushAdvert(out, true);
+        holders = view.holders();
+        penalised = view.penalised();
+        viewDirty = true;
+        plan(out);
+        return out;
+    }
+
+    /** The commands that follow {@code event}; none once the pull finished or gave up. */
+    public List<PullCommand> on(PullEvent event) {
+        List<PullCommand> out = new ArrayList<>();
+        if (over) {
+            return out;
+        }
+        if (event instanceof Holders h) {
+            holders = h.holders();
+            penalised = h.penalised();
+            viewDirty = true;
+        } else if (event instanceof Answered a) {
+            answered(a, out);
+        } else if (event instanceof LeasesAnswered l) {
+            leasesAnswered(l);
+        } else if (event instanceof Tick) {
+            tick(out);
+        }
+        if (!over) {
+            flushAdvert(out, false);
+            plan(out);
+        }
+        return out;
+    }
+
+    /** Chunks verified and stored so far. */
+    public ChunkBitmap held() {
+        return ChunkBitmap.of(n, stored);
+    }
+
+    /** Whether the machine finished or gave up. */
+    public boolean over() {
+        return over;
+    }
+
+    private void answered(Answered a, List<PullCommand> out) {
+        Request r = requests.remove(a.request());
+        int before = stored.cardinality();
+        for (int i : a.stored()) {
+            if (i >= 0 && i < n) {
+                stored.set(i);
+                leaseWait.remove(i);
+            }
+        }
+        if (stored.cardinality() > before) {
+            lastProgress = clock.instant();
+            advertisePending = true;
+        }
+        if (r == null) {
+            return; // an answer that came after its request timed out: its chunks still count
+        }
+        r.chunks().forEach(inFlight::clear);
+        if (r.kind() == Kind.ORIGIN) {
+            flushAdvert(out, true);
+            r.chunks().forEach(leased::clear);
+            out.add(new ReleaseLeases(r.chunks()));
+            if (a.outcome() == Outcome.OK) {
+                originFailures = 0;
+            } else if (++originFailures >= rules.originAttempts()) {
+                giveUp(out, "the origin failed " + originFailures + " times in a row for " + recipe.blob() + ": "
+                        + a.cause().map(Throwable::getMessage).orElse("no reason given"), a.cause());
+            }
+            return;
+        }
+        switch (a.outcome()) {
+            case OK -> { }
+            case LACKED, UNAVAILABLE -> viewDirty |= excluded.add(r.peer().id());
+            case CORRUPT -> {
+                viewDirty |= excluded.add(r.peer().id());
+                badPeers++;
+                out.add(new Penalise(r.peer().id()));
+            }
+        }
+    }
+
+    private void leasesAnswered(LeasesAnswered l) {
+        Request r = requests.remove(l.request());
+        if (r == null) {
+            return;
+        }
+        Instant retry = clock.instant().plus(rules.leaseRetry());
+        for (int i : r.chunks()) {
+            leaseAsked.clear(i);
+            if (l.granted().contains(i)) {
+                leased.set(i);
+            } else {
+                leaseWait.put(i, retry);
+            }
+        }
+    }
+
+    private void tick(List<PullCommand> out) {
+        Instant now = clock.instant();
+        for (Request r : List.copyOf(requests.values())) {
+            Instant deadline = r.sent().plus(r.kind() == Kind.PEER ? rules.requestTimeout() : rules.stallTimeout());
+            if (now.isAfter(deadline)) {
+                String what = r.kind() == Kind.PEER ? "peer " + r.peer().id() : r.kind() == Kind.ORIGIN ? "the origin" : "the lease store";
+                Throwable late = new InterruptedIOException(what + " did not answer within "
+                        + Duration.between(r.sent(), now).toSeconds() + " s");
+                if (r.kind() == Kind.LEASES) {
+                    requests.remove(r.id());
+                    r.chunks().forEach(leaseAsked::clear);
+                } else {
+                    answered(Answered.failed(r.id(), Outcome.UNAVAILABLE, late), out);
+                }
+                if (over) {
+                    return;
+                }
+            }
+        }
+        flushAdvert(out, false);
+        if (stored.cardinality() < n && now.isAfter(lastProgress.plus(rules.stallTimeout()))) {
+            giveUp(out, "pull of " + recipe.blob() + " stalled: " + (n - stored.cardinality()) + " chunks found nowhere for "
+                    + rules.stallTimeout().toSeconds() + " s", Optional.empty());
+        }
+    }
+
+    private void plan(List<PullCommand> out) {
+        if (stored.cardinality() == n) {
+            flushAdvert(out, true);
+            over = true;
+            out.add(new Finish(badPeers));
+            return;
+        }
+        Set<NodeId> skip = new HashSet<>(excluded);
+        skip.addAll(penalised);
+        Map<NodeId, Integer> peerRequests = new HashMap<>();
+        Map<NodeId, Integer> peerChunks = new HashMap<>();
+        int originRequests = 0;
+        for (Request r : requests.values()) {
+            if (r.kind() == Kind.PEER) {
+                peerRequests.merge(r.peer().id(), 1, Integer::sum);
+                peerChunks.merge(r.peer().id(), r.chunks().size(), Integer::sum);
+            } else {
+                originRequests++;
+            }
+        }
+        if (viewDirty) {
+            refreshView(skip);
+        }
+        List<Candidate> candidates = new ArrayList<>(usable.size());
+        for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
+            candidates.add(new Candidate(e.getKey(), e.getValue(), peerChunks.getOrDefault(e.getKey().id(), 0)));
+        }
+        BitSet busy = (BitSet) stored.clone();
+        busy.or(inFlight);
+        busy.or(leaseAsked);
+        busy.or(leased);
+        Instant now = clock.instant();
+        if (nothingToStart(busy, candidates, peerRequests, holderCount, originRequests, now)) {
+            fetchLeased(out, claimed, originRequests, now);
+            return;
+        }
+        boolean originRoom = originRequests < rules.originWindow();
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] == 0 && (!originRoom || waitingOnLease(i, now))) {
+                busy.set(i); // nothing can start it now: leave it out of this plan
+            }
+        }
+        Plan plan = Planner.plan(self, recipe, ChunkBitmap.of(n, busy), candidates, new PlanLimits(rules.maxOriginRangeBytes(), skip));
+        List<Integer> toLease = new ArrayList<>();
+        for (Assignment a : plan.assignments()) {
+            if (a instanceof Assignment.FromPeer p) {
+                int free = rules.peerWindow() - peerRequests.getOrDefault(p.node().id(), 0);
+                List<Integer> order = new ArrayList<>(p.chunks());
+                order.sort(Comparator.comparingInt((Integer i) -> holderCount[i]).thenComparingInt(i -> i));
+                for (int k = 0; k < free && k * rules.peerBatch() < order.size(); k++) {
+                    List<Integer> batch = new ArrayList<>(order.subList(k * rules.peerBatch(), Math.min(order.size(), (k + 1) * rules.peerBatch())));
+                    batch.sort(null);
+                    int id = send(Kind.PEER, p.node(), batch, now);
+                    out.add(new FetchFromPeer(id, p.node(), p.kind(), batch));
+                }
+            } else {
+                for (int i : a.chunks()) {
+                    if (!waitingOnLease(i, now)) {
+                        toLease.add(i);
+                    }
+                }
+            }
+        }
+        if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
+            toLease.sort(null);
+            long budget = (rules.originWindow() - originRequests) * rules.maxOriginRangeBytes() - leasedUnfetchedBytes();
+            int take = 0;
+            for (long used = 0; take < toLease.size() && used < budget; take++) {
+                used += recipe.chunks().get(toLease.get(take)).length();
+            }
+            toLease = new ArrayList<>(toLease.subList(0, take));
+        }
+        if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
+            toLease.forEach(leaseWait::remove);
+            int id = send(Kind.LEASES, null, toLease, now);
+            out.add(new AcquireLeases(id, toLease));
+            originRequests++;
+        }
+        fetchLeased(out, claimed, originRequests, now);
+    }
+
+    /** Recomputes who may be asked and how many of them claim each chunk: after the view or the exclusions changed. */
+    private void refreshView(Set<NodeId> skip) {
+        usable.clear();
+        claimed = new BitSet();
+        holderCount = new int[n];
+        for (Map.Entry<NodeInfo, ChunkBitmap> e : holders.entrySet()) {
+            ChunkBitmap held = e.getValue();
+            if (held.length() != n || e.getKey().id().equals(self.id())) {
+                continue;
+            }
+            boolean use = !skip.contains(e.getKey().id());
+            for (int i = 0; i < n; i++) {
+                if (held.has(i)) {
+                    claimed.set(i);
+                    if (use) {
+                        holderCount[i]++;
+                    }
+                }
+            }
+            if (use) {
+                usable.add(e);
+            }
+        }
+        usable.sort(Comparator.comparing(e -> e.getKey().id()));
+        viewDirty = false;
+    }
+
+    /**
+     * Whether no request could start now: no idle chunk that a peer with room in its window claims, and
+     * none that nobody usable claims while the origin window has room. Spares running the planner on
+     * every answer when every window is full.
+     */
+    private boolean nothingToStart(BitSet busy, List<Candidate> candidates, Map<NodeId, Integer> peerRequests, int[] holderCount,
+                                   int originRequests, Instant now) {
+        List<Candidate> open = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (peerRequests.getOrDefault(c.node().id(), 0) < rules.peerWindow()) {
+                open.add(c);
+            }
+        }
+        boolean originRoom = originRequests < rules.originWindow();
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] == 0) {
+                if (originRoom && !waitingOnLease(i, now)) {
+                    return false;
+                }
+                continue;
+            }
+            for (Candidate c : open) {
+                if (c.held().has(i)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether another node held chunk {@code i}'s lease when last asked, and it is not yet time to ask again. */
+    private boolean waitingOnLease(int i, Instant now) {
+        Instant wait = leaseWait.get(i);
+        return wait != null && now.isBefore(wait);
+    }
+
+    /** Leases are taken only for what the origin window can fetch soon, so that none lapses while it waits. */
+    private long leasedUnfetchedBytes() {
+        long bytes = 0;
+        for (int i = leased.nextSetBit(0); i >= 0; i = leased.nextSetBit(i + 1)) {
+            if (!inFlight.get(i)) {
+                bytes += recipe.chunks().get(i).length();
+            }
+        }
+        return bytes;
+    }
+
+    /** Range requests for leased chunks not yet asked for, adjacent ones joined, while the origin window has room. */
+    private void fetchLeased(List<PullCommand> out, BitSet claimed, int originRequests, Instant now) {
+        List<Integer> run = new ArrayList<>();
+        long runBytes = 0;
+        int inWindow = originRequests;
+        for (int i = leased.nextSetBit(0); i >= 0 && inWindow < rules.originWindow(); i = leased.nextSetBit(i + 1)) {
+            if (inFlight.get(i) || stored.get(i)) {
+                continue;
+            }
+            long length = recipe.chunks().get(i).length();
+            boolean adjacent = !run.isEmpty() && run.get(run.size() - 1) == i - 1;
+            if (!run.isEmpty() && (!adjacent || runBytes + length > rules.maxOriginRangeBytes())) {
+                originRange(out, run, runBytes, claimed, now);
+                inWindow++;
+                run = new ArrayList<>();
+                runBytes = 0;
+                if (inWindow >= rules.originWindow()) {
+                    return;
+                }
+            }
+            run.add(i);
+            runBytes += length;
+        }
+        if (!run.isEmpty() && inWindow < rules.originWindow()) {
+            originRange(out, run, runBytes, claimed, now);
+        }
+    }
+
+    private void originRange(List<PullCommand> out, List<Integer> run, long bytes, BitSet claimed, Instant now) {
+        long held = 0;
+        for (int i : run) {
+            if (claimed.get(i)) {
+                held += recipe.chunks().get(i).length();
+            }
+        }
+        int id = send(Kind.ORIGIN, null, run, now);
+        out.add(new FetchFromOrigin(id, recipe.chunks().get(run.get(0)).offset(), bytes, run, held));
+    }
+
+    private int send(Kind kind, NodeInfo peer, List<Integer> chunks, Instant now) {
+        int id = nextId++;
+        requests.put(id, new Request(id, kind, peer, List.copyOf(chunks), now));
+        if (kind == Kind.LEASES) {
+            chunks.forEach(leaseAsked::set);
+        } else {
+            chunks.forEach(inFlight::set);
+        }
+        return id;
+    }
+
+    private void flushAdvert(List<PullCommand> out, boolean force) {
+        Instant now = clock.instant();
+        if (advertisePending && !stored.isEmpty() && (force || !now.isBefore(lastAdvertised.plus(rules.advertiseInterval())))) {
+            out.add(new Advertise(held()));
+            lastAdvertised = now;
+            advertisePending = false;
+        }
+    }
+
+    private void giveUp(List<PullCommand> out, String reason, Optional<Throwable> cause) {
+        if (!leased.isEmpty()) {
+            List<Integer> mine = new ArrayList<>();
+            for (Iterator<Integer> it = leased.stream().iterator(); it.hasNext(); ) {
+                mine.add(it.next());
+            }
+            leased.clear();
+            out.add(new ReleaseLeases(mine));
+        }
+        over = true;
+        out.add(new GiveUp(reason, cause));
+    }
+}
