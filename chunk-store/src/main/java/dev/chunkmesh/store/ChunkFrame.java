@@ -2,6 +2,7 @@ package dev.chunkmesh.store;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.security.MessageDigest;
 
@@ -35,6 +36,8 @@ public final class ChunkFrame {
         ctx.setChecksum(false);
         return ctx;
     });
+    /** One decompression context per thread: making one per call cost more than decoding a 64 KiB chunk. */
+    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSORS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
     private ChunkFrame() {
@@ -166,7 +169,7 @@ public final class ChunkFrame {
                 byte[] raw = new byte[(int) rawLength];
                 long n;
                 try {
-                    n = Zstd.decompressByteArray(raw, 0, raw.length, frame, HEADER_SIZE, payload);
+                    n = DECOMPRESSORS.get().decompressByteArray(raw, 0, raw.length, frame, HEADER_SIZE, payload);
                 } catch (ZstdException e) {
                     throw new ChunkCorruptException(expected, "zstd payload does not decode: " + e.getMessage());
                 }

@@ -48,6 +48,15 @@ final class PullBench implements Callable<Integer> {
     @Option(names = "--no-slow-link", description = "Skip the runs behind the 100 Mbit/s + 20 ms link.")
     boolean noSlowLink;
 
+    @Option(names = "--fsync", arity = "1", description = "The nodes' store.fsync (default: ${DEFAULT-VALUE}, the nodes' default).")
+    boolean fsync = true;
+
+    @Option(names = "--node-setting", paramLabel = "KEY=VALUE", description = "A node setting for both nodes (repeatable), e.g. pull.peer-window=8.")
+    Map<String, String> nodeSettings = new LinkedHashMap<>();
+
+    @Option(names = "--threads", description = "After each copy, print this JVM's CPU time by thread group (where the nodes spend it).")
+    boolean threads;
+
     private static final String IMAGE = "bench/app:v1";
 
     /** One figure: seconds per round (or MB/s for the curl rows). */
@@ -116,7 +125,9 @@ final class PullBench implements Callable<Integer> {
             }
             List<DemoMesh.Member> pop = List.of(new DemoMesh.Member("bench-a", "127.0.0.1", "pop-bench", Optional.empty()),
                     new DemoMesh.Member("bench-b", "127.0.0.2", "pop-bench", Optional.empty()));
-            try (DemoMesh mesh = DemoMesh.start(round.resolve("nodes"), origin, pop, Map.of("registry.access-log", "false"))) {
+            Map<String, String> settings = new LinkedHashMap<>(Map.of("registry.access-log", "false", "store.fsync", Boolean.toString(fsync)));
+            settings.putAll(nodeSettings);
+            try (DemoMesh mesh = DemoMesh.start(round.resolve("nodes"), origin, pop, settings)) {
                 MeshNode a = mesh.nodes().get(0);
                 MeshNode b = mesh.nodes().get(1);
                 meshCold[k] = timedCopy(URI.create(a.registryUrl()).getAuthority(), round.resolve("mesh-cold"));
@@ -198,11 +209,15 @@ final class PullBench implements Callable<Integer> {
 
     private double timedCopy(String authority, Path into) throws Exception {
         long cpu0 = processCpuNanos();
+        Map<String, Long> byGroup0 = threads ? ThreadCpu.byGroup() : Map.of();
         long t0 = System.nanoTime();
         skopeo("docker://" + authority + "/" + IMAGE, "dir:" + into);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.err.printf(Locale.ROOT, "    %s: %.2f s, this JVM's CPU (the nodes, when they served it) %.2f s%n", authority, seconds,
                 (processCpuNanos() - cpu0) / 1e9);
+        if (threads) {
+            System.err.println("      " + ThreadCpu.since(byGroup0));
+        }
         return seconds;
     }
 

@@ -40,10 +40,12 @@ final class MeshStrategy extends Strategy {
      */
     static final double REPLAN_SECONDS = 0.05;
     /** Without a change, a node's machines are ticked this often (their lease retries come due). */
-    static final double LEASE_RETRY_SECONDS = 0.2;
-    /** The machine's rules in the simulator: one span per request, its timeouts beyond any simulated run. */
-    static final PullRules RULES = new PullRules(1, 2, 4, 1, Duration.ofDays(30), Duration.ofDays(30), Duration.ofMillis(200),
-            Duration.ofMillis(50), 3);
+    static final double LEASE_RETRY_SECONDS = 1.0;
+    /**
+     * The machine's rules in the simulator: one span per request, at most the engine's transfers per node
+     * in flight, timeouts beyond any simulated run.
+     */
+    private final PullRules rules;
 
     private final Recipe[] spanRecipes;
     private final int[][] blobUnits;
@@ -89,6 +91,8 @@ final class MeshStrategy extends Strategy {
         this.lastTick = new double[w.nodes];
         this.generation = new long[w.pops];
         this.seenGeneration = new long[w.nodes];
+        this.rules = new PullRules(1, 2, 4, w.scenario.engine().concurrency(), 1, Duration.ofDays(30), Duration.ofDays(30), Duration.ofSeconds(1),
+                Duration.ofMillis(50), 3);
     }
 
     private record SpanCut(Strategies.Cut cut, Recipe[] recipes, int[][] blobUnits, int[] indexInBlob) {}
@@ -176,7 +180,7 @@ final class MeshStrategy extends Strategy {
             lastTick[node] = t;
             for (int b = 0; b < spanRecipes.length; b++) {
                 if (blobUnits[b].length > 0) {
-                    machines[node][b] = new PullMachine(w.info[node], spanRecipes[b], ChunkBitmap.empty(blobUnits[b].length), RULES, clock);
+                    machines[node][b] = new PullMachine(w.info[node], spanRecipes[b], ChunkBitmap.empty(blobUnits[b].length), rules, clock);
                     enqueue(node, b, machines[node][b].start(view(node, b)));
                 }
             }
@@ -305,9 +309,11 @@ final class MeshStrategy extends Strategy {
                 seen.put(w.info[h], bitmaps[h][b]);
             }
         }
+        Map<NodeId, Integer> load = new HashMap<>();
+        seen.keySet().forEach(h -> load.put(h.id(), uploads[index(h)]));
         Set<NodeId> penalised = new HashSet<>();
         distrusted.get(node).forEach(d -> penalised.add(w.info[d].id()));
-        return new PullEvent.Holders(seen, penalised);
+        return new PullEvent.Holders(seen, load, penalised);
     }
 
     private static Transfer.Tier tierOf(SourceKind k) {

@@ -12,14 +12,21 @@ import java.util.Set;
 public sealed interface PullEvent {
 
     /**
-     * The POP's view changed: the live nodes that claim some of the blob, with what they claim, and the
-     * peers this node penalises now (for bad bytes in any pull). Claims are advice: every chunk is
-     * checked when it arrives.
+     * The POP's view changed: the live nodes that claim some of the blob, with what they claim; the
+     * transfers each is serving now (its load, from its heartbeat; missing means none); and the peers this
+     * node penalises now (for bad bytes in any pull). Claims are advice: every chunk is checked when it
+     * arrives.
      */
-    record Holders(Map<NodeInfo, ChunkBitmap> holders, Set<NodeId> penalised) implements PullEvent {
+    record Holders(Map<NodeInfo, ChunkBitmap> holders, Map<NodeId, Integer> load, Set<NodeId> penalised) implements PullEvent {
         public Holders {
             holders = Map.copyOf(holders);
+            load = Map.copyOf(load);
             penalised = Set.copyOf(penalised);
+        }
+
+        /** A view without load figures. */
+        public Holders(Map<NodeInfo, ChunkBitmap> holders, Set<NodeId> penalised) {
+            this(holders, Map.of(), penalised);
         }
     }
 

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -71,6 +72,7 @@ public final class PullMachine {
     private final Map<Integer, Request> requests = new LinkedHashMap<>();
     private final Set<NodeId> excluded = new HashSet<>();
     private Map<NodeInfo, ChunkBitmap> holders = Map.of();
+    private Map<NodeId, Integer> load = Map.of();
     private Set<NodeId> penalised = Set.of();
     private int nextId = 1;
     private int badPeers;
@@ -109,6 +111,7 @@ public final class PullMachine {
         advertisePending = !stored.isEmpty();
         flushAdvert(out, true);
         holders = view.holders();
+        load = view.load();
         penalised = view.penalised();
         viewDirty = true;
         plan(out);
@@ -123,6 +126,7 @@ public final class PullMachine {
         }
         if (event instanceof Holders h) {
             holders = h.holders();
+            load = h.load();
             penalised = h.penalised();
             viewDirty = true;
         } else if (event instanceof Answered a) {
@@ -243,8 +247,10 @@ public final class PullMachine {
         Map<NodeId, Integer> peerRequests = new HashMap<>();
         Map<NodeId, Integer> peerChunks = new HashMap<>();
         int originRequests = 0;
+        int peerTotal = 0;
         for (Request r : requests.values()) {
             if (r.kind() == Kind.PEER) {
+                peerTotal++;
                 peerRequests.merge(r.peer().id(), 1, Integer::sum);
                 peerChunks.merge(r.peer().id(), r.chunks().size(), Integer::sum);
             } else {
@@ -256,28 +262,24 @@ public final class PullMachine {
         }
         List<Candidate> candidates = new ArrayList<>(usable.size());
         for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
-            candidates.add(new Candidate(e.getKey(), e.getValue(), peerChunks.getOrDefault(e.getKey().id(), 0)));
+            NodeId id = e.getKey().id();
+            candidates.add(new Candidate(e.getKey(), e.getValue(), load.getOrDefault(id, 0) + peerChunks.getOrDefault(id, 0)));
         }
         BitSet busy = (BitSet) stored.clone();
         busy.or(inFlight);
         busy.or(leaseAsked);
         busy.or(leased);
         Instant now = clock.instant();
-        if (nothingToStart(busy, candidates, peerRequests, holderCount, originRequests, now)) {
+        if (nothingToStart(busy, peerTotal < rules.maxRequests() ? candidates : List.of(), peerRequests, holderCount, originRequests, now)) {
             fetchLeased(out, claimed, originRequests, now);
             return;
         }
-        boolean originRoom = originRequests < rules.originWindow();
-        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
-            if (holderCount[i] == 0 && (!originRoom || waitingOnLease(i, now))) {
-                busy.set(i); // nothing can start it now: leave it out of this plan
-            }
-        }
+        narrow(busy, candidates, peerRequests, rules.maxRequests() - peerTotal, originRequests, now);
         Plan plan = Planner.plan(self, recipe, ChunkBitmap.of(n, busy), candidates, new PlanLimits(rules.maxOriginRangeBytes(), skip));
         List<Integer> toLease = new ArrayList<>();
         for (Assignment a : plan.assignments()) {
             if (a instanceof Assignment.FromPeer p) {
-                int free = rules.peerWindow() - peerRequests.getOrDefault(p.node().id(), 0);
+                int free = Math.min(rules.peerWindow() - peerRequests.getOrDefault(p.node().id(), 0), rules.maxRequests() - peerTotal);
                 List<Integer> order = new ArrayList<>(p.chunks());
                 order.sort(Comparator.comparingInt((Integer i) -> holderCount[i]).thenComparingInt(i -> i));
                 for (int k = 0; k < free && k * rules.peerBatch() < order.size(); k++) {
@@ -285,6 +287,7 @@ public final class PullMachine {
                     batch.sort(null);
                     int id = send(Kind.PEER, p.node(), batch, now);
                     out.add(new FetchFromPeer(id, p.node(), p.kind(), batch));
+                    peerTotal++;
                 }
             } else {
                 for (int i : a.chunks()) {
@@ -310,6 +313,49 @@ public final class PullMachine {
             originRequests++;
         }
         fetchLeased(out, claimed, originRequests, now);
+    }
+
+    /**
+     * Leaves out of this plan (marks busy) the idle chunks no request could carry now: beyond twice what the
+     * peers' free windows take, in rarest-first order, and origin-only chunks beyond what the origin window
+     * may lease. The planner then works on what can start, not on the whole blob at every answer.
+     */
+    private void narrow(BitSet busy, List<Candidate> candidates, Map<NodeId, Integer> peerRequests, int requestRoom, int originRequests,
+                        Instant now) {
+        long freeSlots = 0;
+        for (Candidate c : candidates) {
+            freeSlots += Math.max(0, rules.peerWindow() - peerRequests.getOrDefault(c.node().id(), 0));
+        }
+        freeSlots = Math.min(freeSlots, Math.max(0, requestRoom));
+        long peerLimit = freeSlots * rules.peerBatch() * 2;
+        long leaseBudget = originRequests < rules.originWindow()
+                ? (rules.originWindow() - originRequests) * rules.maxOriginRangeBytes() - leasedUnfetchedBytes() : 0;
+        int claimedIdle = 0;
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] == 0) {
+                if (leaseBudget <= 0 || waitingOnLease(i, now)) {
+                    busy.set(i);
+                } else {
+                    leaseBudget -= recipe.chunks().get(i).length();
+                }
+            } else {
+                claimedIdle++;
+            }
+        }
+        if (claimedIdle <= peerLimit) {
+            return;
+        }
+        long[] order = new long[claimedIdle];
+        int k = 0;
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] > 0) {
+                order[k++] = ((long) holderCount[i] << 32) | i;
+            }
+        }
+        Arrays.sort(order);
+        for (int j = (int) peerLimit; j < order.length; j++) {
+            busy.set((int) order[j]);
+        }
     }
 
     /** Recomputes who may be asked and how many of them claim each chunk: after the view or the exclusions changed. */

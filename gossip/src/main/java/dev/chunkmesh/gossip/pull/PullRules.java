@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param peerBatch chunks asked of a peer in one request
  * @param peerWindow requests in flight to one peer at a time; a peer's window is refilled as each answer lands
  * @param originWindow Range requests in flight to the origin at a time (per pull)
+ * @param maxRequests peer requests in flight at a time for the whole pull, over all peers
  * @param maxOriginRangeBytes adjacent origin chunks are joined into one Range request up to this size
  * @param requestTimeout a peer request unanswered for this long counts as failed and its peer is left out
  * @param stallTimeout a pull that stores nothing for this long gives up; also bounds origin requests
@@ -16,11 +17,11 @@ import java.util.Objects;
  * @param advertiseInterval stored chunks are advertised to the POP at most this long after they are stored
  * @param originAttempts consecutive failed origin requests after which the pull gives up
  */
-public record PullRules(int peerBatch, int peerWindow, int originWindow, long maxOriginRangeBytes, Duration requestTimeout,
+public record PullRules(int peerBatch, int peerWindow, int originWindow, int maxRequests, long maxOriginRangeBytes, Duration requestTimeout,
                         Duration stallTimeout, Duration leaseRetry, Duration advertiseInterval, int originAttempts) {
     public PullRules {
-        if (peerBatch < 1 || peerWindow < 1 || originWindow < 1 || maxOriginRangeBytes < 1 || originAttempts < 1) {
-            throw new IllegalArgumentException("batch, windows, range size and origin attempts must be >= 1");
+        if (peerBatch < 1 || peerWindow < 1 || originWindow < 1 || maxRequests < 1 || maxOriginRangeBytes < 1 || originAttempts < 1) {
+            throw new IllegalArgumentException("batch, windows, request limit, range size and origin attempts must be >= 1");
         }
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(stallTimeout, "stallTimeout");
@@ -29,12 +30,12 @@ public record PullRules(int peerBatch, int peerWindow, int originWindow, long ma
     }
 
     /**
-     * Batches of 16 chunks, 4 in flight per peer, 4 origin ranges of up to 16 MiB, peers dropped after 15 s
+     * Batches of 16 chunks, 4 in flight per peer and 16 in all, 4 origin ranges of up to 16 MiB, peers dropped after 15 s
      * without an answer, pulls stalled after 60 s, leases asked again every 200 ms, advertisements within
      * 50 ms, 3 origin failures in a row tolerated.
      */
     public static PullRules defaults() {
-        return new PullRules(16, 4, 4, 16L << 20, Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofMillis(200),
+        return new PullRules(16, 4, 4, 16, 16L << 20, Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofMillis(200),
                 Duration.ofMillis(50), 3);
     }
 }

@@ -42,7 +42,7 @@ class PullMachineTest {
     private final NodeInfo b = popNode("b", "pop1");
     private final Recipe recipe = Nodes.recipe(100, 1000);
     private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final PullRules rules = new PullRules(16, 4, 2, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(60),
+    private final PullRules rules = new PullRules(16, 4, 2, 16, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(60),
             Duration.ofMillis(200), Duration.ofMillis(50), 3);
 
     private PullMachine machine(ChunkBitmap local) {
@@ -91,6 +91,29 @@ class PullMachineTest {
         List<FetchFromPeer> asks = only(m.start(holders(Map.of(a, ChunkBitmap.full(100), b, bits(100, 0, 90), c, bits(100, 0, 90)))),
                 FetchFromPeer.class);
         assertTrue(asks.stream().anyMatch(f -> f.peer().equals(a) && f.chunks().contains(95)), "chunks only a holds go first: " + asks);
+    }
+
+    @Test
+    void aHolderBusyServingOthersGetsFewerChunksThanAnIdleOne() {
+        PullMachine m = machine(ChunkBitmap.empty(100));
+        List<FetchFromPeer> asks = only(m.start(new Holders(Map.of(a, ChunkBitmap.full(100), b, ChunkBitmap.full(100)),
+                Map.of(a.id(), 40), Set.of())), FetchFromPeer.class);
+        long toB = asks.stream().filter(f -> f.peer().equals(b)).mapToLong(f -> f.chunks().size()).sum();
+        long toA = asks.stream().filter(f -> f.peer().equals(a)).mapToLong(f -> f.chunks().size()).sum();
+        assertTrue(toB > toA, "a serves 40 transfers already, b none: " + asks);
+        assertTrue(asks.stream().anyMatch(f -> f.peer().equals(b) && f.chunks().contains(0)), "the idle holder starts with the first chunks");
+    }
+
+    @Test
+    void requestsInFlightNeverExceedThePullsLimitOverAllPeers() {
+        PullRules tight = new PullRules(4, 4, 2, 3, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofMillis(200),
+                Duration.ofMillis(50), 3);
+        NodeInfo c = popNode("c", "pop1");
+        PullMachine m = new PullMachine(self, recipe, ChunkBitmap.empty(100), tight, clock);
+        List<FetchFromPeer> asks = only(m.start(holders(Map.of(a, ChunkBitmap.full(100), b, ChunkBitmap.full(100), c, ChunkBitmap.full(100)))),
+                FetchFromPeer.class);
+        assertEquals(3, asks.size());
+        assertEquals(1, only(m.on(Answered.ok(asks.get(0).request(), new HashSet<>(asks.get(0).chunks()))), FetchFromPeer.class).size());
     }
 
     @Test

@@ -91,7 +91,7 @@ final class PipelinedFetch {
             }
         }
         PullSettings s = deps.settings();
-        PullRules rules = new PullRules(s.peerBatch(), s.peerWindow(), s.originWindow(), s.maxOriginRangeBytes(), s.requestTimeout(),
+        PullRules rules = new PullRules(s.peerBatch(), s.peerWindow(), s.originWindow(), s.peerWindow() * 4, s.maxOriginRangeBytes(), s.requestTimeout(),
                 s.stallTimeout(), s.leaseRetry(), s.pollInterval(), PullRules.defaults().originAttempts());
         this.machine = new PullMachine(deps.self(), recipe, progress.bitmap(), rules, clock);
     }
@@ -121,13 +121,15 @@ final class PipelinedFetch {
     private PullEvent.Holders holders() {
         Map<NodeId, Health> alive = deps.pop().alive();
         Map<NodeInfo, ChunkBitmap> live = new HashMap<>();
+        Map<NodeId, Integer> load = new HashMap<>();
         deps.pop().availability().holders(recipe.blob()).forEach((node, held) -> {
             Health h = alive.get(node.id());
             if (h != null) {
                 live.put(h.node(), held);
+                load.put(node.id(), h.activeTransfers());
             }
         });
-        return new PullEvent.Holders(live, deps.penalties().current());
+        return new PullEvent.Holders(live, load, deps.penalties().current());
     }
 
     /** Called on Hazelcast's event thread: the POP's claims are read again on a worker, once per burst. */

@@ -42,8 +42,14 @@ public record PullSettings(int parallelFetches, int peerBatch, int peerWindow, l
         return stallTimeout.compareTo(Duration.ofSeconds(15)) < 0 ? stallTimeout : Duration.ofSeconds(15);
     }
 
-    /** How long a chunk whose lease another node holds waits before the lease is asked for again. */
+    /**
+     * How long a chunk whose lease another node holds waits before the lease is asked for again: a tenth of
+     * the lease time (at least 4 polls). Waiters learn of the chunk from the holder's advert; asking again
+     * only matters when the holder died, and its lease lapses after the lease time anyway.
+     */
     public Duration leaseRetry() {
-        return pollInterval.multipliedBy(4);
+        Duration tenth = leaseTime.dividedBy(10);
+        Duration polls = pollInterval.multipliedBy(4);
+        return tenth.compareTo(polls) > 0 ? tenth : polls;
     }
 }
