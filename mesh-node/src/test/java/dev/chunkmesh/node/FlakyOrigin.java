@@ -29,6 +29,8 @@ public final class FlakyOrigin implements AutoCloseable {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger flipped = new AtomicInteger();
     private volatile boolean flipBlobBytes;
+    private volatile boolean stallBlobBodies;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newHttpClient();
 
     public FlakyOrigin(URI target, int every) throws IOException {
@@ -48,6 +50,21 @@ public final class FlakyOrigin implements AutoCloseable {
     public FlakyOrigin flippingBlobBytes() {
         flipBlobBytes = true;
         return this;
+    }
+
+    /**
+     * From now on, every blob body over 1,000 bytes stops after its first half, the connection held open
+     * with the rest announced, until {@link #stopStalling}: an origin that hangs mid-body.
+     */
+    public FlakyOrigin stallingBlobBodies() {
+        stallBlobBodies = true;
+        return this;
+    }
+
+    /** Ends the stalls: bodies stalled so far are dropped, later ones pass whole. */
+    public void stopStalling() {
+        stallBlobBodies = false;
+        released.countDown();
     }
 
     /** Blob answers passed on with a byte flipped so far. */
@@ -94,6 +111,10 @@ public final class FlakyOrigin implements AutoCloseable {
                     body[body.length / 2] ^= 0x01;
                     flipped.incrementAndGet();
                     out.write(body);
+                } else if (stallBlobBodies && x.getRequestURI().getPath().contains("/blobs/") && length > 1000) {
+                    out.write(in.readNBytes((int) (length / 2)));
+                    out.flush();
+                    released.await();
                 } else {
                     in.transferTo(out);
                 }

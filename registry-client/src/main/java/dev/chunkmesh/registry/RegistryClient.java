@@ -39,6 +39,7 @@ public final class RegistryClient implements ImageSource {
     private final HttpClient http;
     private final int attempts;
     private final Duration backoff;
+    private Duration bodyIdle = Duration.ofSeconds(60);
     private final Map<String, String> authByScope = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
@@ -133,7 +134,22 @@ public final class RegistryClient implements ImageSource {
 
     @Override
     public InputStream blob(String repository, Digest digest) throws IOException {
-        return get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body();
+        return watched(get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body(), digest);
+    }
+
+    /** A blob body that fails its reader after {@link #withBodyIdleTimeout} without a byte. */
+    private InputStream watched(InputStream body, Digest digest) {
+        return new IdleTimeoutInputStream(body, bodyIdle, "blob " + digest + " from " + base);
+    }
+
+    /**
+     * The same client, giving up on a blob body that sends nothing for {@code idle} (default 60 s): a
+     * registry that stalls mid-body fails the read with an {@link java.io.InterruptedIOException}.
+     */
+    public RegistryClient withBodyIdleTimeout(Duration idle) {
+        RegistryClient c = new RegistryClient(base, credentials, http, attempts, backoff);
+        c.bodyIdle = Objects.requireNonNull(idle, "idle");
+        return c;
     }
 
     /** The blob's size, from the registry's answer to a one-byte Range request. */
@@ -171,7 +187,7 @@ public final class RegistryClient implements ImageSource {
             throw new RegistryException(r.statusCode(), "registry did not resume " + digest + " at byte " + offset
                     + " (answered " + r.statusCode() + " '" + contentRange + "')");
         }
-        return r.body();
+        return watched(r.body(), digest);
     }
 
     /**
@@ -186,7 +202,7 @@ public final class RegistryClient implements ImageSource {
         long last = offset + length - 1;
         HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*",
                 "bytes=" + offset + "-" + last);
-        try (InputStream in = r.body()) {
+        try (InputStream in = watched(r.body(), digest)) {
             if (r.statusCode() != 206) {
                 throw new RegistryException(r.statusCode(), "registry ignored the Range request for " + digest + " (answered "
                         + r.statusCode() + ")");

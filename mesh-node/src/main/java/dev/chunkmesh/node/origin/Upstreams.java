@@ -4,6 +4,7 @@ import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.registry.Credentials;
 import dev.chunkmesh.registry.RegistryClient;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,16 +26,18 @@ public final class Upstreams {
 
     public static Upstreams of(NodeConfig c) {
         Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
-        Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared))
+        Duration idle = c.pull().stallTimeout();
+        Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared, idle))
                 .orElseGet(NoOrigin::new);
         Map<String, Origin> hosts = new LinkedHashMap<>();
-        c.origin().upstreams().forEach((host, n) -> hosts.put(host, registry(n.url(), n.username(), n.password(), shared)));
+        c.origin().upstreams().forEach((host, n) -> hosts.put(host, registry(n.url(), n.username(), n.password(), shared, idle)));
         return new Upstreams(def, hosts);
     }
 
-    private static Origin registry(URI url, Optional<String> user, Optional<String> password, Bandwidth shared) {
+    /** An origin whose blob bodies give up after {@code idle} without a byte (the pull's stall timeout). */
+    private static Origin registry(URI url, Optional<String> user, Optional<String> password, Bandwidth shared, Duration idle) {
         Optional<Credentials> creds = user.map(u -> new Credentials(u, password.orElse("")));
-        return new RegistryOrigin(RegistryClient.of(url, creds), shared);
+        return new RegistryOrigin(RegistryClient.of(url, creds).withBodyIdleTimeout(idle), shared);
     }
 
     /** Origin requests that failed, over all origins. */

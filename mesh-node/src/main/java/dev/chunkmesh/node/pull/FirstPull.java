@@ -14,11 +14,13 @@ import dev.chunkmesh.store.PinSet;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.chunker.StreamChunker;
 import dev.chunkmesh.store.ingest.BlobDigestMismatchException;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +31,7 @@ import java.util.Optional;
  * Gets the recipe of a blob nobody in the POP has chunked yet, reading its bytes from the origin at
  * most once for the POP. The node that takes the blob's first-pull lease streams it from the origin,
  * chunking, storing and serving the growing recipe as it goes; every other node follows it, taking
- * each chunk from the leader as it lands. If the leader dies, its lease lapses and a follower takes
+ * each chunk from the leader as it lands, up to {@code pull.peer-window} batches ahead. If the leader dies, its lease lapses and a follower takes
  * over from where it had got, by a Range request from the end of the last chunk it holds (FastCDC
  * restarts identically at a chunk boundary). Every node hashes the whole blob in order and refuses a
  * recipe whose bytes do not hash to the blob's digest.
@@ -157,9 +159,17 @@ final class FirstPull {
                 record(c, raw);
                 tally.add(kind, c.length());
             });
+            List<List<ChunkRef>> batches = new ArrayList<>();
             for (int from = 0; from < fresh.size(); from += deps.settings().peerBatch()) {
-                List<ChunkRef> batch = fresh.subList(from, Math.min(fresh.size(), from + deps.settings().peerBatch()));
-                Map<Digest, byte[]> got = Waits.await(leader.fetchAll(batch.stream().map(ChunkRef::digest).distinct().toList()), timeout);
+                batches.add(fresh.subList(from, Math.min(fresh.size(), from + deps.settings().peerBatch())));
+            }
+            ArrayDeque<Future<Map<Digest, byte[]>>> ahead = new ArrayDeque<>();
+            for (int b = 0; b < batches.size(); b++) {
+                while (ahead.size() < deps.settings().peerWindow() && b + ahead.size() < batches.size()) {
+                    ahead.add(leader.fetchAll(batches.get(b + ahead.size()).stream().map(ChunkRef::digest).distinct().toList()));
+                }
+                List<ChunkRef> batch = batches.get(b);
+                Map<Digest, byte[]> got = Waits.await(ahead.poll(), timeout);
                 for (ChunkRef c : batch) {
                     byte[] raw = got.get(c.digest());
                     if (raw == null) {

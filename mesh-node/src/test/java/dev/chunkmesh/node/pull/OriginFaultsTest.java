@@ -1,6 +1,7 @@
 package dev.chunkmesh.node.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.gossip.plan.SourceKind;
@@ -100,6 +101,29 @@ class OriginFaultsTest {
             }
             assertTrue(lying.flipped() > 0, "the origin lied");
             System.out.printf("lying origin: %d blobs through the mirror, %d never completed, 0 delivered whole%n", trials, refused);
+        }
+    }
+
+    @Test
+    void anOriginThatStallsMidBodyFailsThePullWithinTheStallTimeoutAndDoesNotHoldTheBlobHostage() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"));
+             FlakyOrigin stalling = new FlakyOrigin(registry.url(), Integer.MAX_VALUE).stallingBlobBodies()) {
+            List<BlobRequest> image = push(registry);
+            BlobRequest big = image.stream().max(java.util.Comparator.comparingLong(BlobRequest::size)).orElseThrow();
+            Spec a = Spec.pop("a", "127.0.0.1", "pop1");
+            try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(stalling.url()), List.of(a))) {
+                MeshNode node = pop.start(a, java.util.Map.of("pull.stall-timeout", "2s"));
+                long t0 = System.nanoTime();
+                java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> node.pulls().pull(node.upstreams().defaultOrigin(), "team/app", big.blob()).result().get(60, TimeUnit.SECONDS));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                assertTrue(seconds < 15, "gave up within the stall timeout and its checks, not minutes: " + seconds + " s");
+                assertTrue(String.valueOf(failed.getCause().getMessage()).contains("no bytes for 2 s"), failed.getCause().toString());
+                stalling.stopStalling();
+                node.pulls().pull(node.upstreams().defaultOrigin(), "team/app", big.blob()).result().get(60, TimeUnit.SECONDS);
+                assertEquals(big.blob(), MeshFaultsTest.wholeDigest(node, big.blob()), "the next pull is not held by the hung one");
+                System.out.printf("stalling origin: pull failed after %.1f s, the next one completed byte-exact%n", seconds);
+            }
         }
     }
 
