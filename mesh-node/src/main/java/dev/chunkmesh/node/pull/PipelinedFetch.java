@@ -108,9 +108,15 @@ final class PipelinedFetch {
             watch.close();
         });
         List<PullCommand> first;
-        synchronized (this) {
-            draining = true;
-            first = machine.start(holders());
+        try {
+            PullEvent.Holders view = holders();
+            synchronized (this) {
+                draining = true;
+                first = machine.start(view);
+            }
+        } catch (RuntimeException e) {
+            outcome.completeExceptionally(e);
+            return outcome;
         }
         execute(first);
         drain();
