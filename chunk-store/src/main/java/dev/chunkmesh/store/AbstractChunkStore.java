@@ -183,12 +183,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
-        try {
-            ChunkFrame.decode(expected, frame);
-        } catch (ChunkCorruptException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return store(expected, frame, pins);
+        return putFrameKeepingRawAsync(expected, frame, pins).thenApply(raw -> null);
     }
 
     @Override

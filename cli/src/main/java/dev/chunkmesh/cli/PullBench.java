@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.chunkmesh.cli.demo.DemoMesh;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
@@ -8,6 +9,7 @@ import dev.chunkmesh.node.WanProxy;
 import dev.chunkmesh.registry.oci.OciLayout;
 import dev.chunkmesh.store.ByteSize;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -222,7 +224,7 @@ final class PullBench implements Callable<Integer> {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void skopeo(String from, String to, String... flags) throws Exception {

@@ -27,17 +27,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The rules of one blob's pull on one node, as a deterministic state machine: it is told what happened
@@ -70,10 +67,7 @@ public final class PullMachine {
     private final BitSet leased = new BitSet();
     private final Map<Integer, Instant> leaseWait = new HashMap<>();
     private final Map<Integer, Request> requests = new LinkedHashMap<>();
-    private final Set<NodeId> excluded = new HashSet<>();
-    private Map<NodeInfo, ChunkBitmap> holders = Map.of();
-    private Map<NodeId, Integer> load = Map.of();
-    private Set<NodeId> penalised = Set.of();
+    private final HolderView view;
     private int nextId = 1;
     private int badPeers;
     private int originFailures;
@@ -81,11 +75,6 @@ public final class PullMachine {
     private Instant lastAdvertised = Instant.MIN;
     private boolean advertisePending;
     private boolean over;
-    /** Derived from the view and the exclusions; recomputed when either changes. */
-    private final List<Map.Entry<NodeInfo, ChunkBitmap>> usable = new ArrayList<>();
-    private BitSet claimed = new BitSet();
-    private int[] holderCount = new int[0];
-    private boolean viewDirty = true;
 
     /** A pull of {@code recipe} by {@code self}, which already holds {@code local}. */
     public PullMachine(NodeInfo self, Recipe recipe, ChunkBitmap local, PullRules rules, Clock clock) {
@@ -94,6 +83,7 @@ public final class PullMachine {
         this.rules = rules;
         this.clock = clock;
         this.n = recipe.chunks().size();
+        this.view = new HolderView(self.id(), recipe);
         if (local.length() != n) {
             throw new IllegalArgumentException("local bitmap has " + local.length() + " chunks, the recipe " + n);
         }
@@ -106,14 +96,11 @@ public final class PullMachine {
     }
 
     /** The first commands: advertise what is held, and fetch what is missing from whoever {@code holders} names. */
-    public List<PullCommand> start(Holders view) {
+    public List<PullCommand> start(Holders holders) {
         List<PullCommand> out = new ArrayList<>();
         advertisePending = !stored.isEmpty();
         flushAdvert(out, true);
-        holders = view.holders();
-        load = view.load();
-        penalised = view.penalised();
-        viewDirty = true;
+        view.update(holders);
         plan(out);
         return out;
     }
@@ -125,10 +112,7 @@ public final class PullMachine {
             return out;
         }
         if (event instanceof Holders h) {
-            holders = h.holders();
-            load = h.load();
-            penalised = h.penalised();
-            viewDirty = true;
+            view.update(h);
         } else if (event instanceof Answered a) {
             answered(a, out);
         } else if (event instanceof LeasesAnswered l) {
@@ -184,9 +168,9 @@ public final class PullMachine {
         }
         switch (a.outcome()) {
             case OK -> { }
-            case LACKED, UNAVAILABLE -> viewDirty |= excluded.add(r.peer().id());
+            case LACKED, UNAVAILABLE -> view.exclude(r.peer().id());
             case CORRUPT -> {
-                viewDirty |= excluded.add(r.peer().id());
+                view.exclude(r.peer().id());
                 badPeers++;
                 out.add(new Penalise(r.peer().id()));
             }
@@ -242,8 +226,6 @@ public final class PullMachine {
             out.add(new Finish(badPeers));
             return;
         }
-        Set<NodeId> skip = new HashSet<>(excluded);
-        skip.addAll(penalised);
         Map<NodeId, Integer> peerRequests = new HashMap<>();
         Map<NodeId, Integer> peerChunks = new HashMap<>();
         int originRequests = 0;
@@ -257,31 +239,35 @@ public final class PullMachine {
                 originRequests++;
             }
         }
-        if (viewDirty) {
-            refreshView(skip);
-        }
-        List<Candidate> candidates = new ArrayList<>(usable.size());
-        for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
-            NodeId id = e.getKey().id();
-            candidates.add(new Candidate(e.getKey(), e.getValue(), load.getOrDefault(id, 0) + peerChunks.getOrDefault(id, 0)));
-        }
+        List<Candidate> candidates = view.candidates(peerChunks);
         BitSet busy = (BitSet) stored.clone();
         busy.or(inFlight);
         busy.or(leaseAsked);
         busy.or(leased);
         Instant now = clock.instant();
-        if (nothingToStart(busy, peerTotal < rules.maxRequests() ? candidates : List.of(), peerRequests, holderCount, originRequests, now)) {
-            fetchLeased(out, claimed, originRequests, now);
+        IntPredicate waiting = i -> waitingOnLease(i, now);
+        List<Candidate> open = new ArrayList<>();
+        long freeSlots = 0;
+        for (Candidate c : candidates) {
+            int free = rules.peerWindow() - peerRequests.getOrDefault(c.node().id(), 0);
+            if (free > 0) {
+                open.add(c);
+                freeSlots += free;
+            }
+        }
+        int requestRoom = rules.maxRequests() - peerTotal;
+        if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), originRequests < rules.originWindow(), waiting)) {
+            fetchLeased(out, originRequests, now);
             return;
         }
-        narrow(busy, candidates, peerRequests, rules.maxRequests() - peerTotal, originRequests, now);
-        Plan plan = Planner.plan(self, recipe, ChunkBitmap.of(n, busy), candidates, new PlanLimits(rules.maxOriginRangeBytes(), skip));
+        view.narrow(busy, Math.min(freeSlots, Math.max(0, requestRoom)) * rules.peerBatch() * 2, leaseBudget(originRequests), waiting);
+        Plan plan = Planner.plan(self, recipe, ChunkBitmap.of(n, busy), candidates, new PlanLimits(rules.maxOriginRangeBytes(), view.skip()));
         List<Integer> toLease = new ArrayList<>();
         for (Assignment a : plan.assignments()) {
             if (a instanceof Assignment.FromPeer p) {
                 int free = Math.min(rules.peerWindow() - peerRequests.getOrDefault(p.node().id(), 0), rules.maxRequests() - peerTotal);
                 List<Integer> order = new ArrayList<>(p.chunks());
-                order.sort(Comparator.comparingInt((Integer i) -> holderCount[i]).thenComparingInt(i -> i));
+                order.sort(Comparator.comparingInt((Integer i) -> view.holderCount(i)).thenComparingInt(i -> i));
                 for (int k = 0; k < free && k * rules.peerBatch() < order.size(); k++) {
                     List<Integer> batch = new ArrayList<>(order.subList(k * rules.peerBatch(), Math.min(order.size(), (k + 1) * rules.peerBatch())));
                     batch.sort(null);
@@ -299,7 +285,7 @@ public final class PullMachine {
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
             toLease.sort(null);
-            long budget = (rules.originWindow() - originRequests) * rules.maxOriginRangeBytes() - leasedUnfetchedBytes();
+            long budget = leaseBudget(originRequests);
             int take = 0;
             for (long used = 0; take < toLease.size() && used < budget; take++) {
                 used += recipe.chunks().get(toLease.get(take)).length();
@@ -312,107 +298,7 @@ public final class PullMachine {
             out.add(new AcquireLeases(id, toLease));
             originRequests++;
         }
-        fetchLeased(out, claimed, originRequests, now);
-    }
-
-    /**
-     * Leaves out of this plan (marks busy) the idle chunks no request could carry now: beyond twice what the
-     * peers' free windows take, in rarest-first order, and origin-only chunks beyond what the origin window
-     * may lease. The planner then works on what can start, not on the whole blob at every answer.
-     */
-    private void narrow(BitSet busy, List<Candidate> candidates, Map<NodeId, Integer> peerRequests, int requestRoom, int originRequests,
-                        Instant now) {
-        long freeSlots = 0;
-        for (Candidate c : candidates) {
-            freeSlots += Math.max(0, rules.peerWindow() - peerRequests.getOrDefault(c.node().id(), 0));
-        }
-        freeSlots = Math.min(freeSlots, Math.max(0, requestRoom));
-        long peerLimit = freeSlots * rules.peerBatch() * 2;
-        long leaseBudget = originRequests < rules.originWindow()
-                ? (rules.originWindow() - originRequests) * rules.maxOriginRangeBytes() - leasedUnfetchedBytes() : 0;
-        int claimedIdle = 0;
-        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
-            if (holderCount[i] == 0) {
-                if (leaseBudget <= 0 || waitingOnLease(i, now)) {
-                    busy.set(i);
-                } else {
-                    leaseBudget -= recipe.chunks().get(i).length();
-                }
-            } else {
-                claimedIdle++;
-            }
-        }
-        if (claimedIdle <= peerLimit) {
-            return;
-        }
-        long[] order = new long[claimedIdle];
-        int k = 0;
-        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
-            if (holderCount[i] > 0) {
-                order[k++] = ((long) holderCount[i] << 32) | i;
-            }
-        }
-        Arrays.sort(order);
-        for (int j = (int) peerLimit; j < order.length; j++) {
-            busy.set((int) order[j]);
-        }
-    }
-
-    /** Recomputes who may be asked and how many of them claim each chunk: after the view or the exclusions changed. */
-    private void refreshView(Set<NodeId> skip) {
-        usable.clear();
-        claimed = new BitSet();
-        holderCount = new int[n];
-        for (Map.Entry<NodeInfo, ChunkBitmap> e : holders.entrySet()) {
-            ChunkBitmap held = e.getValue();
-            if (held.length() != n || e.getKey().id().equals(self.id())) {
-                continue;
-            }
-            boolean use = !skip.contains(e.getKey().id());
-            for (int i = 0; i < n; i++) {
-                if (held.has(i)) {
-                    claimed.set(i);
-                    if (use) {
-                        holderCount[i]++;
-                    }
-                }
-            }
-            if (use) {
-                usable.add(e);
-            }
-        }
-        usable.sort(Comparator.comparing(e -> e.getKey().id()));
-        viewDirty = false;
-    }
-
-    /**
-     * Whether no request could start now: no idle chunk that a peer with room in its window claims, and
-     * none that nobody usable claims while the origin window has room. Spares running the planner on
-     * every answer when every window is full.
-     */
-    private boolean nothingToStart(BitSet busy, List<Candidate> candidates, Map<NodeId, Integer> peerRequests, int[] holderCount,
-                                   int originRequests, Instant now) {
-        List<Candidate> open = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (peerRequests.getOrDefault(c.node().id(), 0) < rules.peerWindow()) {
-                open.add(c);
-            }
-        }
-        boolean originRoom = originRequests < rules.originWindow();
-        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
-            if (holderCount[i] == 0) {
-                if (originRoom && !waitingOnLease(i, now)) {
-                    return false;
-                }
-                continue;
-            }
-            for (Candidate c : open) {
-                if (c.held().has(i)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        fetchLeased(out, originRequests, now);
     }
 
     /** Whether another node held chunk {@code i}'s lease when last asked, and it is not yet time to ask again. */
@@ -421,7 +307,17 @@ public final class PullMachine {
         return wait != null && now.isBefore(wait);
     }
 
-    /** Leases are taken only for what the origin window can fetch soon, so that none lapses while it waits. */
+    /**
+     * Bytes of chunks whose leases may be taken now: leases are taken only for what the free origin window
+     * can fetch soon, so that none lapses while it waits.
+     */
+    private long leaseBudget(int originRequests) {
+        if (originRequests >= rules.originWindow()) {
+            return 0;
+        }
+        return (rules.originWindow() - originRequests) * rules.maxOriginRangeBytes() - leasedUnfetchedBytes();
+    }
+
     private long leasedUnfetchedBytes() {
         long bytes = 0;
         for (int i = leased.nextSetBit(0); i >= 0; i = leased.nextSetBit(i + 1)) {
@@ -433,7 +329,7 @@ public final class PullMachine {
     }
 
     /** Range requests for leased chunks not yet asked for, adjacent ones joined, while the origin window has room. */
-    private void fetchLeased(List<PullCommand> out, BitSet claimed, int originRequests, Instant now) {
+    private void fetchLeased(List<PullCommand> out, int originRequests, Instant now) {
         List<Integer> run = new ArrayList<>();
         long runBytes = 0;
         int inWindow = originRequests;
@@ -444,7 +340,7 @@ public final class PullMachine {
             long length = recipe.chunks().get(i).length();
             boolean adjacent = !run.isEmpty() && run.get(run.size() - 1) == i - 1;
             if (!run.isEmpty() && (!adjacent || runBytes + length > rules.maxOriginRangeBytes())) {
-                originRange(out, run, runBytes, claimed, now);
+                originRange(out, run, runBytes, now);
                 inWindow++;
                 run = new ArrayList<>();
                 runBytes = 0;
@@ -456,11 +352,12 @@ public final class PullMachine {
             runBytes += length;
         }
         if (!run.isEmpty() && inWindow < rules.originWindow()) {
-            originRange(out, run, runBytes, claimed, now);
+            originRange(out, run, runBytes, now);
         }
     }
 
-    private void originRange(List<PullCommand> out, List<Integer> run, long bytes, BitSet claimed, Instant now) {
+    private void originRange(List<PullCommand> out, List<Integer> run, long bytes, Instant now) {
+        BitSet claimed = view.claimed();
         long held = 0;
         for (int i : run) {
             if (claimed.get(i)) {
@@ -493,10 +390,7 @@ public final class PullMachine {
 
     private void giveUp(List<PullCommand> out, String reason, Optional<Throwable> cause) {
         if (!leased.isEmpty()) {
-            List<Integer> mine = new ArrayList<>();
-            for (Iterator<Integer> it = leased.stream().iterator(); it.hasNext(); ) {
-                mine.add(it.next());
-            }
+            List<Integer> mine = leased.stream().boxed().toList();
             leased.clear();
             out.add(new ReleaseLeases(mine));
         }

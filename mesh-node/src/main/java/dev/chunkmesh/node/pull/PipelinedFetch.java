@@ -187,7 +187,7 @@ final class PipelinedFetch {
                 } else if (c instanceof PullCommand.AcquireLeases l) {
                     gossip.execute(() -> acquire(l));
                 } else if (c instanceof PullCommand.ReleaseLeases r) {
-                    List<String> keys = keys(r.chunks()).keySet().stream().toList();
+                    List<String> keys = List.copyOf(keys(r.chunks()).keySet());
                     gossip.execute(() -> deps.pop().leases().releaseAll(keys, deps.self().id()));
                 } else if (c instanceof PullCommand.Advertise a) {
                     gossip.execute(() -> deps.pop().availability().advertise(deps.self(), recipe.blob(), a.held()));

@@ -1,0 +1,174 @@
+package dev.chunkmesh.gossip.pull;
+
+import dev.chunkmesh.gossip.ChunkBitmap;
+import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.plan.Candidate;
+import dev.chunkmesh.store.Recipe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * What the POP offers one pull, as its {@link PullMachine} sees it: the holders' claims and load, the peers
+ * left out (penalised by the node, or excluded for this pull), and what follows from them, recomputed
+ * only when one of them changes: who may be asked, which chunks anyone claims, and how many usable holders
+ * claim each (for rarest first). Not thread-safe, like the machine.
+ */
+final class HolderView {
+    private final NodeId self;
+    private final Recipe recipe;
+    private final int n;
+    private final Set<NodeId> excluded = new HashSet<>();
+    private Map<NodeInfo, ChunkBitmap> holders = Map.of();
+    private Map<NodeId, Integer> load = Map.of();
+    private Set<NodeId> penalised = Set.of();
+    private final List<Map.Entry<NodeInfo, ChunkBitmap>> usable = new ArrayList<>();
+    private BitSet claimed = new BitSet();
+    private int[] holderCount = new int[0];
+    private boolean dirty = true;
+
+    HolderView(NodeId self, Recipe recipe) {
+        this.self = self;
+        this.recipe = recipe;
+        this.n = recipe.chunks().size();
+    }
+
+    /** The POP's view changed. */
+    void update(PullEvent.Holders view) {
+        holders = view.holders();
+        load = view.load();
+        penalised = view.penalised();
+        dirty = true;
+    }
+
+    /** Leaves {@code peer} out for the rest of this pull. */
+    void exclude(NodeId peer) {
+        dirty |= excluded.add(peer);
+    }
+
+    /** Peers not to ask: excluded for this pull or penalised by the node. */
+    Set<NodeId> skip() {
+        Set<NodeId> skip = new HashSet<>(excluded);
+        skip.addAll(penalised);
+        return skip;
+    }
+
+    /** The usable holders, by name, each loaded with its own transfers plus the chunks this pull has asked of it. */
+    List<Candidate> candidates(Map<NodeId, Integer> askedChunks) {
+        refresh();
+        List<Candidate> out = new ArrayList<>(usable.size());
+        for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
+            NodeId id = e.getKey().id();
+            out.add(new Candidate(e.getKey(), e.getValue(), load.getOrDefault(id, 0) + askedChunks.getOrDefault(id, 0)));
+        }
+        return out;
+    }
+
+    /** Chunks some live holder of the POP claims, usable or not. */
+    BitSet claimed() {
+        refresh();
+        return claimed;
+    }
+
+    /** How many usable holders claim chunk {@code i}. */
+    int holderCount(int i) {
+        refresh();
+        return holderCount[i];
+    }
+
+    /**
+     * Whether no request could start now: no idle chunk (clear in {@code busy}) that a peer in {@code open}
+     * claims, and none that nobody usable claims while {@code originRoom} and it is not {@code waiting} on
+     * a lease. Spares running the planner on every answer when every window is full.
+     */
+    boolean nothingToStart(BitSet busy, List<Candidate> open, boolean originRoom, IntPredicate waiting) {
+        refresh();
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] == 0) {
+                if (originRoom && !waiting.test(i)) {
+                    return false;
+                }
+                continue;
+            }
+            for (Candidate c : open) {
+                if (c.held().has(i)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Marks busy the idle chunks no request could carry now: claimed ones beyond {@code peerLimit}, in
+     * rarest-first order, and unclaimed ones that are {@code waiting} on a lease or beyond
+     * {@code leaseBudget} bytes. The planner then works on what can start, not on the whole blob.
+     */
+    void narrow(BitSet busy, long peerLimit, long leaseBudget, IntPredicate waiting) {
+        refresh();
+        long budget = leaseBudget;
+        int claimedIdle = 0;
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] == 0) {
+                if (budget <= 0 || waiting.test(i)) {
+                    busy.set(i);
+                } else {
+                    budget -= recipe.chunks().get(i).length();
+                }
+            } else {
+                claimedIdle++;
+            }
+        }
+        if (claimedIdle <= peerLimit) {
+            return;
+        }
+        long[] order = new long[claimedIdle];
+        int k = 0;
+        for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
+            if (holderCount[i] > 0) {
+                order[k++] = ((long) holderCount[i] << 32) | i;
+            }
+        }
+        Arrays.sort(order);
+        for (int j = (int) peerLimit; j < order.length; j++) {
+            busy.set((int) order[j]);
+        }
+    }
+
+    private void refresh() {
+        if (!dirty) {
+            return;
+        }
+        Set<NodeId> skip = skip();
+        usable.clear();
+        claimed = new BitSet();
+        holderCount = new int[n];
+        for (Map.Entry<NodeInfo, ChunkBitmap> e : holders.entrySet()) {
+            ChunkBitmap held = e.getValue();
+            if (held.length() != n || e.getKey().id().equals(self)) {
+                continue;
+            }
+            boolean use = !skip.contains(e.getKey().id());
+            for (int i = 0; i < n; i++) {
+                if (held.has(i)) {
+                    claimed.set(i);
+                    if (use) {
+                        holderCount[i]++;
+                    }
+                }
+            }
+            if (use) {
+                usable.add(e);
+            }
+        }
+        usable.sort(Comparator.comparing(e -> e.getKey().id()));
+        dirty = false;
+    }
+}
