@@ -115,6 +115,10 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
         if (gone != null && b.heartbeatMillis() <= gone) {
             return;
         }
+        Heard mine = own.get(b.name());
+        if (mine != null && b.heartbeatMillis() <= mine.beat().heartbeatMillis()) {
+            return; // the echo of a beat this member sent: what it recorded when sending is as new or newer
+        }
         left.remove(b.name());
         long now = System.nanoTime();
         boolean[] fresh = {false};
