@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.gossip.Seal;
 import dev.chunkmesh.gossip.hazelcast.HazelcastAvailability;
 import dev.chunkmesh.gossip.hazelcast.HazelcastLeases;
 import dev.chunkmesh.gossip.hazelcast.HazelcastMembership;
@@ -89,12 +90,15 @@ public final class MeshNode implements AutoCloseable {
         this.metrics = new NodeMetrics(config.node().name().name(), config.node().pop().name(), store, served);
         this.hazelcast = Hazelcast.newHazelcastInstance(NodeHazelcast.config(config));
         this.gossipWork = vertx.createSharedWorkerExecutor("mesh-gossip", 4);
-        this.pop = new PopView(new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl()), new HazelcastAvailability(hazelcast),
-                new HazelcastLeases(hazelcast, config.pull().leaseTime()), new HazelcastRecipes(hazelcast));
-        PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls());
+        Seal gossipSeal = Seal.of(config.cluster().secret(), "gossip");
+        HazelcastMembership membership = new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl(), gossipSeal);
+        this.pop = new PopView(membership, new HazelcastAvailability(hazelcast), new HazelcastLeases(hazelcast, config.pull().leaseTime(),
+                gossipSeal, id -> membership.alive().stream().anyMatch(h -> h.node().id().equals(id)), Clock.systemUTC()),
+                new HazelcastRecipes(hazelcast, gossipSeal));
+        PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls(), config.pull().requestTimeout());
         PullService[] board = new PullService[1];
         PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(config.network().bind(), config.network().peerPort(),
-                config.cluster().secret(), config.tls()), (blob, from) -> board[0].prefix(blob, from), served);
+                config.cluster().secret(), config.tls(), config.network().limits()), (blob, from) -> board[0].prefix(blob, from), served);
         listen(vertx.deployVerticle(peerServer), "network.peer-port", config.network().bind(), config.network().peerPort());
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
@@ -114,7 +118,7 @@ public final class MeshNode implements AutoCloseable {
                     if (config.registry().accessLog()) {
                         ACCESS.info(finished::logLine);
                     }
-                }, config.registry().accessTtl());
+                }, config.registry().accessTtl(), config.network().limits());
         listen(vertx.deployVerticle(mirror), "network.registry-port", config.registry().bind(), config.network().registryPort());
         this.registry = mirror;
         metrics.bind(pulls, mirror, upstreams);

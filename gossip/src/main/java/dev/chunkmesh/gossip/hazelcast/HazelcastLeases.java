@@ -7,44 +7,68 @@ import com.hazelcast.map.IMap;
 import dev.chunkmesh.gossip.LeaseResult;
 import dev.chunkmesh.gossip.Leases;
 import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.Seal;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
 
 /**
  * {@link Leases} in a Hazelcast map: the lease is the entry for its key, written with a time-to-live,
  * so it lapses if its holder dies. Acquire is one atomic entry processor on the key's owner.
+ *
+ * <p>An entry names its holder and when it expires, sealed with the cluster secret. The map is a
+ * notice board, not an authority: an entry whose seal does not check (forged by a member without the
+ * secret), that expired more than a lease time ago (replayed), or whose holder is not a live node of
+ * the POP is ignored: it is taken over in place where the key's owner lets it, and the lease counts
+ * as acquired either way. A forged entry can so cost a duplicate fetch, never a failed or stuck pull.
  */
 public final class HazelcastLeases implements Leases {
+    private static final Logger LOG = Logger.getLogger(HazelcastLeases.class.getName());
 
     static final String MAP = "mesh.leases";
     private final IMap<String, String> map;
     private final Duration leaseTime;
+    private final Seal seal;
+    private final Predicate<NodeId> inPop;
+    private final Clock clock;
+    private final AtomicLong ignored = new AtomicLong();
 
-    public HazelcastLeases(HazelcastInstance hazelcast, Duration leaseTime) {
+    /**
+     * Leases of {@code leaseTime}, sealed with {@code seal}; a holder counts only while {@code inPop}
+     * says it is a live node of the POP.
+     */
+    public HazelcastLeases(HazelcastInstance hazelcast, Duration leaseTime, Seal seal, Predicate<NodeId> inPop, Clock clock) {
         this.map = hazelcast.getMap(MAP);
-        this.leaseTime = leaseTime;
+        this.leaseTime = Objects.requireNonNull(leaseTime, "leaseTime");
+        this.seal = Objects.requireNonNull(seal, "seal");
+        this.inPop = Objects.requireNonNull(inPop, "inPop");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public LeaseResult acquire(String key, NodeId self) {
-        String holder = map.executeOnKey(key, new Claim(self.name(), leaseTime.toMillis()));
-        if (holder.equals(self.name())) {
-            return new LeaseResult.Acquired(key, self);
-        }
-        return new LeaseResult.HeldBy(key, new NodeId(holder));
+        return acquireAll(java.util.List.of(key), self).get(key);
     }
 
     @Override
     public Map<String, LeaseResult> acquireAll(Collection<String> keys, NodeId self) {
-        Map<String, String> holders = map.executeOnKeys(new HashSet<>(keys), new Claim(self.name(), leaseTime.toMillis()));
+        Map<String, String> mine = new LinkedHashMap<>();
+        for (String k : keys) {
+            mine.put(k, entry(k, self));
+        }
+        Map<String, String> holders = map.executeOnKeys(new HashSet<>(keys), new Claim(self.name(), mine, leaseTime.toMillis()));
         Map<String, LeaseResult> out = new LinkedHashMap<>();
         for (String k : keys) {
-            String holder = holders.get(k);
-            out.put(k, self.name().equals(holder) ? new LeaseResult.Acquired(k, self) : new LeaseResult.HeldBy(k, new NodeId(holder)));
+            out.put(k, answer(k, self, holders.get(k), mine.get(k)));
         }
         return out;
     }
@@ -61,12 +85,73 @@ public final class HazelcastLeases implements Leases {
         map.executeOnKey(key, new Release(self.name()));
     }
 
-    /** Takes the entry if free, or renews it if ours, with the lease time as its TTL in the same step; returns the holder. */
-    private record Claim(String node, long ttlMillis) implements EntryProcessor<String, String, String> {
+    /** How many lease entries this node ignored as forged, replayed or held by a node outside the POP. */
+    public long ignored() {
+        return ignored.get();
+    }
+
+    private LeaseResult answer(String key, NodeId self, String value, String mine) {
+        if (value == null || value.equals(mine) || self.name().equals(holderOf(value))) {
+            return new LeaseResult.Acquired(key, self);
+        }
+        Optional<NodeId> holder = trusted(key, value);
+        if (holder.isPresent()) {
+            return new LeaseResult.HeldBy(key, holder.get());
+        }
+        ignored.incrementAndGet();
+        String now = map.executeOnKey(key, new TakeOver(value, mine, leaseTime.toMillis()));
+        Optional<NodeId> after = now == null || now.equals(mine) ? Optional.empty() : trusted(key, now);
+        if (after.isPresent()) {
+            return new LeaseResult.HeldBy(key, after.get());
+        }
+        LOG.warning("lease " + key + " had an entry no node of the POP wrote (" + (now != null && now.equals(value) ? "it stays: its owner"
+                + " refused the take-over" : "taken over") + "); fetching without waiting for it");
+        return new LeaseResult.Acquired(key, self);
+    }
+
+    /** The holder an entry names, if its seal checks, it is not long expired and its holder is a live node of the POP. */
+    private Optional<NodeId> trusted(String key, String value) {
+        String[] p = value.split("\\|", -1);
+        if (p.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            long expires = Long.parseLong(p[1]);
+            NodeId holder = new NodeId(p[0]);
+            boolean fresh = clock.millis() < expires + leaseTime.toMillis();
+            return seal.check(p[2], "lease", key, p[0], p[1]) && fresh && inPop.test(holder) ? Optional.of(holder) : Optional.empty();
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    private String entry(String key, NodeId self) {
+        String expires = Long.toString(clock.millis() + leaseTime.toMillis());
+        return self.name() + "|" + expires + "|" + seal.tag("lease", key, self.name(), expires);
+    }
+
+    static String holderOf(String value) {
+        int bar = value.indexOf('|');
+        return bar < 0 ? value : value.substring(0, bar);
+    }
+
+    /** Takes the entry if free, or renews it if ours, with the lease time as its TTL in the same step; returns the entry. */
+    private record Claim(String node, Map<String, String> entries, long ttlMillis) implements EntryProcessor<String, String, String> {
         @Override
         public String process(Map.Entry<String, String> entry) {
-            if (entry.getValue() == null || entry.getValue().equals(node)) {
-                ((ExtendedMapEntry<String, String>) entry).setValue(node, ttlMillis, TimeUnit.MILLISECONDS);
+            if (entry.getValue() == null || holderOf(entry.getValue()).equals(node)) {
+                ((ExtendedMapEntry<String, String>) entry).setValue(entries.get(entry.getKey()), ttlMillis, TimeUnit.MILLISECONDS);
+            }
+            return entry.getValue();
+        }
+    }
+
+    /** Replaces the entry {@code ignored} by {@code mine} if it is still there; returns the entry. */
+    private record TakeOver(String ignored, String mine, long ttlMillis) implements EntryProcessor<String, String, String> {
+        @Override
+        public String process(Map.Entry<String, String> entry) {
+            if (entry.getValue() == null || entry.getValue().equals(ignored)) {
+                ((ExtendedMapEntry<String, String>) entry).setValue(mine, ttlMillis, TimeUnit.MILLISECONDS);
             }
             return entry.getValue();
         }
@@ -75,7 +160,7 @@ public final class HazelcastLeases implements Leases {
     private record Release(String node) implements EntryProcessor<String, String, Void> {
         @Override
         public Void process(Map.Entry<String, String> entry) {
-            if (node.equals(entry.getValue())) {
+            if (entry.getValue() != null && node.equals(holderOf(entry.getValue()))) {
                 entry.setValue(null);
             }
             return null;

@@ -6,6 +6,7 @@ import com.hazelcast.topic.Message;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.Membership;
 import dev.chunkmesh.gossip.NodeId;
+import dev.chunkmesh.gossip.Seal;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link Membership} as heartbeats broadcast on a Hazelcast topic. Every member keeps its own table of
@@ -24,28 +26,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * heartbeats and cannot make healthy nodes look dead while Hazelcast decides to drop it. A member
  * that hears a node for the first time (a newcomer, or the other half of a healed split) answers
  * with its own latest heartbeats at once, so a new node sees the POP within a round trip.
+ *
+ * <p>Every heartbeat and leave carries a {@link Seal} tag over all its fields; one without a valid tag
+ * (forged by a member that lacks the cluster secret) is dropped and counted. A leave counts only if it
+ * is newer than the last heartbeat heard from its node, so a replayed leave cannot erase a live node.
  */
 public final class HazelcastMembership implements Membership, AutoCloseable {
 
     static final String TOPIC = "mesh.health";
 
     private record Beat(String name, NodeRecord node, long heartbeatMillis, long freeBytes, int activeTransfers,
-            long uploadBytesPerSecond) implements Serializable {
-        private static final long serialVersionUID = 2L;
+            long uploadBytesPerSecond, String tag) implements Serializable {
+        private static final long serialVersionUID = 3L;
+
+        String[] fields() {
+            return new String[] {"beat", name, node.pop(), node.tier(), node.parentPop(), node.peerAddress(), Long.toString(heartbeatMillis),
+                Long.toString(freeBytes), Integer.toString(activeTransfers), Long.toString(uploadBytesPerSecond)};
+        }
 
         Health health() {
             return new Health(node.toNodeInfo(name), Instant.ofEpochMilli(heartbeatMillis), freeBytes, activeTransfers, uploadBytesPerSecond);
         }
     }
 
-    private record Leave(String name) implements Serializable {
-        private static final long serialVersionUID = 1L;
+    private record Leave(String name, long atMillis, String tag) implements Serializable {
+        private static final long serialVersionUID = 2L;
+
+        static String[] fields(String name, long atMillis) {
+            return new String[] {"leave", name, Long.toString(atMillis)};
+        }
     }
 
     private record Heard(Beat beat, long atNanos) {
     }
 
     private final ITopic<Object> topic;
+    private final Seal seal;
+    private final AtomicLong forged = new AtomicLong();
     private final UUID registration;
     private final long ttlNanos;
     private final Map<String, Heard> heard = new ConcurrentHashMap<>();
@@ -53,21 +70,24 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
     /** The last heartbeat time (the sender's clock) of nodes that left: older beats still in flight are ignored. */
     private final Map<String, Long> left = new ConcurrentHashMap<>();
 
-    public HazelcastMembership(HazelcastInstance hazelcast, Duration ttl) {
-        this(hazelcast, ttl, TOPIC);
+    public HazelcastMembership(HazelcastInstance hazelcast, Duration ttl, Seal seal) {
+        this(hazelcast, ttl, seal, TOPIC);
     }
 
     /** On a topic of its own, for tests that must not hear each other. */
-    HazelcastMembership(HazelcastInstance hazelcast, Duration ttl, String topicName) {
+    HazelcastMembership(HazelcastInstance hazelcast, Duration ttl, Seal seal, String topicName) {
         this.ttlNanos = Objects.requireNonNull(ttl, "ttl").toNanos();
+        this.seal = Objects.requireNonNull(seal, "seal");
         this.topic = Objects.requireNonNull(hazelcast, "hazelcast").getTopic(topicName);
         this.registration = topic.addMessageListener(this::received);
     }
 
     @Override
     public void heartbeat(Health h) {
-        Beat beat = new Beat(h.node().id().name(), NodeRecord.of(h.node()), h.heartbeat().toEpochMilli(), h.freeBytes(),
-                h.activeTransfers(), h.uploadBytesPerSecond());
+        Beat unsealed = new Beat(h.node().id().name(), NodeRecord.of(h.node()), h.heartbeat().toEpochMilli(), h.freeBytes(),
+                h.activeTransfers(), h.uploadBytesPerSecond(), null);
+        Beat beat = new Beat(unsealed.name(), unsealed.node(), unsealed.heartbeatMillis(), unsealed.freeBytes(), unsealed.activeTransfers(),
+                unsealed.uploadBytesPerSecond(), seal.tag(unsealed.fields()));
         Heard now = new Heard(beat, System.nanoTime());
         own.put(beat.name(), now);
         left.remove(beat.name());
@@ -77,8 +97,15 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
 
     @Override
     public void leave(NodeId node) {
-        forget(node.name());
-        topic.publish(new Leave(node.name()));
+        Heard last = heard.get(node.name());
+        long at = last == null ? System.currentTimeMillis() : last.beat().heartbeatMillis() + 1;
+        forget(node.name(), at);
+        topic.publish(new Leave(node.name(), at, seal.tag(Leave.fields(node.name(), at))));
+    }
+
+    /** How many heartbeats and leaves this member dropped because their tag did not check. */
+    public long forgeries() {
+        return forged.get();
     }
 
     @Override
@@ -95,19 +122,24 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
     }
 
     private void received(Message<Object> message) {
-        if (message.getMessageObject() instanceof Leave l) {
-            forget(l.name());
-        } else if (message.getMessageObject() instanceof Beat b) {
+        Object m = message.getMessageObject();
+        if (m instanceof Leave l && seal.check(l.tag(), Leave.fields(l.name(), l.atMillis()))) {
+            Heard last = heard.get(l.name());
+            if (last == null || last.beat().heartbeatMillis() < l.atMillis()) {
+                forget(l.name(), l.atMillis());
+            }
+        } else if (m instanceof Beat b && b.node() != null && seal.check(b.tag(), b.fields())) {
             hear(b);
+        } else {
+            forged.incrementAndGet();
         }
     }
 
-    private void forget(String name) {
-        Heard last = heard.remove(name);
+    /** Forgets {@code name}; heartbeats it sent up to {@code atMillis} (its clock), still in flight, are ignored. */
+    private void forget(String name, long atMillis) {
+        heard.remove(name);
         own.remove(name);
-        if (last != null) {
-            left.merge(name, last.beat().heartbeatMillis(), Math::max);
-        }
+        left.merge(name, atMillis, Math::max);
     }
 
     private void hear(Beat b) {

@@ -30,10 +30,12 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -46,7 +48,8 @@ import java.util.function.IntPredicate;
  * flight per peer, refilled as each answer lands (no rounds). A chunk no usable holder claims comes from the
  * origin, only under its single-flight lease; one whose lease another node holds waits for that node to
  * advertise it, asking again every {@link PullRules#leaseRetry()}. A peer that fails or lacks what it claimed
- * is left out for the rest of the pull; one that sends wrong bytes is also penalised. Stored chunks are
+ * is left out for the rest of the pull; one that sends wrong bytes or does not answer within
+ * {@link PullRules#requestTimeout()} is also penalised, so other pulls do not wait on it. Stored chunks are
  * advertised within {@link PullRules#advertiseInterval()}, and origin chunks before their leases are given
  * back. The pull gives up when nothing is stored for {@link PullRules#stallTimeout()} or the origin fails
  * {@link PullRules#originAttempts()} times in a row. Not thread-safe: a driver delivers one event at a time.
@@ -70,6 +73,8 @@ public final class PullMachine {
     private final HolderView view;
     private int nextId = 1;
     private int badPeers;
+    /** Peers that let a request time out in this pull, penalised once each. */
+    private final Set<NodeId> silent = new HashSet<>();
     private int originFailures;
     private Instant lastProgress;
     private Instant lastAdvertised = Instant.MIN;
@@ -206,6 +211,9 @@ public final class PullMachine {
                     r.chunks().forEach(leaseAsked::clear);
                 } else {
                     answered(Answered.failed(r.id(), Outcome.UNAVAILABLE, late), out);
+                    if (r.kind() == Kind.PEER && silent.add(r.peer().id())) {
+                        out.add(new Penalise(r.peer().id()));
+                    }
                 }
                 if (over) {
                     return;

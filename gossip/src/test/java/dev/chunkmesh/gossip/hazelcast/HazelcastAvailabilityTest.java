@@ -12,6 +12,7 @@ import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.Nodes;
 import dev.chunkmesh.gossip.Recipes;
 import dev.chunkmesh.gossip.RecipesContract;
+import dev.chunkmesh.gossip.Seal;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 /** The contract against two real embedded Hazelcast members on loopback, joined by TCP-IP. */
 class HazelcastAvailabilityTest extends AvailabilityContract {
 
+    static final Seal SEAL = Seal.of("the POP's cluster secret", "gossip");
     static HazelcastInstance first;
     static HazelcastInstance second;
 
@@ -105,8 +107,8 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
     class SharedRecipes extends RecipesContract {
         @Override
         protected Recipes newRecipes() {
-            Recipes onFirst = new HazelcastRecipes(first);
-            Recipes onSecond = new HazelcastRecipes(second);
+            Recipes onFirst = new HazelcastRecipes(first, SEAL);
+            Recipes onSecond = new HazelcastRecipes(second, SEAL);
             return new Recipes() {
                 @Override
                 public java.util.Optional<Recipe> find(Digest blob) {
@@ -134,8 +136,24 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
         void aRecipeStoredUnderTheWrongBlobIsNotReturned() {
             Recipe recipe = Nodes.recipe(5, 300);
             Digest other = Digest.sha256("other blob".getBytes());
-            first.<String, byte[]>getMap(HazelcastRecipes.MAP).set(other.toString(), dev.chunkmesh.catalog.RecipeJson.toBytes(recipe));
-            assertTrue(new HazelcastRecipes(second).find(other).isEmpty());
+            byte[] sealed = first.<String, byte[]>getMap(HazelcastRecipes.MAP).get(publishAndRead(recipe).toString());
+            first.<String, byte[]>getMap(HazelcastRecipes.MAP).set(other.toString(), sealed);
+            assertTrue(new HazelcastRecipes(second, SEAL).find(other).isEmpty());
+        }
+
+        @Test
+        void aRecipeWrittenWithoutTheClusterSecretIsNotReturned() {
+            Recipe recipe = Nodes.recipe(6, 300);
+            new HazelcastRecipes(first, Seal.of("a guess at the secret", "gossip")).publish(recipe);
+            assertTrue(new HazelcastRecipes(second, SEAL).find(recipe.blob()).isEmpty(), "sealed with another key");
+            first.<String, byte[]>getMap(HazelcastRecipes.MAP).set(recipe.blob().toString(), dev.chunkmesh.catalog.RecipeJson.toBytes(recipe));
+            assertTrue(new HazelcastRecipes(second, SEAL).find(recipe.blob()).isEmpty(), "not sealed at all");
+        }
+
+        private Digest publishAndRead(Recipe recipe) {
+            new HazelcastRecipes(first, SEAL).publish(recipe);
+            assertTrue(new HazelcastRecipes(second, SEAL).find(recipe.blob()).isPresent());
+            return recipe.blob();
         }
     }
 }

@@ -8,6 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.Nodes;
+import dev.chunkmesh.gossip.Seal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class HazelcastMembershipTest {
 
     private static final Duration TTL = Duration.ofSeconds(2);
+    static final Seal SEAL = Seal.of("the POP's cluster secret", "gossip");
     private final String cluster = "mesh-test-" + UUID.randomUUID();
     private final List<HazelcastInstance> members = new ArrayList<>();
     private Process child;
@@ -44,8 +47,8 @@ class HazelcastMembershipTest {
     @Test
     void otherMembersHearHeartbeatsAndLeaves() throws Exception {
         List<Integer> ports = ports(2);
-        HazelcastMembership one = new HazelcastMembership(member(ports, 0), TTL);
-        HazelcastMembership two = new HazelcastMembership(member(ports, 1), TTL);
+        HazelcastMembership one = new HazelcastMembership(member(ports, 0), TTL, SEAL);
+        HazelcastMembership two = new HazelcastMembership(member(ports, 1), TTL, SEAL);
         one.heartbeat(health("a", 500));
         await(() -> names(two).equals(List.of("a")), () -> "b hears a: " + names(two));
         one.heartbeat(health("a", 300));
@@ -58,12 +61,57 @@ class HazelcastMembershipTest {
         assertEquals(List.of(), names(two), "b stopped beating, so it is gone from its own view too");
     }
 
+    /**
+     * A member that joined the cluster knowing its name but not the secret publishes heartbeats and
+     * leaves through the same code with another key: a ghost node, a far-future heartbeat of a real
+     * node and its leave. None of them counts; the real node stays alive and keeps being heard.
+     */
+    @Test
+    void heartbeatsAndLeavesWithoutTheClusterSecretAreIgnored() throws Exception {
+        List<Integer> ports = ports(3);
+        HazelcastMembership one = new HazelcastMembership(member(ports, 0), TTL, SEAL);
+        HazelcastMembership two = new HazelcastMembership(member(ports, 1), TTL, SEAL);
+        HazelcastMembership intruder = new HazelcastMembership(member(ports, 2), TTL, Seal.of("a guess at the secret", "gossip"));
+        one.heartbeat(health("a", 1));
+        await(() -> names(two).equals(List.of("a")), () -> "b hears a: " + names(two));
+        intruder.heartbeat(health("ghost", 1));
+        intruder.heartbeat(new Health(Nodes.popNode("a", "pop1"), Instant.now().plus(Duration.ofHours(1)), 1, 0, 0));
+        intruder.leave(Nodes.popNode("a", "pop1").id());
+        await(() -> two.forgeries() >= 3 && one.forgeries() >= 3, () -> "forgeries counted: " + two.forgeries() + " / " + one.forgeries());
+        one.heartbeat(health("a", 2));
+        await(() -> two.alive().size() == 1 && two.alive().get(0).freeBytes() == 2, () -> "a's next beat is heard: " + two.alive());
+        assertEquals(List.of("a"), names(two), "no ghost, and a is not erased");
+    }
+
+    /** A leave captured off the wire and sent again after its node beat once more erases nothing. */
+    @Test
+    void aReplayedLeaveDoesNotEraseANodeThatHasBeatenSince() throws Exception {
+        List<Integer> ports = ports(2);
+        HazelcastInstance m1 = member(ports, 0);
+        HazelcastInstance m2 = member(ports, 1);
+        HazelcastMembership one = new HazelcastMembership(m1, TTL, SEAL);
+        HazelcastMembership two = new HazelcastMembership(m2, TTL, SEAL);
+        List<Object> wire = new CopyOnWriteArrayList<>();
+        m2.getTopic(HazelcastMembership.TOPIC).addMessageListener(m -> wire.add(m.getMessageObject()));
+        one.heartbeat(health("a", 1));
+        await(() -> names(two).equals(List.of("a")), () -> "b hears a: " + names(two));
+        one.leave(Nodes.popNode("a", "pop1").id());
+        await(() -> names(two).isEmpty(), () -> "a left: " + names(two));
+        Object leave = wire.get(wire.size() - 1);
+        Thread.sleep(5);
+        one.heartbeat(health("a", 2));
+        await(() -> names(two).equals(List.of("a")), () -> "a is back: " + names(two));
+        m2.getTopic(HazelcastMembership.TOPIC).publish(leave);
+        Thread.sleep(500);
+        assertEquals(List.of("a"), names(two), "the replayed leave is older than a's last heartbeat");
+    }
+
     @Test
     void aNewMemberHearsTheOthersWithoutWaitingForTheirNextHeartbeat() throws Exception {
         List<Integer> ports = ports(2);
-        HazelcastMembership one = new HazelcastMembership(member(ports, 0), Duration.ofMinutes(1));
+        HazelcastMembership one = new HazelcastMembership(member(ports, 0), Duration.ofMinutes(1), SEAL);
         one.heartbeat(health("a", 1));
-        HazelcastMembership late = new HazelcastMembership(member(ports, 1), Duration.ofMinutes(1));
+        HazelcastMembership late = new HazelcastMembership(member(ports, 1), Duration.ofMinutes(1), SEAL);
         late.heartbeat(health("b", 1));
         await(() -> names(late).equals(List.of("a", "b")), () -> "the newcomer was answered with a's last heartbeat: " + names(late));
     }
@@ -99,8 +147,8 @@ class HazelcastMembershipTest {
         HazelcastInstance m2 = member(ports, 1);
         assertTrue(ready.await(60, TimeUnit.SECONDS), "the child member started");
         await(() -> m1.getCluster().getMembers().size() == 3, () -> "three members: " + m1.getCluster().getMembers());
-        HazelcastMembership one = new HazelcastMembership(m1, TTL);
-        HazelcastMembership two = new HazelcastMembership(m2, TTL);
+        HazelcastMembership one = new HazelcastMembership(m1, TTL, SEAL);
+        HazelcastMembership two = new HazelcastMembership(m2, TTL, SEAL);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             names.add("n" + (char) ('a' + i));

@@ -219,7 +219,7 @@ class PullMachineTest {
     }
 
     @Test
-    void aPeerThatDoesNotAnswerInTimeIsDroppedAndALateAnswerStillCounts() {
+    void aPeerThatDoesNotAnswerInTimeIsDroppedAndPenalisedOnceAndALateAnswerStillCounts() {
         PullMachine m = machine(ChunkBitmap.empty(100));
         List<FetchFromPeer> asks = only(m.start(holders(Map.of(a, ChunkBitmap.full(100), b, ChunkBitmap.full(100)))), FetchFromPeer.class);
         FetchFromPeer toA = asks.stream().filter(f -> f.peer().equals(a)).findFirst().orElseThrow();
@@ -231,6 +231,7 @@ class PullMachineTest {
         clock.advance(Duration.ofSeconds(16));
         List<PullCommand> cmds = m.on(new Tick());
         assertTrue(only(cmds, FetchFromPeer.class).stream().noneMatch(f -> f.peer().equals(a)), "a is left out");
+        assertEquals(List.of(new Penalise(a.id())), only(cmds, Penalise.class), "so other pulls do not wait on it either");
         m.on(Answered.ok(toA.request(), new HashSet<>(toA.chunks())));
         toA.chunks().forEach(i -> assertTrue(m.held().has(i)));
     }

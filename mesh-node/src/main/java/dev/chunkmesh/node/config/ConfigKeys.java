@@ -30,6 +30,9 @@ public final class ConfigKeys {
         key("network.registry-port", "5050", "port of the OCI registry mirror that local runtimes pull through");
         key("network.registry-bind", "127.0.0.1", "address of the registry mirror; loopback unless runtimes on other hosts use it");
         key("network.admin-port", "7071", "port of /healthz, /metrics, /v1/status and the pull API");
+        key("network.header-timeout", "20s", "every HTTP port: a connection that sends no complete request head for this long"
+                + " after it opens or after its last response is closed");
+        key("network.idle-timeout", "5m", "every HTTP port: a connection that sends and receives nothing for this long is closed");
         key("network.hazelcast-port", "5701", "port of the node's embedded Hazelcast member");
         key("network.members", "", "Hazelcast members to join, host[:port] separated by commas (empty: a POP of one)");
         key("network.kubernetes-service-dns", "", "in Kubernetes: headless Service whose DNS lists the POP's members (replaces network.members)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.PopId;
+import dev.chunkmesh.node.http.ServerLimits;
 import dev.chunkmesh.node.pull.PullSettings;
 import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.ByteSize;
@@ -145,7 +146,8 @@ public final class ConfigLoader {
         List<String> members = optional("network.members").map(s -> Arrays.stream(s.split(",")).map(String::strip)
                 .filter(m -> !m.isEmpty()).toList()).orElse(List.of());
         NodeConfig.Network network = new NodeConfig.Network(text("network.bind"), port("network.peer-port"), port("network.registry-port"),
-                port("network.admin-port"), port("network.hazelcast-port"), members, optional("network.kubernetes-service-dns"));
+                port("network.admin-port"), port("network.hazelcast-port"), members, optional("network.kubernetes-service-dns"),
+                get("network.header-timeout", x -> new ServerLimits(duration("network.header-timeout"), duration("network.idle-timeout"))));
         String clusterName = optional("cluster.name").orElse("mesh-" + parent.orElse(pop).name());
         String secret = optional("cluster.secret").orElse("");
         if (secret.isEmpty()) {

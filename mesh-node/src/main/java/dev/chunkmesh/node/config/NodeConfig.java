@@ -4,6 +4,7 @@ import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.gossip.Tier;
+import dev.chunkmesh.node.http.ServerLimits;
 import dev.chunkmesh.node.pull.PullSettings;
 import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.chunker.ChunkerParams;
@@ -50,11 +51,13 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      * @param bind the node's private address: peer API, admin API and Hazelcast listen only here
      * @param members Hazelcast members to join through, {@code host[:port]}; empty for a POP of one
      * @param kubernetesServiceDns in Kubernetes, the headless Service listing the POP's members instead
+     * @param limits the time bounds of every HTTP server of the node
      */
     public record Network(String bind, int peerPort, int registryPort, int adminPort, int hazelcastPort, List<String> members,
-                          Optional<String> kubernetesServiceDns) {
+                          Optional<String> kubernetesServiceDns, ServerLimits limits) {
         public Network {
             members = List.copyOf(members);
+            Objects.requireNonNull(limits, "limits");
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The peer chunk API between nodes, all under {@code /v1} and all requiring the cluster secret in
- * {@value #SECRET_HEADER}:
+ * The peer chunk API between nodes, all under {@code /v1} and all requiring a request signed with the
+ * cluster secret for the node it is sent to ({@link PeerAuth}; the secret itself never travels):
  *
  * <pre>
  *   GET  /v1/chunks/{digest}   200 with the chunk frame (application/octet-stream), 404 if not held
@@ -25,10 +25,9 @@ import java.util.List;
  *                              origin serves the growing prefix, so others take chunks as they land.
  * </pre>
  *
- * A wrong or missing secret gets 401; a malformed digest 400. Frames are verified by the receiver.
+ * A missing, wrong or stale signature gets 401; a malformed digest 400. Frames are verified by the receiver.
  */
 public final class PeerApi {
-    public static final String SECRET_HEADER = "X-Mesh-Secret";
     public static final int MAX_BATCH = 256;
     static final String CHUNKS = "/v1/chunks";
     static final String RECIPES = "/v1/recipes";

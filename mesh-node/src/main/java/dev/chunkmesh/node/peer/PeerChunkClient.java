@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,16 +31,16 @@ public final class PeerChunkClient implements ChunkSource {
     private final String name;
     private final String host;
     private final int port;
-    private final String secret;
+    private final PeerAuth auth;
 
-    /** A client for the peer at {@code host:port}, named {@code name} in errors. */
-    public PeerChunkClient(Vertx vertx, WebClient web, String name, String host, int port, String secret) {
+    /** A client for the peer at {@code host:port}, named {@code name} in errors, signing its requests with {@code auth}. */
+    public PeerChunkClient(Vertx vertx, WebClient web, String name, String host, int port, PeerAuth auth) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.web = Objects.requireNonNull(web, "web");
         this.name = Objects.requireNonNull(name, "name");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
-        this.secret = Objects.requireNonNull(secret, "secret");
+        this.auth = Objects.requireNonNull(auth, "auth");
     }
 
     @Override
@@ -49,7 +50,8 @@ public final class PeerChunkClient implements ChunkSource {
 
     @Override
     public Future<byte[]> fetch(Digest digest) {
-        return web.get(port, host, PeerApi.CHUNKS + "/" + digest).putHeader(PeerApi.SECRET_HEADER, secret).send()
+        String uri = PeerApi.CHUNKS + "/" + digest;
+        return web.get(port, host, uri).putHeader(PeerAuth.HEADER, sign("GET", uri, new byte[0])).send()
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
                 .compose(r -> switch (r.statusCode()) {
                     case 200 -> vertx.executeBlocking(() -> ChunkFrame.decode(digest, bytes(r)), false);
@@ -80,8 +82,8 @@ public final class PeerChunkClient implements ChunkSource {
         if (digests.size() > PeerApi.MAX_BATCH) {
             return Future.failedFuture(new IllegalArgumentException("at most " + PeerApi.MAX_BATCH + " digests per batch"));
         }
-        String body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n"));
-        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerApi.SECRET_HEADER, secret).sendBuffer(Buffer.buffer(body))
+        byte[] body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n")).getBytes(StandardCharsets.US_ASCII);
+        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerAuth.HEADER, sign("POST", PeerApi.CHUNKS, body)).sendBuffer(Buffer.buffer(body))
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
                 .compose(r -> {
                     if (r.statusCode() != 200) {
@@ -100,8 +102,8 @@ public final class PeerChunkClient implements ChunkSource {
 
     /** The part of {@code blob}'s recipe the peer can serve from chunk {@code from} on; fails with ChunkMissingException if none. */
     public Future<RecipePrefix> recipe(Digest blob, int from) {
-        return web.get(port, host, PeerApi.RECIPES + "/" + blob).addQueryParam("from", Integer.toString(from))
-                .putHeader(PeerApi.SECRET_HEADER, secret).send()
+        String uri = PeerApi.RECIPES + "/" + blob + "?from=" + from;
+        return web.get(port, host, uri).putHeader(PeerAuth.HEADER, sign("GET", uri, new byte[0])).send()
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
                 .compose(r -> switch (r.statusCode()) {
                     case 200 -> Future.succeededFuture(PeerApi.decode(name, r.bodyAsString()));
@@ -134,6 +136,10 @@ public final class PeerChunkClient implements ChunkSource {
             pos += length;
         }
         return out;
+    }
+
+    private String sign(String method, String uri, byte[] body) {
+        return auth.sign(method, uri, host + ":" + port, body);
     }
 
     private static byte[] bytes(HttpResponse<Buffer> r) {

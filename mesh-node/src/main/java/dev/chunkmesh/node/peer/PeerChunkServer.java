@@ -1,5 +1,6 @@
 package dev.chunkmesh.node.peer;
 
+import dev.chunkmesh.node.http.HeadDeadline;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStore;
@@ -13,7 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,10 +29,12 @@ public final class PeerChunkServer extends VerticleBase {
     private final PeerServerConfig config;
     private final RecipeBoard recipes;
     private final ServeStats stats;
+    private final PeerAuth auth;
     /** How often the TLS files are looked at for a rotated certificate. */
     static final long RELOAD_CHECK_MILLIS = 2000;
     private HttpServer server;
     private long reloadTimer = -1;
+    private HeadDeadline deadline;
 
     public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
         this(store, config, RecipeBoard.NONE, new ServeStats());
@@ -42,11 +45,12 @@ public final class PeerChunkServer extends VerticleBase {
         this.config = Objects.requireNonNull(config, "config");
         this.recipes = Objects.requireNonNull(recipes, "recipes");
         this.stats = Objects.requireNonNull(stats, "stats");
+        this.auth = new PeerAuth(config.clusterSecret(), Clock.systemUTC());
     }
 
     @Override
     public Future<?> start() {
-        HttpServerOptions options = new HttpServerOptions();
+        HttpServerOptions options = config.limits().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false));
         if (config.tls().isPresent()) {
             var ssl = config.tls().get().server();
             options.setSsl(true).setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
@@ -60,12 +64,16 @@ public final class PeerChunkServer extends VerticleBase {
                         }
                     }));
         }
-        return vertx.createHttpServer(options).requestHandler(router()).listen(config.port(), config.host()).onSuccess(s -> server = s);
+        deadline = new HeadDeadline(vertx, config.limits().headTimeout());
+        return deadline.serve(vertx.createHttpServer(options), router()).listen(config.port(), config.host()).onSuccess(s -> server = s);
     }
 
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(reloadTimer);
+        if (deadline != null) {
+            deadline.close();
+        }
         return Future.succeededFuture();
     }
 
@@ -76,20 +84,22 @@ public final class PeerChunkServer extends VerticleBase {
 
     private Router router() {
         Router r = Router.router(vertx);
-        r.route(PeerApi.CHUNKS + "*").handler(this::requireSecret);
-        r.route(PeerApi.RECIPES + "*").handler(this::requireSecret);
+        r.post(PeerApi.CHUNKS).handler(BodyHandler.create(false).setBodyLimit(PeerApi.MAX_BATCH * 80L));
+        r.route(PeerApi.CHUNKS + "*").handler(this::authenticate);
+        r.route(PeerApi.RECIPES + "*").handler(this::authenticate);
         r.get(PeerApi.RECIPES + "/:digest").handler(this::recipe);
         r.get(PeerApi.CHUNKS + "/:digest").handler(this::getChunk);
         r.head(PeerApi.CHUNKS + "/:digest").handler(this::headChunk);
-        r.post(PeerApi.CHUNKS).handler(BodyHandler.create().setBodyLimit(PeerApi.MAX_BATCH * 80L)).handler(this::batch);
+        r.post(PeerApi.CHUNKS).handler(this::batch);
         r.route().failureHandler(PeerErrors::handle);
         return r;
     }
 
-    private void requireSecret(RoutingContext ctx) {
-        String given = ctx.request().getHeader(PeerApi.SECRET_HEADER);
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                config.clusterSecret().getBytes(StandardCharsets.UTF_8))) {
+    /** Lets through only requests signed with the cluster secret for this node's address ({@link PeerAuth}). */
+    private void authenticate(RoutingContext ctx) {
+        byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        String self = config.host() + ":" + server.actualPort();
+        if (!auth.check(ctx.request().getHeader(PeerAuth.HEADER), ctx.request().method().name(), ctx.request().uri(), self, body)) {
             ctx.fail(401, new PeerErrors.Unauthorized());
             return;
         }

@@ -7,10 +7,10 @@ import io.vertx.ext.web.RoutingContext;
 /** The one place the peer API maps failures to HTTP statuses. */
 final class PeerErrors {
 
-    /** A request without the right cluster secret. */
+    /** A request not signed with the cluster secret for this node ({@link PeerAuth}). */
     static final class Unauthorized extends RuntimeException {
         Unauthorized() {
-            super("the cluster secret is missing or wrong");
+            super("the request is not signed with the cluster secret for this node (X-Mesh-Auth missing, wrong or stale)");
         }
     }
 

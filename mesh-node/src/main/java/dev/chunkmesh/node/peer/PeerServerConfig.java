@@ -1,6 +1,9 @@
 package dev.chunkmesh.node.peer;
 
+import dev.chunkmesh.node.http.ServerLimits;
+import dev.chunkmesh.node.tls.TlsFiles;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where the peer API listens and the secret it demands.
@@ -10,16 +13,23 @@ import java.util.Objects;
  * @param clusterSecret shared by all nodes of the mesh; at least 16 characters
  * @param tls when present, the API is served over TLS and every peer must present a certificate
  *     signed by the mesh CA (mTLS); the files are re-read when they change
+ * @param limits the server's time bounds
  */
-public record PeerServerConfig(String host, int port, String clusterSecret, java.util.Optional<dev.chunkmesh.node.tls.TlsFiles> tls) {
+public record PeerServerConfig(String host, int port, String clusterSecret, Optional<TlsFiles> tls, ServerLimits limits) {
 
-    /** Plain HTTP with the cluster secret only. */
+    /** Plain HTTP with the cluster secret only, default limits. */
     public PeerServerConfig(String host, int port, String clusterSecret) {
-        this(host, port, clusterSecret, java.util.Optional.empty());
+        this(host, port, clusterSecret, Optional.empty());
+    }
+
+    /** Default limits. */
+    public PeerServerConfig(String host, int port, String clusterSecret, Optional<TlsFiles> tls) {
+        this(host, port, clusterSecret, tls, ServerLimits.DEFAULTS);
     }
 
     public PeerServerConfig {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("peer port must be 0-65535, got " + port);

@@ -1,7 +1,11 @@
 package dev.chunkmesh.node.pull;
 
 import dev.chunkmesh.gossip.NodeInfo;
+import dev.chunkmesh.node.peer.PeerAuth;
 import dev.chunkmesh.node.peer.PeerChunkClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.Vertx;
 import dev.chunkmesh.node.tls.TlsFiles;
 import io.vertx.core.http.HttpClientAgent;
@@ -18,13 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PeerClients {
     private final Vertx vertx;
     private final WebClient web;
-    private final String secret;
+    private final PeerAuth auth;
     private final Map<String, PeerChunkClient> byAddress = new ConcurrentHashMap<>();
 
+    /** Clients that give up connecting after 5 s and drop a connection silent for 15 s. */
     public PeerClients(Vertx vertx, String secret, Optional<TlsFiles> tls) {
+        this(vertx, secret, tls, Duration.ofSeconds(15));
+    }
+
+    /** Clients that give up connecting after 5 s (or {@code silence}, if shorter) and drop a connection silent for {@code silence}. */
+    public PeerClients(Vertx vertx, String secret, Optional<TlsFiles> tls, Duration silence) {
         this.vertx = vertx;
-        this.secret = secret;
-        HttpClientOptions options = new HttpClientOptions();
+        this.auth = new PeerAuth(secret, Clock.systemUTC());
+        HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) Math.min(5000, silence.toMillis()))
+                .setIdleTimeout((int) Math.max(1, silence.toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (tls.isPresent()) {
             var ssl = tls.get().client();
             options.setSsl(true).setVerifyHost(false).setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions());
@@ -50,7 +61,7 @@ public final class PeerClients {
                 throw new IllegalArgumentException("peer address of " + node.id() + " is not host:port: " + address);
             }
             return new PeerChunkClient(vertx, web, node.id().name(), address.substring(0, colon),
-                    Integer.parseInt(address.substring(colon + 1)), secret);
+                    Integer.parseInt(address.substring(colon + 1)), auth);
         });
     }
 }

@@ -125,6 +125,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                 Digest actual = hash.get().result().get();
                 if (!actual.equals(blob)) {
                     deps.pop().availability().withdraw(deps.self().id(), blob);
+                    deps.pop().recipes().forget(blob); // a recipe that does not make its blob: the next pull chunks it afresh
                     throw new BlobDigestMismatchException(blob, actual);
                 }
             }

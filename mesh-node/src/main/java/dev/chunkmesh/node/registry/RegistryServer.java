@@ -1,6 +1,8 @@
 package dev.chunkmesh.node.registry;
 
 import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.node.http.HeadDeadline;
+import dev.chunkmesh.node.http.ServerLimits;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.pull.PullService;
@@ -15,10 +17,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import dev.chunkmesh.node.pull.PullReport;
 import dev.chunkmesh.store.ChunkRef;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -68,10 +73,13 @@ public final class RegistryServer extends VerticleBase {
     private final LongAdder bytesServed = new LongAdder();
     private final Observer observer;
     private final AccessGate access;
+    private final ServerLimits limits;
     private HttpServer server;
+    private HeadDeadline deadline;
 
     public RegistryServer(PullService pulls, Upstreams upstreams, ManifestCache manifests, ChunkStore store, Recipes local, Recipes pop,
-                          String host, int port, Observer observer, java.time.Duration accessTtl) {
+                          String host, int port, Observer observer, Duration accessTtl, ServerLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.access = new AccessGate(accessTtl, java.time.Clock.systemUTC());
         this.pulls = Objects.requireNonNull(pulls, "pulls");
@@ -86,9 +94,18 @@ public final class RegistryServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        HttpServerOptions options = new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096);
-        return vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest).requestHandler(this::handle)
+        HttpServerOptions options = limits.apply(new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096));
+        deadline = new HeadDeadline(vertx, limits.headTimeout());
+        return deadline.serve(vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest), this::handle)
                 .listen(port, host).onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (deadline != null) {
+            deadline.close();
+        }
+        return Future.succeededFuture();
     }
 
     public int port() {
@@ -219,38 +236,67 @@ public final class RegistryServer extends VerticleBase {
      * else through a pull of the POP; a held chunk found unreadable mid-way turns the hit into a pull.
      * A local hit is not hashed again: its recipe was kept only after the whole blob was checked against
      * its digest, a recipe must tile the blob exactly, and each chunk is checked as it is read (its
-     * record's CRC32C, written when the chunk's SHA-256 was checked on entry, and its length). A blob
-     * coming through a pull is hashed by the pull as its chunks land, and its last chunk held back until it matches.
+     * record's CRC32C, written when the chunk's SHA-256 was checked on entry, and its length). A whole
+     * blob coming through a pull is hashed by the pull as its chunks land, and its last chunk held back
+     * until it matches. A range of a blob not held is served only after its pull has checked the whole
+     * blob, from the recipe that pull kept: a range has no end at which a wrong byte could be caught.
      */
     private void stream(HttpServerRequest req, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
         HttpServerResponse res = req.response();
-        long start = System.nanoTime();
-        java.util.function.Consumer<Long> sent = n -> {
-            bytesServed.add(n);
-            seen.bytes += n;
-        };
         res.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-        Supplier<BlobStreamer.Feed> pull = () -> {
+        if (held.recipe().isPresent()) {
+            streamHeld(req, origin, b, seen, held.recipe().get(), r);
+        } else if (!whole) {
+            PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
+            seen.pull = p.result();
+            p.result().thenCompose(report -> vertx.executeBlocking(() -> local.find(b.digest()).orElseThrow(
+                    () -> new IllegalStateException("the pull of " + b.digest() + " kept no recipe")), false).toCompletionStage())
+                    .whenComplete((recipe, failed) -> vertx.runOnContext(v -> {
+                        if (failed != null) {
+                            res.headers().clear();
+                            RegistryErrors.respond(res, RegistryErrors.blob(failed instanceof CompletionException c && c.getCause() != null
+                                    ? c.getCause() : failed, b));
+                        } else if (!res.closed()) {
+                            streamHeld(req, origin, b, seen, recipe, r);
+                        }
+                    }));
+        } else {
+            BlobStreamer.Feed feed = pull(origin, b, seen).get();
+            BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), feed, null, res, r, seen.pull, sent(seen),
+                    req.connection());
+            streamer.start();
+            seen.onClose = streamer::stop;
+        }
+    }
+
+    /** Streams {@code r} of a blob this node holds by {@code recipe}, checked chunk by chunk; a chunk found unreadable turns it into a pull. */
+    private void streamHeld(HttpServerRequest req, Origin origin, RegistryPath.Blob b, Seen seen, Recipe recipe, ByteRange r) {
+        long start = System.nanoTime();
+        List<ChunkRef> chunks = recipe.chunks();
+        CompletableFuture<PullReport> hit = new CompletableFuture<>();
+        seen.pull = hit;
+        BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
+                i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull(origin, b, seen), req.response(), r, null,
+                sent(seen), req.connection());
+        streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
+                ? pulls.localHit(b.digest(), recipe.size(), Duration.ofNanos(System.nanoTime() - start)) : null));
+        seen.onClose = streamer::stop;
+    }
+
+    /** Starts a pull of the POP for the blob once asked: its feed of chunks as they are stored. */
+    private Supplier<BlobStreamer.Feed> pull(Origin origin, RegistryPath.Blob b, Seen seen) {
+        return () -> {
             PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
             seen.pull = p.result();
             return p.progress()::whenStored;
         };
-        BlobStreamer streamer;
-        if (held.recipe().isPresent()) {
-            List<ChunkRef> chunks = held.recipe().get().chunks();
-            CompletableFuture<PullReport> hit = new CompletableFuture<>();
-            seen.pull = hit;
-            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
-                    i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull, res, r, null, sent, req.connection());
-            streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
-                    ? pulls.localHit(b.digest(), held.size(), java.time.Duration.ofNanos(System.nanoTime() - start)) : null));
-        } else {
-            BlobStreamer.Feed feed = pull.get();
-            streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), feed, null, res, r, whole ? seen.pull : null, sent,
-                    req.connection());
-            streamer.start();
-        }
-        seen.onClose = streamer::stop;
+    }
+
+    private Consumer<Long> sent(Seen seen) {
+        return n -> {
+            bytesServed.add(n);
+            seen.bytes += n;
+        };
     }
 
     /** The blob's size: from a recipe the node or its POP holds, else from the origin. Blocks. */

@@ -2,6 +2,7 @@ package dev.chunkmesh.node.peer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -14,11 +15,18 @@ import dev.chunkmesh.store.ForwardingChunkStore;
 import dev.chunkmesh.store.TestData;
 import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +61,7 @@ class PeerChunkApiTest {
     private PeerChunkClient serve(Vertx vertx, ChunkStore served, String clientSecret) throws Exception {
         PeerChunkServer server = new PeerChunkServer(served, new PeerServerConfig("127.0.0.1", 0, SECRET));
         await(vertx.deployVerticle(server));
-        return new PeerChunkClient(vertx, WebClient.create(vertx), "peer-a", "127.0.0.1", server.port(), clientSecret);
+        return new PeerChunkClient(vertx, WebClient.create(vertx), "peer-a", "127.0.0.1", server.port(), new PeerAuth(clientSecret, Clock.systemUTC()));
     }
 
     @Test
@@ -108,16 +116,60 @@ class PeerChunkApiTest {
     void aMalformedDigestIsABadRequest(Vertx vertx) throws Exception {
         PeerChunkServer server = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET));
         await(vertx.deployVerticle(server));
-        var r = await(WebClient.create(vertx).get(server.port(), "127.0.0.1", "/v1/chunks/sha256:..%2F..%2Fetc")
-                .putHeader(PeerApi.SECRET_HEADER, SECRET).send());
+        String uri = "/v1/chunks/sha256:..%2F..%2Fetc";
+        var r = await(WebClient.create(vertx).get(server.port(), "127.0.0.1", uri)
+                .putHeader(PeerAuth.HEADER, new PeerAuth(SECRET, Clock.systemUTC()).sign("GET", uri, "127.0.0.1:" + server.port(), new byte[0])).send());
         assertEquals(400, r.statusCode());
     }
 
     @Test
     void anUnreachablePeerIsUnavailable(Vertx vertx) {
-        PeerChunkClient client = new PeerChunkClient(vertx, WebClient.create(vertx), "gone", "127.0.0.1", 1, SECRET);
+        PeerChunkClient client = new PeerChunkClient(vertx, WebClient.create(vertx), "gone", "127.0.0.1", 1, new PeerAuth(SECRET, Clock.systemUTC()));
         PeerUnavailableException e = assertThrows(PeerUnavailableException.class, () -> await(client.fetch(digest)));
         assertInstanceOf(PeerUnavailableException.class, e);
         assertEquals(0, e.status());
+    }
+
+    /**
+     * A peer address learned from Hazelcast may be anyone's. What such a fake peer receives holds no
+     * secret, and replayed to a real node (whose address it was not made for) it is refused.
+     */
+    @Test
+    void aFakePeerLearnsNeitherTheSecretNorARequestItCanReplayToARealNode(Vertx vertx) throws Exception {
+        PeerChunkServer real = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET));
+        await(vertx.deployVerticle(real));
+        List<MultiMap> heard = new CopyOnWriteArrayList<>();
+        List<String> uris = new CopyOnWriteArrayList<>();
+        HttpServer fake = await(vertx.createHttpServer().requestHandler(req -> {
+            heard.add(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()));
+            uris.add(req.uri());
+            req.response().setStatusCode(404).end();
+        }).listen(0, "127.0.0.1"));
+        PeerChunkClient toFake = new PeerChunkClient(vertx, WebClient.create(vertx), "fake", "127.0.0.1", fake.actualPort(),
+                new PeerAuth(SECRET, Clock.systemUTC()));
+        assertThrows(ChunkMissingException.class, () -> await(toFake.fetch(digest)));
+        assertEquals(1, heard.size());
+        heard.get(0).forEach(h -> assertFalse(h.getValue().contains(SECRET), "header " + h.getKey() + " carries the secret"));
+        var replayed = await(WebClient.create(vertx).get(real.port(), "127.0.0.1", uris.get(0))
+                .putHeader(PeerAuth.HEADER, heard.get(0).get(PeerAuth.HEADER)).send());
+        assertEquals(401, replayed.statusCode(), "a request made for the fake peer's address is refused by the real node");
+    }
+
+    @Test
+    void aRequestWhoseBodyWasChangedOrWhoseSignatureIsStaleIsRefused(Vertx vertx) throws Exception {
+        PeerChunkServer server = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET));
+        await(vertx.deployVerticle(server));
+        String self = "127.0.0.1:" + server.port();
+        byte[] asked = digest.toString().getBytes(StandardCharsets.US_ASCII);
+        String signed = new PeerAuth(SECRET, Clock.systemUTC()).sign("POST", "/v1/chunks", self, asked);
+        WebClient web = WebClient.create(vertx);
+        assertEquals(200, await(web.post(server.port(), "127.0.0.1", "/v1/chunks").putHeader(PeerAuth.HEADER, signed)
+                .sendBuffer(Buffer.buffer(asked))).statusCode());
+        byte[] other = Digest.sha256(new byte[] {7}).toString().getBytes(StandardCharsets.US_ASCII);
+        assertEquals(401, await(web.post(server.port(), "127.0.0.1", "/v1/chunks").putHeader(PeerAuth.HEADER, signed)
+                .sendBuffer(Buffer.buffer(other))).statusCode(), "the signature covers the body");
+        String stale = new PeerAuth(SECRET, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10))).sign("POST", "/v1/chunks", self, asked);
+        assertEquals(401, await(web.post(server.port(), "127.0.0.1", "/v1/chunks").putHeader(PeerAuth.HEADER, stale)
+                .sendBuffer(Buffer.buffer(asked))).statusCode(), "a signature ten minutes old");
     }
 }

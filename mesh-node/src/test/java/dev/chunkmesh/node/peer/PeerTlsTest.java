@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +124,8 @@ class PeerTlsTest {
                 .setKeyCertOptions(c.getKeyCertOptions()).setTrustOptions(c.getTrustOptions()));
         try {
             return await(http.request(new RequestOptions().setMethod(HttpMethod.HEAD).setHost("127.0.0.1").setPort(port)
-                    .setURI("/v1/chunks/" + digest).addHeader(PeerApi.SECRET_HEADER, SECRET)).compose(r -> r.send().map(resp -> {
+                    .setURI("/v1/chunks/" + digest).addHeader(PeerAuth.HEADER,
+                            new PeerAuth(SECRET, Clock.systemUTC()).sign("HEAD", "/v1/chunks/" + digest, "127.0.0.1:" + port, new byte[0]))).compose(r -> r.send().map(resp -> {
                         try {
                             return ((X509Certificate) r.connection().peerCertificates().get(0)).getSerialNumber();
                         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
