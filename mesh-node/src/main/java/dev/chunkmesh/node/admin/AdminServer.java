@@ -3,6 +3,7 @@ package dev.chunkmesh.node.admin;
 import dev.chunkmesh.catalog.Names;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.NodeMetrics;
+import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.pull.BatchPull;
 import dev.chunkmesh.node.pull.BlobRequest;
 import dev.chunkmesh.node.pull.ImageBlobs;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,21 +37,30 @@ import java.util.concurrent.Callable;
  *                       of the release is pulled
  * </pre>
  *
+ * With a token ({@code admin.token-file}), every request but {@code GET /healthz}, {@code /dashboard} and
+ * {@code /metrics} needs {@code Authorization: Bearer <token>}, checked before any body is read. Bodies are read into
+ * memory up to {@code admin.max-body} (64 KiB for a pull), never onto disk; a larger one gets 413.
+ *
  * Pull and prefetch answer with newline-delimited JSON: {@code progress} events four times a second,
  * then one {@code done} (bytes by source, per-blob reports) or {@code error} event.
  */
 public final class AdminServer extends VerticleBase {
     private static final io.vertx.core.buffer.Buffer DASHBOARD = dashboardPage();
+    private static final long PULL_BODY = 64 * 1024;
     private final MeshNode node;
     private final String host;
     private final int port;
+    private final Optional<AdminToken> token;
+    private final long maxBody;
     private final Prefetch prefetch;
     private HttpServer server;
 
-    public AdminServer(MeshNode node, String host, int port) {
+    public AdminServer(MeshNode node, String host, int port, NodeConfig.Admin settings) {
         this.node = Objects.requireNonNull(node, "node");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
+        this.token = settings.token();
+        this.maxBody = settings.maxBody();
         this.prefetch = new Prefetch(node);
     }
 
@@ -65,14 +76,29 @@ public final class AdminServer extends VerticleBase {
     private Router router() {
         Router r = Router.router(vertx);
         r.get("/healthz").handler(this::health);
+        r.get("/metrics").handler(this::metrics);
         r.get("/dashboard").handler(this::dashboard);
         r.get("/").handler(ctx -> ctx.redirect("/dashboard"));
-        r.get("/metrics").handler(this::metrics);
+        r.route().handler(this::authorize);
         r.get("/v1/status").handler(this::status);
-        r.post("/v1/pull").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::pull);
-        r.post("/v1/prefetch").handler(BodyHandler.create().setBodyLimit(256L << 20)).handler(this::prefetch);
+        r.post("/v1/pull").handler(body(PULL_BODY)).handler(this::pull);
+        r.post("/v1/prefetch").handler(body(maxBody)).handler(this::prefetch);
         r.route().failureHandler(AdminErrors::handle);
         return r;
+    }
+
+    /** Lets a request on only if the node has no token or the request carries it. */
+    private void authorize(RoutingContext ctx) {
+        if (token.isEmpty() || token.get().matches(ctx.request().getHeader("Authorization"))) {
+            ctx.next();
+        } else {
+            ctx.fail(AdminErrors.unauthorized());
+        }
+    }
+
+    /** Reads a body of at most {@code limit} bytes into memory; form uploads are never written to disk. */
+    private static BodyHandler body(long limit) {
+        return BodyHandler.create(false).setBodyLimit(limit).setMergeFormAttributes(false);
     }
 
     /**
