@@ -3,7 +3,8 @@
 # and a non-default values file; every rendered object checked against the Kubernetes and
 # prometheus-operator schemas; the node's own parser on the rendered node.yaml; promtool on the alert
 # rules and on every PromQL expression of the Grafana dashboard; the alert rules' unit tests
-# (check/alert-tests.yaml, promtool test rules) on the rules rendered with the default values.
+# (check/alert-tests.yaml, promtool test rules) on the rules rendered with the default values; and no
+# rendering at all without the admin token Secret.
 #
 # Needs helm, promtool, node and the npm packages of charts/check (.ci/run installs them all); where
 # one is missing it says which and skips, so `mvn verify` still runs on a bare machine.
@@ -44,7 +45,10 @@ for values in default "$here/ci/custom-values.yaml"; do
     mv "$out/tls/check.crt" "$out/tls/tls.crt" && mv "$out/tls/check.key" "$out/tls/tls.key"
     sed -i "s#/etc/chunk-mesh/tls/#$out/tls/#" "$out/node.yaml"
   fi
-  MESH_CLUSTER_SECRET=check-only-secret-0123456789 MESH_NODE_NAME=check MESH_NETWORK_BIND=10.0.0.1 \
+  # The admin token Secret the pod mounts, made here: the admin API listens on the pod's (host's) address.
+  mkdir -p "$out/admin" && echo "check-only-admin-token-0123456789" > "$out/admin/token"
+  sed -i "s#/etc/chunk-mesh/admin/#$out/admin/#" "$out/node.yaml"
+  MESH_CLUSTER_SECRET=check-only-secret-0123456789 MESH_NODE_NAME=check MESH_NETWORK_BIND=10.0.0.1 MESH_NETWORK_ADMIN_BIND=10.0.0.1 \
     java -jar "$jar" node run --config "$out/node.yaml" --check
   if grep -q "alert:" "$out/alert-rules.yaml"; then
     promtool check rules "$out/alert-rules.yaml"
@@ -57,4 +61,9 @@ for values in default "$here/ci/custom-values.yaml"; do
   fi
   promtool check rules "$out/dashboard-rules.yaml"
 done
+# The admin API is on the host's address in every install, so the chart refuses to render without its token.
+if "$helm" template mesh "$chart" --set admin.tokenSecret= >/dev/null 2>&1; then
+  echo "FAIL: the chart renders without admin.tokenSecret"
+  exit 1
+fi
 echo "charts: all checks passed"

@@ -2,6 +2,7 @@ package dev.chunkmesh.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chunkmesh.node.admin.AdminToken;
 import dev.chunkmesh.store.ByteSize;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 
@@ -21,11 +23,14 @@ import me.tongfei.progressbar.ProgressBar;
 final class NodeClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
+    private final Optional<AdminToken> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    NodeClient(String url) {
+    /** A client of the admin API at {@code url}, sending {@code token} as {@code Authorization: Bearer} if given. */
+    NodeClient(String url, Optional<AdminToken> token) {
         String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.base = URI.create(u);
+        this.token = token;
         if (!"http".equals(base.getScheme()) || base.getHost() == null) {
             throw new IllegalArgumentException("--node must be the node's admin URL, such as http://127.0.0.1:7071; got " + url);
         }
@@ -35,7 +40,7 @@ final class NodeClient {
         HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve(path)).GET(), HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(r.body());
         if (r.statusCode() != 200) {
-            throw new IOException("node answered " + r.statusCode() + ": " + body.path("error").asText(r.body()));
+            throw refused(r.statusCode(), body.path("error").asText(r.body()));
         }
         return body;
     }
@@ -48,7 +53,7 @@ final class NodeClient {
             Iterator<String> it = lines.iterator();
             if (r.statusCode() != 200) {
                 String text = it.hasNext() ? it.next() : "";
-                throw new IOException("node answered " + r.statusCode() + ": " + JSON.readTree(text.isEmpty() ? "{}" : text).path("error").asText(text));
+                throw refused(r.statusCode(), JSON.readTree(text.isEmpty() ? "{}" : text).path("error").asText(text));
             }
             ProgressBar bar = null;
             try {
@@ -98,7 +103,14 @@ final class NodeClient {
         return b.toString();
     }
 
+    private IOException refused(int status, String error) {
+        String hint = status != 401 ? "" : token.isEmpty() ? " (pass --token-file FILE or set MESH_ADMIN_TOKEN_FILE)"
+                : " (the token of --token-file is not the node's)";
+        return new IOException("node answered " + status + ": " + error + hint);
+    }
+
     private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> h) throws IOException, InterruptedException {
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t.value()));
         try {
             return http.send(b.build(), h);
         } catch (ConnectException e) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mesh prefetch --node URL --catalog FILE}: has a node verify a release's catalog and pull all of it ahead of a rollout. */
@@ -12,8 +13,8 @@ import picocli.CommandLine.Option;
         description = "Send a signed catalog to a node; it verifies it against its trusted keys and pulls every blob of the release.")
 final class PrefetchCommand implements Callable<Integer> {
 
-    @Option(names = "--node", paramLabel = "URL", description = "The node's admin URL (default: ${DEFAULT-VALUE}).")
-    String node = "http://127.0.0.1:7071";
+    @Mixin
+    NodeOptions node = new NodeOptions();
 
     @Option(names = "--catalog", required = true, paramLabel = "FILE", description = "The signed catalog (from 'mesh catalog publish').")
     Path catalog;
@@ -23,7 +24,7 @@ final class PrefetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode done = new NodeClient(node).streamPull("/v1/prefetch", Files.readAllBytes(catalog), "application/json",
+        JsonNode done = node.client().streamPull("/v1/prefetch", Files.readAllBytes(catalog), "application/json",
                 "prefetch " + catalog.getFileName());
         PullCommand.print(done, json, "prefetched " + catalog.getFileName());
         return 0;

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,8 +21,8 @@ final class PullCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REF", description = "team/app:v1, team/app@sha256:...")
     String ref;
 
-    @Option(names = "--node", paramLabel = "URL", description = "The node's admin URL (default: ${DEFAULT-VALUE}).")
-    String node = "http://127.0.0.1:7071";
+    @Mixin
+    NodeOptions node = new NodeOptions();
 
     @Option(names = "--blob", description = "REF names a blob, not a manifest.")
     boolean blob;
@@ -43,7 +44,7 @@ final class PullCommand implements Callable<Integer> {
             }
             request.put("repository", ref.substring(0, colon)).put("reference", ref.substring(colon + 1));
         }
-        JsonNode done = new NodeClient(node).streamPull("/v1/pull", request.toString().getBytes(StandardCharsets.UTF_8),
+        JsonNode done = node.client().streamPull("/v1/pull", request.toString().getBytes(StandardCharsets.UTF_8),
                 "application/json", "pull " + ref);
         print(done, json, "pulled " + ref);
         return 0;

@@ -5,21 +5,22 @@ import dev.chunkmesh.store.ByteSize;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mesh status --node URL}: the POP as one node sees it. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a node's POP: members and their health, and what is held.")
 final class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--node", paramLabel = "URL", description = "The node's admin URL (default: ${DEFAULT-VALUE}).")
-    String node = "http://127.0.0.1:7071";
+    @Mixin
+    NodeOptions node = new NodeOptions();
 
     @Option(names = "--json", description = "Print the node's status document as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        JsonNode s = new NodeClient(node).get("/v1/status");
+        JsonNode s = node.client().get("/v1/status");
         if (json) {
             System.out.println(s.toPrettyString());
             return 0;

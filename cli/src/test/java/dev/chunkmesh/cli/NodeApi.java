@@ -12,10 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A running node as tests see it from outside: its admin API and its registry mirror, wherever it
@@ -28,11 +32,27 @@ abstract class NodeApi {
     private final String name;
     private final URI admin;
     private final URI registry;
+    private final Optional<String> token;
 
-    NodeApi(String name, URI admin, URI registry) {
+    /** @param token the admin token the node asks for, if it has one */
+    NodeApi(String name, URI admin, URI registry, Optional<String> token) {
         this.name = name;
         this.admin = admin;
         this.registry = registry;
+        this.token = token;
+    }
+
+    /** The admin token in the file that {@code admin.token-file} of {@code settings} names, if any. */
+    static Optional<String> token(Map<String, String> settings) throws IOException {
+        String file = settings.get("admin.token-file");
+        return file == null ? Optional.empty() : Optional.of(Files.readString(Path.of(file)).strip());
+    }
+
+    /** A request to the admin API, with the token if the node has one. */
+    private HttpRequest.Builder adminRequest(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(admin.resolve(path));
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
     }
 
     /** Whether the node's process or container still runs. */
@@ -76,7 +96,7 @@ abstract class NodeApi {
 
     /** The node's {@code /v1/status} document, waiting up to {@code timeout} for it. */
     JsonNode status(Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(admin.resolve("/v1/status")).timeout(timeout).build(),
+        HttpResponse<String> r = HTTP.send(adminRequest("/v1/status").timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new ObjectMapper().readTree(r.body());
     }
@@ -99,7 +119,7 @@ abstract class NodeApi {
      */
     JsonNode pull(String repository, String reference, Duration timeout) throws IOException, InterruptedException {
         String body = "{\"repository\":\"" + repository + "\",\"reference\":\"" + reference + "\"}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(admin.resolve("/v1/pull")).timeout(timeout)
+        HttpResponse<String> r = HTTP.send(adminRequest("/v1/pull").timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         String[] lines = r.body().strip().split("\n");
         return new ObjectMapper().readTree(lines[lines.length - 1]);

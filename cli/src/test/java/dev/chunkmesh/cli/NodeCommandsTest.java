@@ -10,6 +10,7 @@ import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator's commands against two real nodes and a real docker-registry: pull cold, pull warm,
- * prefetch the next release from a signed catalog (only its new chunks come from the origin), status.
+ * prefetch the next release from a signed catalog (only its new chunks come from the origin), status;
+ * the second node's admin API has a token, which the commands send from {@code --token-file}.
  */
 class NodeCommandsTest {
 
@@ -49,25 +51,33 @@ class NodeCommandsTest {
             int pa = LocalMesh.freePort("127.0.0.1");
             int pb = LocalMesh.freePort("127.0.0.2");
             String members = "127.0.0.1:" + pa + ",127.0.0.2:" + pb;
-            try (MeshNode a = node("a", "127.0.0.1", pa, members, cluster, registry, Optional.empty());
-                 MeshNode b = node("b", "127.0.0.2", pb, members, cluster, registry, Optional.of(keys.resolve("catalog.pub")))) {
+            Path token = dir.resolve("admin-token");
+            Files.writeString(token, "b-admin-token-0123456789abcdef\n");
+            try (MeshNode a = node("a", "127.0.0.1", pa, members, cluster, registry, Map.of());
+                 MeshNode b = node("b", "127.0.0.2", pb, members, cluster, registry, Map.of("catalog.trusted-keys",
+                         keys.resolve("catalog.pub").toString(), "admin.token-file", token.toString()))) {
                 CliRun cold = CliRun.run("pull", "--node", a.adminUrl(), "--json", "team/app:1.0");
                 assertEquals(0, cold.exitCode(), cold.err());
                 JsonNode coldBytes = new ObjectMapper().readTree(cold.out()).get("bytes");
                 assertTrue(coldBytes.get("origin").asLong() > 1_000_000, cold.out());
 
-                CliRun warm = CliRun.run("pull", "--node", b.adminUrl(), "team/app:1.0");
+                CliRun warm = CliRun.run("pull", "--node", b.adminUrl(), "--token-file", token.toString(), "team/app:1.0");
                 assertEquals(0, warm.exitCode(), warm.err());
                 assertTrue(warm.out().contains("pulled team/app:1.0: 3 blobs"), warm.out());
                 assertTrue(warm.out().matches("(?s).*peer\\s+[0-9.]+ MiB\\s+100\\.0 %.*"), warm.out());
 
-                CliRun prefetch = CliRun.run("prefetch", "--node", b.adminUrl(), "--catalog", release.toString(), "--json");
+                CliRun prefetch = CliRun.run("prefetch", "--node", b.adminUrl(), "--token-file", token.toString(), "--catalog",
+                        release.toString(), "--json");
                 assertEquals(0, prefetch.exitCode(), prefetch.err());
                 JsonNode delta = new ObjectMapper().readTree(prefetch.out()).get("bytes");
                 assertTrue(delta.get("origin").asLong() < changed.blob().size() / 10,
                         "only the new chunks of the changed layer came from the origin: " + delta);
 
-                CliRun status = CliRun.run("status", "--node", b.adminUrl());
+                CliRun noToken = CliRun.run("status", "--node", b.adminUrl());
+                assertEquals(1, noToken.exitCode());
+                assertTrue(noToken.err().contains("401") && noToken.err().contains("--token-file"), noToken.err());
+
+                CliRun status = CliRun.run("status", "--node", b.adminUrl(), "--token-file", token.toString());
                 assertEquals(0, status.exitCode(), status.err());
                 assertTrue(status.out().contains("node b (pop in pop1), joined: true"), status.out());
                 assertTrue(status.out().matches("(?s).*\\na\\s+pop1\\s+pop\\s+127\\.0\\.0\\.1:.*"), status.out());
@@ -84,11 +94,11 @@ class NodeCommandsTest {
     }
 
     private MeshNode node(String name, String address, int hazelcastPort, String members, String cluster, RegistryHarness registry,
-                          Optional<Path> trust) throws Exception {
+                          Map<String, String> extra) throws Exception {
         Map<String, String> flags = new HashMap<>(new LocalMesh(cluster, "cli-test-secret-0123456789", List.of(members.split(",")))
                 .node(name, address, "pop1", Optional.empty(), hazelcastPort, dir.resolve(name)));
         flags.put("origin.url", registry.url().toString());
-        trust.ifPresent(t -> flags.put("catalog.trusted-keys", t.toString()));
+        flags.putAll(extra);
         return MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags));
     }
 }

@@ -1,16 +1,19 @@
 package dev.chunkmesh.cli;
 
 import com.github.dockerjava.api.model.ContainerNetwork;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
+import org.testcontainers.images.builder.Transferable;
 
 /**
  * One node in its own container on a test network with a fixed address, reached by the test over
@@ -22,25 +25,36 @@ final class NodeContainer extends NodeApi implements AutoCloseable {
     private final Network network;
     private final String address;
 
-    private NodeContainer(String name, String address, Map<String, String> settings, GenericContainer<?> container, Network network) {
+    private static final String TOKEN_FILE = "/admin-token";
+
+    private NodeContainer(String name, String address, Map<String, String> settings, Optional<String> token, GenericContainer<?> container,
+                          Network network) {
         super(name, URI.create("http://" + address + ":" + settings.get("network.admin-port")),
-                URI.create("http://" + address + ":" + settings.get("network.registry-port")));
+                URI.create("http://" + address + ":" + settings.get("network.registry-port")), token);
         this.container = container;
         this.network = network;
         this.address = address;
     }
 
-    /** Starts {@code mesh node run} with {@code settings} in a container of {@code image} at {@code address}. */
-    static NodeContainer start(String image, Network network, String name, String address, Map<String, String> settings) {
+    /**
+     * Starts {@code mesh node run} with {@code settings} in a container of {@code image} at {@code address};
+     * the file of {@code admin.token-file}, if set, is copied into the container.
+     */
+    static NodeContainer start(String image, Network network, String name, String address, Map<String, String> settings)
+            throws IOException {
+        Optional<String> token = token(settings);
+        Map<String, String> inside = new TreeMap<>(settings);
+        token.ifPresent(t -> inside.put("admin.token-file", TOKEN_FILE));
         List<String> cmd = new ArrayList<>(List.of("node", "run"));
-        new TreeMap<>(settings).forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
+        inside.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
         GenericContainer<?> c = new GenericContainer<>(image)
                 .withNetwork(network)
                 .withCreateContainerCmdModifier(x -> x.withName("chunk-mesh-" + name + "-" + System.nanoTime()).withIpv4Address(address))
                 .withCommand(cmd.toArray(String[]::new))
                 .withStartupCheckStrategy(new IsRunningStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)));
+        token.ifPresent(t -> c.withCopyToContainer(Transferable.of(t + "\n"), TOKEN_FILE));
         c.start();
-        return new NodeContainer(name, address, settings, c, network);
+        return new NodeContainer(name, address, settings, token, c, network);
     }
 
     /** Takes the container off the network, as a pulled cable would; it keeps running. */

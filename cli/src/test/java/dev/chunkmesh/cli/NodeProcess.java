@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,8 +22,8 @@ final class NodeProcess extends NodeApi implements AutoCloseable {
     private final Path log;
     private final Process process;
 
-    private NodeProcess(String name, URI admin, URI registry, Path log, Process process) {
-        super(name, admin, registry);
+    private NodeProcess(String name, URI admin, URI registry, Optional<String> token, Path log, Process process) {
+        super(name, admin, registry, token);
         this.log = log;
         this.process = process;
     }
@@ -30,7 +31,7 @@ final class NodeProcess extends NodeApi implements AutoCloseable {
     /**
      * Starts {@code mesh node run} with {@code settings} (each passed as {@code --set key=value}),
      * behind {@code prefix} (for example {@code ip netns exec NS}) if not empty. The settings must give
-     * {@code network.bind} and {@code network.admin-port}.
+     * {@code network.admin-bind} and {@code network.admin-port}.
      */
     static NodeProcess start(String name, Map<String, String> settings, List<String> prefix, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -43,9 +44,9 @@ final class NodeProcess extends NodeApi implements AutoCloseable {
         new TreeMap<>(settings).forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        URI admin = URI.create("http://" + settings.get("network.bind") + ":" + settings.get("network.admin-port"));
+        URI admin = URI.create("http://" + settings.get("network.admin-bind") + ":" + settings.get("network.admin-port"));
         URI registry = URI.create("http://" + settings.get("network.registry-bind") + ":" + settings.get("network.registry-port"));
-        return new NodeProcess(name, admin, registry, log, p);
+        return new NodeProcess(name, admin, registry, token(settings), log, p);
     }
 
     /** Waits until {@code /healthz} answers 200 (joined the cluster). */

@@ -3,6 +3,7 @@ package dev.chunkmesh.cli;
 import dev.chunkmesh.node.config.LocalMesh;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,9 +15,11 @@ import java.util.UUID;
 /**
  * Settings for the nodes of one test cluster run as {@link NodeProcess}es: each on its own address
  * with fixed admin and registry ports (kept across restarts), its data under {@code dir/NAME}, all in
- * one POP with a cluster name of this run alone.
+ * one POP with a cluster name of this run alone. Their admin APIs listen on those addresses, so each
+ * has a token ({@link #ADMIN_TOKEN}, from {@code dir/admin-token}).
  */
 final class ProcessCluster {
+    static final String ADMIN_TOKEN = "process-cluster-admin-token-0123456789";
 
     private final Path dir;
     private final URI origin;
@@ -37,6 +40,8 @@ final class ProcessCluster {
         this.dir = dir;
         this.origin = origin;
         this.fixedPorts = basePort > 0;
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN + "\n");
         for (int i = 0; i < addresses.size(); i++) {
             String a = addresses.get(i);
             hazelcastPorts.put(a, basePort > 0 ? basePort + 10 * i : LocalMesh.freePort(a));
@@ -57,6 +62,7 @@ final class ProcessCluster {
         s.put("pull.lease-time", "3s");
         s.put("pull.stall-timeout", "30s");
         s.put("origin.url", origin.toString());
+        s.put("admin.token-file", dir.resolve("admin-token").toString());
         return s;
     }
 }

@@ -81,7 +81,7 @@ public final class MeshNode implements AutoCloseable {
         this.config = config;
         NodeStartException.requireFree("network.hazelcast-port", config.network().bind(), config.network().hazelcastPort());
         NodeStartException.requireFree("network.peer-port", config.network().bind(), config.network().peerPort());
-        NodeStartException.requireFree("network.admin-port", config.network().bind(), config.network().adminPort());
+        NodeStartException.requireFree("network.admin-port", config.network().adminBind(), config.network().adminPort());
         NodeStartException.requireFree("network.registry-port", config.registry().bind(), config.network().registryPort());
         this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
@@ -107,8 +107,8 @@ public final class MeshNode implements AutoCloseable {
                 Clock.systemUTC(), metrics);
         board[0] = pulls;
         this.holdings = new Holdings(self, store, localRecipes, pop, pulls);
-        AdminServer admin = new AdminServer(this, config.network().bind(), config.network().adminPort());
-        listen(vertx.deployVerticle(admin), "network.admin-port", config.network().bind(), config.network().adminPort());
+        AdminServer admin = new AdminServer(this, config.network().adminBind(), config.network().adminPort(), config.admin());
+        listen(vertx.deployVerticle(admin), "network.admin-port", config.network().adminBind(), config.network().adminPort());
         this.adminPort = admin.port();
         this.manifests = new ManifestCache(config.store().data().resolve("manifests"),
                 config.store().data().resolve("catalogs").resolve("newest.json"), config.registry().tagTtl(), Clock.systemUTC());
@@ -146,7 +146,8 @@ public final class MeshNode implements AutoCloseable {
             return null;
         }, false));
         LOG.info(() -> "node " + self.id() + " (" + self.tier() + " in " + self.pop() + ") up: peer " + self.peerAddress()
-                + ", admin " + config.network().bind() + ":" + adminPort + ", registry " + registryUrl() + ", hazelcast " + config.network().bind() + ":"
+                + ", admin " + config.network().adminBind() + ":" + adminPort + (config.admin().token().isPresent() ? " (token required)" : "")
+                + ", registry " + registryUrl() + ", hazelcast " + config.network().bind() + ":"
                 + config.network().hazelcastPort() + " in cluster " + config.cluster().name() + ", transport "
                 + (vertx.isNativeTransportEnabled() ? "epoll" : "nio (" + vertx.unavailableNativeTransportCause() + ")"));
     }
@@ -303,9 +304,10 @@ public final class MeshNode implements AutoCloseable {
         return gossipWork.executeBlocking(work, false);
     }
 
-    /** The admin API's base URL. */
+    /** The admin API's base URL (on 127.0.0.1 when it listens on every address). */
     public String adminUrl() {
-        return "http://" + config.network().bind() + ":" + adminPort;
+        String host = config.network().adminBind();
+        return "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host) + ":" + adminPort;
     }
 
     /** Stops as a crash would, for fault tests: no goodbye to the POP, Hazelcast cut off at once. */

@@ -44,7 +44,11 @@ public final class NodeStartException extends RuntimeException {
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         String hint = why.toLowerCase(java.util.Locale.ROOT).contains("in use")
                 ? "another process holds this port (see 'ss -ltnp sport = :" + port + "'); stop it or choose another port"
-                : "the address may not belong to this host; check network.bind";
+                : "the address may not belong to this host; check " + switch (setting) {
+                    case "network.admin-port" -> "network.admin-bind";
+                    case "network.registry-port" -> "network.registry-bind";
+                    default -> "network.bind";
+                };
         return new NodeStartException("cannot listen on " + host + ":" + port + " for " + setting + " (" + why + "): " + hint
                 + " with the setting " + setting + " or " + variable, cause);
     }

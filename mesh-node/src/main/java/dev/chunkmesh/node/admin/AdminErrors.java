@@ -24,6 +24,12 @@ final class AdminErrors {
         }
     }
 
+    /** A request without the admin token, or with another. */
+    static Refused unauthorized() {
+        return new Refused(401, "this request needs the node's admin token: send 'Authorization: Bearer <token>' with the token"
+                + " in the node's admin.token-file");
+    }
+
     static Throwable unwrap(Throwable t) {
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
@@ -66,7 +72,12 @@ final class AdminErrors {
             return;
         }
         int status = t == null ? ctx.statusCode() : status(t);
+        if (status == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"chunk-mesh admin\"");
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", t == null ? "HTTP " + status : message(t)).encode());
+                .end(new JsonObject().put("error", t != null ? message(t)
+                        : status == 413 ? "request body too large: /v1/prefetch reads up to admin.max-body, /v1/pull 64 KiB"
+                        : "HTTP " + status).encode());
     }
 }

@@ -3,6 +3,9 @@ package dev.chunkmesh.node.admin;
 import dev.chunkmesh.catalog.Names;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.NodeMetrics;
+import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.node.http.HeadDeadline;
+import dev.chunkmesh.node.http.ServerLimits;
 import dev.chunkmesh.node.pull.BatchPull;
 import dev.chunkmesh.node.pull.BlobRequest;
 import dev.chunkmesh.node.pull.ImageBlobs;
@@ -11,6 +14,7 @@ import dev.chunkmesh.store.Digest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,27 +40,48 @@ import java.util.concurrent.Callable;
  *                       of the release is pulled
  * </pre>
  *
+ * With a token ({@code admin.token-file}), every request but {@code GET /healthz}, {@code /dashboard} and
+ * {@code /metrics} needs {@code Authorization: Bearer <token>}, checked before any body is read. Bodies are read into
+ * memory up to {@code admin.max-body} (64 KiB for a pull), never onto disk; a larger one gets 413.
+ *
  * Pull and prefetch answer with newline-delimited JSON: {@code progress} events four times a second,
  * then one {@code done} (bytes by source, per-blob reports) or {@code error} event.
  */
 public final class AdminServer extends VerticleBase {
     private static final io.vertx.core.buffer.Buffer DASHBOARD = dashboardPage();
+    private static final long PULL_BODY = 64 * 1024;
     private final MeshNode node;
     private final String host;
     private final int port;
+    private final Optional<AdminToken> token;
+    private final long maxBody;
     private final Prefetch prefetch;
     private HttpServer server;
+    private HeadDeadline deadline;
 
-    public AdminServer(MeshNode node, String host, int port) {
+    public AdminServer(MeshNode node, String host, int port, NodeConfig.Admin settings) {
         this.node = Objects.requireNonNull(node, "node");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
+        this.token = settings.token();
+        this.maxBody = settings.maxBody();
         this.prefetch = new Prefetch(node);
     }
 
     @Override
     public Future<?> start() {
-        return vertx.createHttpServer().requestHandler(router()).listen(port, host).onSuccess(s -> server = s);
+        ServerLimits limits = node.config().network().limits();
+        deadline = new HeadDeadline(vertx, limits.headTimeout());
+        return deadline.serve(vertx.createHttpServer(limits.apply(new HttpServerOptions().setHttp2ClearTextEnabled(false))), router())
+                .listen(port, host).onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (deadline != null) {
+            deadline.close();
+        }
+        return Future.succeededFuture();
     }
 
     public int port() {
@@ -65,14 +91,29 @@ public final class AdminServer extends VerticleBase {
     private Router router() {
         Router r = Router.router(vertx);
         r.get("/healthz").handler(this::health);
+        r.get("/metrics").handler(this::metrics);
         r.get("/dashboard").handler(this::dashboard);
         r.get("/").handler(ctx -> ctx.redirect("/dashboard"));
-        r.get("/metrics").handler(this::metrics);
+        r.route().handler(this::authorize);
         r.get("/v1/status").handler(this::status);
-        r.post("/v1/pull").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::pull);
-        r.post("/v1/prefetch").handler(BodyHandler.create().setBodyLimit(256L << 20)).handler(this::prefetch);
+        r.post("/v1/pull").handler(body(PULL_BODY)).handler(this::pull);
+        r.post("/v1/prefetch").handler(body(maxBody)).handler(this::prefetch);
         r.route().failureHandler(AdminErrors::handle);
         return r;
+    }
+
+    /** Lets a request on only if the node has no token or the request carries it. */
+    private void authorize(RoutingContext ctx) {
+        if (token.isEmpty() || token.get().matches(ctx.request().getHeader("Authorization"))) {
+            ctx.next();
+        } else {
+            ctx.fail(AdminErrors.unauthorized());
+        }
+    }
+
+    /** Reads a body of at most {@code limit} bytes into memory; form uploads are never written to disk. */
+    private static BodyHandler body(long limit) {
+        return BodyHandler.create(false).setBodyLimit(limit).setMergeFormAttributes(false);
     }
 
     /**

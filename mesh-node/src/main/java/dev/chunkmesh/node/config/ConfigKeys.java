@@ -25,7 +25,7 @@ public final class ConfigKeys {
         key("node.name", "", "this node's name, unique in the fleet: 1-63 of a-z, 0-9, '-' (default: the host name)");
         key("node.pop", "local", "the POP this node belongs to");
         key("node.parent-pop", "", "for a micro-hub: the POP it takes chunks from before the origin (empty for a POP node)");
-        key("network.bind", "127.0.0.1", "the private address the peer API, admin API and Hazelcast listen on");
+        key("network.bind", "127.0.0.1", "the private address the peer API and Hazelcast listen on");
         key("network.peer-port", "7070", "port of the peer chunk API (0: any free port)");
         key("network.registry-port", "5050", "port of the OCI registry mirror that local runtimes pull through");
         key("network.registry-bind", "127.0.0.1", "address of the registry mirror; loopback unless runtimes on other hosts use it");
@@ -33,6 +33,8 @@ public final class ConfigKeys {
         key("network.header-timeout", "20s", "every HTTP port: a connection that sends no complete request head for this long"
                 + " after it opens or after its last response is closed");
         key("network.idle-timeout", "5m", "every HTTP port: a connection that sends and receives nothing for this long is closed");
+        key("network.admin-bind", "127.0.0.1", "address of the admin API; any other than loopback needs admin.token-file, or the node"
+                + " refuses to start");
         key("network.hazelcast-port", "5701", "port of the node's embedded Hazelcast member");
         key("network.members", "", "Hazelcast members to join, host[:port] separated by commas (empty: a POP of one)");
         key("network.kubernetes-service-dns", "", "in Kubernetes: headless Service whose DNS lists the POP's members (replaces network.members)");
@@ -68,6 +70,9 @@ public final class ConfigKeys {
         key("tls.ca", "", "mesh CA certificate (PEM); with tls.cert and tls.key, the peer API requires mTLS (mesh ca init / issue)");
         key("tls.cert", "", "this node's certificate (PEM), signed by the mesh CA; re-read when it changes");
         key("tls.key", "", "this node's private key (PKCS#8 PEM); re-read when it changes");
+        key("admin.token-file", "", "file holding the admin API's bearer token (16+ characters, read at start): with it, every request but"
+                + " GET /healthz, /metrics and /dashboard needs 'Authorization: Bearer <token>'");
+        key("admin.max-body", "16MiB", "largest request body the admin API reads (a signed catalog for /v1/prefetch); larger gets 413");
         key("catalog.trusted-keys", "", "public key file or folder of keys whose catalogs the node accepts for prefetch");
     }
 

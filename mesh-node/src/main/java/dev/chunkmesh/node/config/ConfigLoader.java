@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.node.http.ServerLimits;
+import dev.chunkmesh.node.admin.AdminToken;
 import dev.chunkmesh.node.pull.PullSettings;
 import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.ByteSize;
@@ -145,8 +146,9 @@ public final class ConfigLoader {
         }
         List<String> members = optional("network.members").map(s -> Arrays.stream(s.split(",")).map(String::strip)
                 .filter(m -> !m.isEmpty()).toList()).orElse(List.of());
-        NodeConfig.Network network = new NodeConfig.Network(text("network.bind"), port("network.peer-port"), port("network.registry-port"),
-                port("network.admin-port"), port("network.hazelcast-port"), members, optional("network.kubernetes-service-dns"),
+        NodeConfig.Network network = new NodeConfig.Network(text("network.bind"), text("network.admin-bind"), port("network.peer-port"),
+                port("network.registry-port"), port("network.admin-port"), port("network.hazelcast-port"), members,
+                optional("network.kubernetes-service-dns"),
                 get("network.header-timeout", x -> new ServerLimits(duration("network.header-timeout"), duration("network.idle-timeout"))));
         String clusterName = optional("cluster.name").orElse("mesh-" + parent.orElse(pop).name());
         String secret = optional("cluster.secret").orElse("");
@@ -174,7 +176,9 @@ public final class ConfigLoader {
         ChunkerParams chunker = get("chunker", x -> new ChunkerParams(Math.toIntExact(size("chunker.min")),
                 Math.toIntExact(size("chunker.avg")), Math.toIntExact(size("chunker.max")), ChunkerParams.DEFAULTS.normalization()));
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
-        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls());
+        Optional<AdminToken> token = optional("admin.token-file").map(f -> get("admin.token-file", t -> AdminToken.read(Path.of(t))));
+        NodeConfig.Admin admin = new NodeConfig.Admin(token, size("admin.max-body"));
+        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin);
     }
 
     private Optional<TlsFiles> tls() {

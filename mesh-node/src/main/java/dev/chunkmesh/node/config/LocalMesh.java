@@ -37,6 +37,7 @@ public record LocalMesh(String cluster, String secret, List<String> members) {
         parentPop.ifPresent(p -> flags.put("node.parent-pop", p));
         flags.put("network.bind", address);
         flags.put("network.registry-bind", address);
+        flags.put("network.admin-bind", address);
         flags.put("network.peer-port", "0");
         flags.put("network.admin-port", "0");
         flags.put("network.registry-port", "0");

@@ -4,11 +4,14 @@ import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.gossip.Tier;
+import dev.chunkmesh.node.admin.AdminToken;
 import dev.chunkmesh.node.http.ServerLimits;
 import dev.chunkmesh.node.pull.PullSettings;
 import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.chunker.ChunkerParams;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +22,14 @@ import java.util.Optional;
 /**
  * Everything a node is told at start, as one immutable tree whose parts match the YAML sections
  * (and the Helm chart's values): {@code node}, {@code network}, {@code cluster}, {@code store},
- * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}. {@link ConfigKeys} documents every key
- * and its default; {@link ConfigLoader} builds this from defaults, a file, the environment and flags.
+ * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}, {@code admin}.
+ * {@link ConfigKeys} documents every key and its default; {@link ConfigLoader} builds this from
+ * defaults, a file, the environment and flags.
  */
 public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, Mirror registry,
-                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls) {
+                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls, Admin admin) {
 
+    /** Refuses an admin API off loopback with no token: anyone who reached it could pull with the node's origin credentials. */
     public NodeConfig {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(network, "network");
@@ -36,6 +41,28 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         Objects.requireNonNull(chunker, "chunker");
         Objects.requireNonNull(trustedKeys, "trustedKeys");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(admin, "admin");
+        if (admin.token().isEmpty() && !loopback(network.adminBind())) {
+            throw new ConfigException("network.admin-bind is " + network.adminBind() + ", not a loopback address, and admin.token-file is"
+                    + " not set: give the admin API a token (admin.token-file, a file holding 16+ characters, e.g. from"
+                    + " 'openssl rand -hex 24'), or keep network.admin-bind on 127.0.0.1");
+        }
+    }
+
+    /** Whether {@code host} is a loopback address; a host name other than localhost counts as not (it is never looked up here). */
+    static boolean loopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+") && !h.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Who the node is: its name, POP and, for a micro-hub, the parent POP. */
@@ -48,12 +75,13 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     /**
      * Where the node listens. Port 0 takes any free port (tests).
      *
-     * @param bind the node's private address: peer API, admin API and Hazelcast listen only here
+     * @param bind the node's private address: peer API and Hazelcast listen only here
+     * @param adminBind the admin API's address; loopback unless the node has an admin token
      * @param members Hazelcast members to join through, {@code host[:port]}; empty for a POP of one
      * @param kubernetesServiceDns in Kubernetes, the headless Service listing the POP's members instead
      * @param limits the time bounds of every HTTP server of the node
      */
-    public record Network(String bind, int peerPort, int registryPort, int adminPort, int hazelcastPort, List<String> members,
+    public record Network(String bind, String adminBind, int peerPort, int registryPort, int adminPort, int hazelcastPort, List<String> members,
                           Optional<String> kubernetesServiceDns, ServerLimits limits) {
         public Network {
             members = List.copyOf(members);
@@ -146,6 +174,21 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      * @param accessLog whether every request is logged (method, repository, reference, status, bytes, time, sources)
      */
     public record Mirror(String bind, Duration tagTtl, Duration accessTtl, boolean accessLog) {}
+
+    /**
+     * The admin API's guard and bounds.
+     *
+     * @param token when present, every request but health, metrics and the dashboard page must carry it
+     * @param maxBody the largest request body read (into memory, never onto disk); a larger one gets 413
+     */
+    public record Admin(Optional<AdminToken> token, long maxBody) {
+        public Admin {
+            Objects.requireNonNull(token, "token");
+            if (maxBody < 64 * 1024 || maxBody > 256L << 20) {
+                throw new ConfigException("admin.max-body must be between 64KiB and 256MiB, got " + maxBody + " bytes");
+            }
+        }
+    }
 
     /** The node's place as the POP sees it, with its peer address. */
     public NodeInfo nodeInfo(int peerPort) {

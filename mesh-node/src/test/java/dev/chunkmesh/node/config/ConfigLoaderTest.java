@@ -142,4 +142,49 @@ class ConfigLoaderTest {
                 .readValue(yaml, Map.class);
         assertEquals(1111, ((Map<?, ?>) back.get("network")).get("peer-port"), "the output reads back as a config file");
     }
+
+    @Test
+    void anAdminApiOffLoopbackWithoutATokenRefusesToStart() {
+        for (String bind : List.of("0.0.0.0", "10.0.0.5", "::")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                    Map.of("node.name", "n1", "network.admin-bind", bind)));
+            assertTrue(e.getMessage().contains("network.admin-bind") && e.getMessage().contains("admin.token-file"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theAdminApiStaysOnLoopbackWhenThePeersListenElsewhere() {
+        String yaml = ConfigLoader.effectiveYaml(Optional.empty(), Map.of("MESH_CLUSTER_SECRET", "a-very-secret-value-123"),
+                Map.of("node.name", "n1", "network.bind", "10.0.0.1", "network.members", "10.0.0.2"));
+        assertTrue(yaml.contains("  admin-bind: 127.0.0.1  # default\n"), yaml);
+        assertTrue(yaml.contains("  token-file: \"\"  # default\n"), yaml);
+    }
+
+    @Test
+    void anAdminApiOffLoopbackStartsWithATokenThatNeverShowsInTheSettings() throws Exception {
+        Path token = dir.resolve("admin-token");
+        Files.writeString(token, "  admin-token-0123456789abcdef \n");
+        String yaml = ConfigLoader.effectiveYaml(Optional.empty(), Map.of("MESH_NETWORK_ADMIN_BIND", "0.0.0.0"),
+                Map.of("node.name", "n1", "admin.token-file", token.toString()));
+        assertTrue(yaml.contains("  admin-bind: 0.0.0.0  # environment variable MESH_NETWORK_ADMIN_BIND\n"), yaml);
+        assertTrue(yaml.contains("  token-file: " + token), yaml);
+        assertTrue(!yaml.contains("admin-token-0123"), yaml);
+    }
+
+    @Test
+    void aTokenFileThatIsMissingEmptyOrShortIsRefusedAtStart() throws Exception {
+        Path empty = dir.resolve("empty");
+        Files.writeString(empty, " \n");
+        Path shortToken = dir.resolve("short");
+        Files.writeString(shortToken, "short-token\n");
+        Path spaced = dir.resolve("spaced");
+        Files.writeString(spaced, "admin token 0123456789abcdef\n");
+        Map<Path, String> expected = Map.of(dir.resolve("missing"), "cannot read", empty, "is empty", shortToken, "at least 16 characters",
+                spaced, "no spaces");
+        expected.forEach((file, why) -> {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                    Map.of("node.name", "n1", "admin.token-file", file.toString())));
+            assertTrue(e.getMessage().contains("admin.token-file") && e.getMessage().contains(why), e.getMessage());
+        });
+    }
 }
