@@ -80,6 +80,20 @@ public abstract class AbstractChunkStore implements ChunkStore {
         return index.contains(digest);
     }
 
+    /** Checks the stored frame as a read does (a view where the medium has one: no copy, no decoding). */
+    @Override
+    public boolean verify(Digest digest) {
+        if (!index.contains(digest)) {
+            return false;
+        }
+        try {
+            checkedFrame(digest, true);
+            return true;
+        } catch (ChunkMissingException | ChunkCorruptException gone) {
+            return false;
+        }
+    }
+
     @Override
     public byte[] get(Digest digest) {
         return array(raw(digest, false));

@@ -19,6 +19,23 @@ public interface ChunkStore extends AutoCloseable {
     boolean has(Digest digest);
 
     /**
+     * Whether the chunk is held and its stored bytes pass the check a read makes, without handing them
+     * out: a chunk that fails is dropped, as by {@link #get}, and reported as not held. For a caller about
+     * to count on a held chunk (a pull counting what it need not fetch).
+     */
+    default boolean verify(Digest digest) {
+        if (!has(digest)) {
+            return false;
+        }
+        try {
+            getFrame(digest);
+            return true;
+        } catch (ChunkMissingException | ChunkCorruptException gone) {
+            return false;
+        }
+    }
+
+    /**
      * The chunk's raw bytes, verified against {@code digest}.
      *
      * @throws ChunkMissingException if it is not held

@@ -96,6 +96,15 @@ public abstract class ChunkStoreContract {
     }
 
     @Test
+    void verifiesAHeldChunkAndReportsAMissingOneAsNotHeld() throws Exception {
+        ChunkStore store = open(StoreLimits.unlimited());
+        Digest held = store.put(chunk(31, 40_000));
+        assertTrue(store.verify(held));
+        assertTrue(store.has(held), "verifying keeps a good chunk");
+        assertFalse(store.verify(Digest.sha256(chunk(32, 10))));
+    }
+
+    @Test
     void storingTheSameChunkTwiceKeepsOneCopy() throws Exception {
         ChunkStore store = open(StoreLimits.unlimited());
         byte[] raw = chunk(4, 5000);

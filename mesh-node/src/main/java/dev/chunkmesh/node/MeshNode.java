@@ -13,6 +13,7 @@ import dev.chunkmesh.gossip.hazelcast.HazelcastRecipes;
 import dev.chunkmesh.node.admin.AdminServer;
 import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.local.DirectoryRecipes;
+import dev.chunkmesh.node.local.PartialRecipes;
 import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.peer.PeerChunkServer;
 import dev.chunkmesh.node.peer.PeerServerConfig;
@@ -103,8 +104,8 @@ public final class MeshNode implements AutoCloseable {
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
         this.upstreams = Upstreams.of(config);
-        this.pulls = new PullService(self, store, localRecipes, pop, peers, config.pull(), config.chunker(),
-                Clock.systemUTC(), metrics);
+        this.pulls = new PullService(self, store, localRecipes, new PartialRecipes(config.store().data().resolve("partial-recipes")), pop,
+                peers, config.pull(), config.chunker(), Clock.systemUTC(), metrics);
         board[0] = pulls;
         this.holdings = new Holdings(self, store, localRecipes, pop, pulls);
         AdminServer admin = new AdminServer(this, config.network().adminBind(), config.network().adminPort(), config.admin());

@@ -176,6 +176,28 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
+    void verifyingACorruptRecordMovesItAsideAndSaysTheChunkIsNotHeld() throws IOException {
+        Path root = dir.resolve("s");
+        try (DiskChunkStore store = openAt(root)) {
+            byte[] raw = TestData.splitMix(4, 60_000);
+            Digest d = store.put(raw);
+            Digest good = store.put(TestData.compressible(5, 60_000));
+            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
+            flip(at.file(), at.offset() + at.length() / 2);
+
+            assertFalse(store.verify(d));
+            assertFalse(store.has(d));
+            assertEquals(1, store.stats().corruptFound());
+            try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
+                assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count());
+            }
+            assertTrue(store.verify(good), "its neighbour is untouched");
+            store.put(raw);
+            assertTrue(store.verify(d), "a good copy put again verifies");
+        }
+    }
+
+    @Test
     void aDamagedHeaderIsCorruptNotServed() throws IOException {
         try (DiskChunkStore store = openAt(dir.resolve("s"))) {
             Digest d = store.put(TestData.compressible(3, 40_000));

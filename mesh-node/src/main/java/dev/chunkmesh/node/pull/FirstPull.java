@@ -3,10 +3,13 @@ package dev.chunkmesh.node.pull;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.LeaseResult;
 import dev.chunkmesh.gossip.plan.Planner;
+import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.node.local.PartialRecipes;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.peer.PeerChunkClient;
 import dev.chunkmesh.node.peer.PeerUnavailableException;
 import dev.chunkmesh.node.peer.RecipePrefix;
+import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
@@ -17,6 +20,7 @@ import dev.chunkmesh.store.ingest.BlobDigestMismatchException;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -34,7 +38,9 @@ import java.util.Optional;
  * each chunk from the leader as it lands, up to {@code pull.peer-window} batches ahead. If the leader dies, its lease lapses and a follower takes
  * over from where it had got, by a Range request from the end of the last chunk it holds (FastCDC
  * restarts identically at a chunk boundary). Every node hashes the whole blob in order and refuses a
- * recipe whose bytes do not hash to the blob's digest.
+ * recipe whose bytes do not hash to the blob's digest. Each chunk is recorded on disk as it is stored
+ * ({@link PartialRecipes}): a node that leads after a crash or a failed pull adopts the chunks it
+ * recorded and still holds intact, and asks the origin only for the bytes after them.
  */
 final class FirstPull {
     /** Chunk puts of one stream in flight at once: enough for the store to commit them in large groups. */
@@ -51,6 +57,7 @@ final class FirstPull {
     private final MessageDigest hash;
     private boolean led;
     private boolean waited;
+    private PartialRecipes.Journal journal;
 
     FirstPull(PullDeps deps, Origin origin, String repository, Digest blob, BlobProgress progress, SourceTally tally, PinSet pins) {
         this.deps = deps;
@@ -78,6 +85,16 @@ final class FirstPull {
 
     /** The blob's recipe: found in the POP, followed from the leader, or made here as the leader. */
     Recipe run() throws Exception {
+        try {
+            return find();
+        } finally {
+            if (journal != null) {
+                journal.close();
+            }
+        }
+    }
+
+    private Recipe find() throws Exception {
         long quietSince = System.nanoTime();
         while (true) {
             Optional<Recipe> found = deps.pop().recipes().find(blob);
@@ -154,6 +171,7 @@ final class FirstPull {
         Duration timeout = deps.settings().stallTimeout();
         while (true) {
             RecipePrefix prefix = Waits.await(leader.recipe(blob, known.size()), timeout);
+            PartialRecipes.Journal recorded = journal();
             List<ChunkRef> fresh = prefix.chunks();
             OrderedPuts puts = new OrderedPuts(deps.writers(), WINDOW, (c, raw) -> {
                 record(c, raw);
@@ -179,7 +197,10 @@ final class FirstPull {
                         throw new PeerUnavailableException(leader.name(), 200, "recipe says chunk " + c.digest() + " has " + c.length()
                                 + " bytes, it has " + raw.length, null);
                     }
-                    puts.submit(c.offset(), raw, () -> deps.store().putAsync(c.digest(), raw, pins).thenApply(v -> c.digest()));
+                    puts.submit(c.offset(), raw, () -> deps.store().putAsync(c.digest(), raw, pins).thenApply(v -> {
+                        recorded.append(c);
+                        return c.digest();
+                    }));
                 }
                 deps.events().fromPeer(new dev.chunkmesh.gossip.NodeId(leader.name()), batch.stream().mapToLong(ChunkRef::length).sum());
             }
@@ -199,7 +220,14 @@ final class FirstPull {
     /** Streams the rest of the blob from the origin, chunking it, and publishes the recipe. */
     private Recipe lead() throws Exception {
         led = true;
+        if (adoptRecorded()) {
+            deps.pop().leases().release(leaseKey(blob), deps.self().id());
+            Recipe recipe = finish(known.get(known.size() - 1).end());
+            deps.pop().recipes().publish(recipe);
+            return recipe;
+        }
         long offset = known.isEmpty() ? 0 : known.get(known.size() - 1).end();
+        PartialRecipes.Journal recorded = journal();
         long renewEvery = deps.settings().leaseTime().toNanos() / 3;
         long[] lastRenew = {System.nanoTime()};
         OrderedPuts puts = new OrderedPuts(deps.writers(), WINDOW, (c, raw) -> {
@@ -210,7 +238,10 @@ final class FirstPull {
             new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {
                 byte[] raw = Arrays.copyOfRange(buf, start, start + length);
                 try {
-                    puts.submit(offset + off, raw, () -> deps.store().putAsync(raw, pins));
+                    puts.submit(offset + off, raw, () -> deps.store().putAsync(raw, pins).thenApply(d -> {
+                        recorded.append(new ChunkRef(offset + off, raw.length, d));
+                        return d;
+                    }));
                 } catch (IOException | RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
@@ -238,6 +269,50 @@ final class FirstPull {
         progress.appendStored(c);
     }
 
+    /**
+     * The on-disk record a restart resumes from, begun with the chunks known now; each chunk stored from
+     * here on is appended as soon as its put completes (it is durable then), whatever the order.
+     */
+    private PartialRecipes.Journal journal() {
+        if (journal == null) {
+            journal = deps.partialRecipes().open(blob, List.copyOf(known));
+        }
+        return journal;
+    }
+
+    /**
+     * Takes on, after the chunks known now, those an earlier pull of the blob on this node recorded, in
+     * order, while each is held and reads back right (its bytes also feed the whole-blob hash). Returns
+     * whether they make the whole blob: they hash to its digest.
+     */
+    private boolean adoptRecorded() {
+        List<ChunkRef> recorded = deps.partialRecipes().read(blob);
+        if (recorded.size() <= known.size() || !recorded.subList(0, known.size()).equals(known)) {
+            return false;
+        }
+        for (ChunkRef c : recorded.subList(known.size(), recorded.size())) {
+            pins.pin(c.digest());
+            ByteBuffer raw;
+            try {
+                raw = deps.store().getBuffer(c.digest());
+            } catch (ChunkMissingException | ChunkCorruptException gone) {
+                break;
+            }
+            if (raw.remaining() != c.length()) {
+                break;
+            }
+            hash.update(raw);
+            known.add(c);
+            progress.appendStored(c);
+            tally.add(SourceKind.LOCAL, c.length());
+        }
+        try {
+            return !known.isEmpty() && Digest.ofBytes(((MessageDigest) hash.clone()).digest()).equals(blob);
+        } catch (CloneNotSupportedException e) {
+            return false;
+        }
+    }
+
     private Recipe finish(long size) {
         Digest actual = Digest.ofBytes(hash.digest());
         if (!actual.equals(blob)) {
@@ -245,6 +320,7 @@ final class FirstPull {
         }
         Recipe recipe = new Recipe(blob, size, known);
         deps.localRecipes().publish(recipe);
+        deps.partialRecipes().delete(blob);
         return recipe;
     }
 }

@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (checked there); origin ranges and Hazelcast calls run on workers; holders' changes arrive by an
  * {@link Availability#watch}; the machine is told of each answer as it lands, one event at a time.
  * Adverts, lease requests and releases go out in the order the machine gave them, so a chunk is always
- * advertised before its lease is given back.
+ * advertised before its lease is given back. A chunk already held counts as stored only once its stored
+ * record passed its check: one found corrupt is dropped by the store and fetched like any missing chunk,
+ * so a pull never hands out, hashes or streams a held chunk that cannot be read.
  */
 final class PipelinedFetch {
     private final PullDeps deps;
@@ -78,7 +80,7 @@ final class PipelinedFetch {
         this.gossip = new SerialExecutor(deps.gossip());
         List<ChunkRef> chunks = recipe.chunks();
         for (int i = 0; i < chunks.size(); i++) {
-            if (!progress.isStored(i) && deps.store().has(chunks.get(i).digest())) {
+            if (!progress.isStored(i) && deps.store().verify(chunks.get(i).digest())) {
                 pins.pin(chunks.get(i).digest());
                 progress.markStored(i);
                 tally.add(SourceKind.LOCAL, chunks.get(i).length());

@@ -2,6 +2,7 @@ package dev.chunkmesh.node.pull;
 
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.node.local.PartialRecipes;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.peer.RecipeBoard;
 import dev.chunkmesh.node.peer.RecipePrefix;
@@ -43,11 +44,11 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     private final Clock clock;
     private final Map<Digest, Pull> running = new ConcurrentHashMap<>();
 
-    /** {@code events} hears how pulls go, for metrics. */
-    public PullService(NodeInfo self, ChunkStore store, Recipes localRecipes, PopView pop, PeerClients peers,
+    /** {@code events} hears how pulls go, for metrics; {@code partialRecipes} lets a first pull resume after a restart. */
+    public PullService(NodeInfo self, ChunkStore store, Recipes localRecipes, PartialRecipes partialRecipes, PopView pop, PeerClients peers,
                        PullSettings settings, ChunkerParams chunker, Clock clock, PullEvents events) {
         ExecutorService fetchers = Executors.newFixedThreadPool(settings.parallelFetches(), named("mesh-fetch-" + self.id().name()));
-        this.deps = new PullDeps(self, store, localRecipes, pop, peers, settings, new Penalties(clock, settings.penaltyTime()),
+        this.deps = new PullDeps(self, store, localRecipes, partialRecipes, pop, peers, settings, new Penalties(clock, settings.penaltyTime()),
                 fetchers, Executors.newFixedThreadPool(4, named("mesh-write-" + self.id().name())),
                 Executors.newCachedThreadPool(named("mesh-gossip-" + self.id().name())), chunker, events);
         this.events = events;
@@ -130,6 +131,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
                 }
             }
             deps.localRecipes().publish(recipe);
+            deps.partialRecipes().delete(blob);
             if (known.isPresent()) {
                 deps.pop().recipes().publish(recipe);
             }

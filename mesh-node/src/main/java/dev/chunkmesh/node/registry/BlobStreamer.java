@@ -70,6 +70,8 @@ final class BlobStreamer {
     private final VertxConnection regions;
     private final RangeReader reader;
     private Feed feed;
+    /** Counts switches of the feed: reads begun under an earlier feed are never sent. */
+    private int feedSwitches;
     private Supplier<Feed> fallback;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final ArrayDeque<Integer> indexes = new ArrayDeque<>();
@@ -122,7 +124,9 @@ final class BlobStreamer {
 
     /**
      * Starts reads up to the window. Not re-entered: a read that completes while reads are being added
-     * (its handler then runs at once) drains what is ready but adds none, so reads stay in order.
+     * (its handler then runs at once) drains what is ready but adds none, so reads stay in order. If that
+     * drain switched to a pull, the rest of the group being added is dropped, and reads go on from the
+     * pull, from the chunk that could not be read.
      */
     private void fill() {
         if (filling) {
@@ -139,11 +143,13 @@ final class BlobStreamer {
     private void fillWindow() {
         while (!stopped && !endSeen && inFlight.size() < WINDOW) {
             int first = nextToRead;
+            int switches = feedSwitches;
             CompletableFuture<Optional<ChunkRef>> head = feed.whenStored(first);
             if (!head.isDone() || head.isCompletedExceptionally()) {
                 nextToRead++;
-                add(first, Future.fromCompletionStage(head, context).compose(ref -> ref.isEmpty()
-                        ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> reader.readOrSkip(ref), false)));
+                add(first, switches, Future.fromCompletionStage(head, context).compose(ref -> ref.isEmpty()
+                        ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> reader.readOrSkip(ref), false))
+                        .compose(BlobStreamer::failedIfUnread));
                 continue;
             }
             List<Optional<ChunkRef>> refs = new ArrayList<>();
@@ -160,17 +166,20 @@ final class BlobStreamer {
             Future<List<Optional<Object>>> group = context.executeBlocking(() -> refs.stream().map(reader::readOrSkip).toList(), false);
             for (int k = 0; k < refs.size(); k++) {
                 int at = k;
-                add(first + k, group.compose(list -> {
-                    Optional<Object> one = list.get(at);
-                    return one.isPresent() && one.get() instanceof RangeReader.Failed f ? Future.failedFuture(f.cause()) : Future.succeededFuture(one);
-                }));
+                add(first + k, switches, group.compose(list -> failedIfUnread(list.get(at))));
             }
         }
     }
 
-    private void add(int index, Future<Optional<Object>> read) {
+    /** A read that ended in {@link RangeReader.Failed} as a failed future: never sent, it leads to the fallback or an abort. */
+    private static Future<Optional<Object>> failedIfUnread(Optional<Object> one) {
+        return one.isPresent() && one.get() instanceof RangeReader.Failed f ? Future.failedFuture(f.cause()) : Future.succeededFuture(one);
+    }
+
+    /** Adds a read begun under the feed as it was after {@code switches} switches: dropped if it has switched since. */
+    private void add(int index, int switches, Future<Optional<Object>> read) {
         Pending p = new Pending(read);
-        if (stopped || endSeen) {
+        if (stopped || endSeen || switches != feedSwitches) {
             p.dropped = true;
         } else {
             inFlight.add(p);
@@ -234,6 +243,7 @@ final class BlobStreamer {
     private void switchToPull(int index) {
         feed = fallback.get();
         fallback = null;
+        feedSwitches++;
         dropInFlight();
         nextToRead = index;
     }
