@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,10 +90,17 @@ class RegistryMirrorTest {
     /** skopeo copy through a node's mirror into a dir: layout; returns the blob digests it wrote. */
     static Set<Digest> skopeoCopy(MeshNode node, String ref, Path into) throws Exception {
         String mirror = URI.create(node.registryUrl()).getAuthority();
+        Path log = Files.createTempFile("skopeo", ".log");
         Process p = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false", "docker://" + mirror + "/" + ref, "dir:" + into)
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "skopeo copy failed: " + out);
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor();
+        }
+        String out = Files.readString(log);
+        Files.delete(log);
+        assertTrue(ended, "skopeo copy timed out: " + out);
+        assertEquals(0, p.exitValue(), "skopeo copy failed: " + out);
         Set<Digest> blobs = new HashSet<>();
         try (Stream<Path> files = Files.list(into)) {
             for (Path f : (Iterable<Path>) files::iterator) {

@@ -62,9 +62,15 @@ class SkopeoThroughTheMirrorTest {
         List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--src-tls-verify=false"));
         cmd.addAll(List.of(options));
         cmd.addAll(List.of("docker://" + image.ref(matrix.mirror()), "dir:" + into));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "skopeo copy timed out: " + out);
+        Path log = Files.createTempFile("skopeo", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor();
+        }
+        String out = Files.readString(log);
+        Files.delete(log);
+        assertTrue(ended, "skopeo copy timed out: " + out);
         assertEquals(0, p.exitValue(), "skopeo copy of " + image.kind().description + " failed: " + out);
     }
 
