@@ -7,7 +7,10 @@ import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.node.pull.PopView;
 import io.vertx.core.WorkerExecutor;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * When a member leaves the POP's cluster: the oldest member withdraws the departed node's claims, so
@@ -20,8 +23,15 @@ final class DepartureListener implements MembershipListener {
     private final Holdings holdings;
     private final WorkerExecutor gossipWork;
     private final BooleanSupplier closed;
+    private final Function<NodeId, Optional<UUID>> memberOf;
 
-    DepartureListener(HazelcastInstance hazelcast, PopView pop, Holdings holdings, WorkerExecutor gossipWork, BooleanSupplier closed) {
+    /**
+     * @param memberOf the Hazelcast member whose sealed heartbeat last spoke for a node: a departing
+     *     member that merely claims a node's name (its attribute is not sealed) withdraws nothing
+     */
+    DepartureListener(HazelcastInstance hazelcast, PopView pop, Holdings holdings, WorkerExecutor gossipWork, BooleanSupplier closed,
+                      Function<NodeId, Optional<UUID>> memberOf) {
+        this.memberOf = Objects.requireNonNull(memberOf, "memberOf");
         this.hazelcast = Objects.requireNonNull(hazelcast, "hazelcast");
         this.pop = Objects.requireNonNull(pop, "pop");
         this.holdings = Objects.requireNonNull(holdings, "holdings");
@@ -46,7 +56,7 @@ final class DepartureListener implements MembershipListener {
 
     private void withdrawDeparted(MembershipEvent e) {
         String name = e.getMember().getAttribute(MeshNode.NODE_ATTRIBUTE);
-        if (name == null || closed.getAsBoolean()) {
+        if (name == null || closed.getAsBoolean() || !memberOf.apply(new NodeId(name)).equals(Optional.of(e.getMember().getUuid()))) {
             return;
         }
         var members = hazelcast.getCluster().getMembers();

@@ -123,7 +123,8 @@ public final class MeshNode implements AutoCloseable {
         listen(vertx.deployVerticle(mirror), "network.registry-port", config.registry().bind(), config.network().registryPort());
         this.registry = mirror;
         metrics.bind(pulls, mirror, upstreams);
-        hazelcast.getCluster().addMembershipListener(new DepartureListener(hazelcast, pop, holdings, gossipWork, () -> closed));
+        hazelcast.getCluster().addMembershipListener(new DepartureListener(hazelcast, pop, holdings, gossipWork, () -> closed,
+                membership::memberOf));
         hazelcast.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 gossipWork.executeBlocking(() -> {

@@ -34,7 +34,8 @@ import java.util.logging.Logger;
 public final class HazelcastLeases implements Leases {
     private static final Logger LOG = Logger.getLogger(HazelcastLeases.class.getName());
 
-    static final String MAP = "mesh.leases";
+    /** Versioned: entries are sealed since v2, and a node of an older version neither reads nor writes them. */
+    static final String MAP = "mesh.leases.v2";
     private final IMap<String, String> map;
     private final Duration leaseTime;
     private final Seal seal;

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,15 +34,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HazelcastMembership implements Membership, AutoCloseable {
 
-    static final String TOPIC = "mesh.health";
+    /** Versioned: messages are sealed since v2, and a node of an older version neither hears nor sends them. */
+    static final String TOPIC = "mesh.health.v2";
 
     private record Beat(String name, NodeRecord node, long heartbeatMillis, long freeBytes, int activeTransfers,
-            long uploadBytesPerSecond, String tag) implements Serializable {
-        private static final long serialVersionUID = 3L;
+            long uploadBytesPerSecond, String member, String tag) implements Serializable {
+        private static final long serialVersionUID = 4L;
 
         String[] fields() {
             return new String[] {"beat", name, node.pop(), node.tier(), node.parentPop(), node.peerAddress(), Long.toString(heartbeatMillis),
-                Long.toString(freeBytes), Integer.toString(activeTransfers), Long.toString(uploadBytesPerSecond)};
+                Long.toString(freeBytes), Integer.toString(activeTransfers), Long.toString(uploadBytesPerSecond), member};
         }
 
         Health health() {
@@ -62,7 +64,10 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
 
     private final ITopic<Object> topic;
     private final Seal seal;
+    private final String localMember;
     private final AtomicLong forged = new AtomicLong();
+    /** The Hazelcast member that sent each node's newest sealed heartbeat, kept past the time-to-live. */
+    private final Map<String, String> members = new ConcurrentHashMap<>();
     private final UUID registration;
     private final long ttlNanos;
     private final Map<String, Heard> heard = new ConcurrentHashMap<>();
@@ -79,17 +84,19 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
         this.ttlNanos = Objects.requireNonNull(ttl, "ttl").toNanos();
         this.seal = Objects.requireNonNull(seal, "seal");
         this.topic = Objects.requireNonNull(hazelcast, "hazelcast").getTopic(topicName);
+        this.localMember = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.registration = topic.addMessageListener(this::received);
     }
 
     @Override
     public void heartbeat(Health h) {
         Beat unsealed = new Beat(h.node().id().name(), NodeRecord.of(h.node()), h.heartbeat().toEpochMilli(), h.freeBytes(),
-                h.activeTransfers(), h.uploadBytesPerSecond(), null);
+                h.activeTransfers(), h.uploadBytesPerSecond(), localMember, null);
         Beat beat = new Beat(unsealed.name(), unsealed.node(), unsealed.heartbeatMillis(), unsealed.freeBytes(), unsealed.activeTransfers(),
-                unsealed.uploadBytesPerSecond(), seal.tag(unsealed.fields()));
+                unsealed.uploadBytesPerSecond(), localMember, seal.tag(unsealed.fields()));
         Heard now = new Heard(beat, System.nanoTime());
         own.put(beat.name(), now);
+        members.put(beat.name(), localMember);
         left.remove(beat.name());
         heard.put(beat.name(), now);
         topic.publish(beat);
@@ -101,6 +108,15 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
         long at = last == null ? System.currentTimeMillis() : last.beat().heartbeatMillis() + 1;
         forget(node.name(), at);
         topic.publish(new Leave(node.name(), at, seal.tag(Leave.fields(node.name(), at))));
+    }
+
+    /**
+     * The Hazelcast member (its UUID) that sent the latest heartbeat heard from {@code node}, as that
+     * heartbeat's seal vouches, however long ago; empty if none was heard. A member's departure concerns a
+     * node only if it matches.
+     */
+    public Optional<UUID> memberOf(NodeId node) {
+        return Optional.ofNullable(members.get(node.name())).map(UUID::fromString);
     }
 
     /** How many heartbeats and leaves this member dropped because their tag did not check. */
@@ -128,7 +144,7 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
             if (last == null || last.beat().heartbeatMillis() < l.atMillis()) {
                 forget(l.name(), l.atMillis());
             }
-        } else if (m instanceof Beat b && b.node() != null && seal.check(b.tag(), b.fields())) {
+        } else if (m instanceof Beat b && b.node() != null && b.member() != null && seal.check(b.tag(), b.fields())) {
             hear(b);
         } else {
             forged.incrementAndGet();
@@ -155,10 +171,11 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
         long now = System.nanoTime();
         boolean[] fresh = {false};
         heard.compute(b.name(), (name, before) -> {
-            if (before != null && before.beat().heartbeatMillis() > b.heartbeatMillis()) {
-                return before;
+            if (before != null && before.beat().heartbeatMillis() >= b.heartbeatMillis()) {
+                return before; // only a newer beat keeps a node alive: a replayed one does not
             }
             fresh[0] = before == null || now - before.atNanos() > ttlNanos;
+            members.put(b.name(), b.member());
             return new Heard(b, now);
         });
         if (fresh[0] && !own.containsKey(b.name())) {

@@ -21,7 +21,8 @@ import java.util.Optional;
  */
 public final class HazelcastRecipes implements Recipes {
 
-    static final String MAP = "mesh.recipes";
+    /** Versioned: entries are sealed since v2, and a node of an older version neither reads nor writes them. */
+    static final String MAP = "mesh.recipes.v2";
     private static final int TAG = 64;
     private final IMap<String, byte[]> map;
     private final Seal seal;

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Bounds how long a connection to an HTTP server may go without a request to work on: from when it
  * opens, and from when its last HTTP/1 response ended, until the head of its next request has
- * arrived. A client that opens connections and drip-feeds their request heads (slowloris) holds each
- * for at most the limit plus half a second; a connection busy with a request is never cut by it (the
+ * arrived; and how long a request's body may take to arrive. A client that opens connections and
+ * drip-feeds their request heads or bodies (slowloris) holds each for at most the limit plus half a
+ * second; a connection whose request has arrived whole is never cut by it while it is answered (the
  * server's idle timeout bounds those). Connections are looked at twice a second.
  *
  * <p>A server that also accepts cleartext HTTP/2 (h2c) makes a connection known only once it has
@@ -33,8 +34,10 @@ public final class HeadDeadline implements AutoCloseable {
 
     /** What is known of one connection: the response it is on (null before its first request), and since when it waits. */
     private static final class Watch {
+        volatile HttpServerRequest request;
         volatile HttpServerResponse last;
         volatile long waitingSince;
+        volatile long requestSince;
         volatile boolean multiplexed;
 
         Watch(long now) {
@@ -57,7 +60,9 @@ public final class HeadDeadline implements AutoCloseable {
         return server.requestHandler(req -> {
             Watch w = open.get(req.connection());
             if (w != null) {
+                w.request = req;
                 w.last = req.response();
+                w.requestSince = System.nanoTime();
                 w.waitingSince = 0;
                 w.multiplexed = req.version() == HttpVersion.HTTP_2;
             }
@@ -82,8 +87,13 @@ public final class HeadDeadline implements AutoCloseable {
                 return;
             }
             HttpServerResponse last = w.last;
+            HttpServerRequest request = w.request;
             if (last != null && !last.ended()) {
                 w.waitingSince = 0;
+                if (request != null && !request.isEnded() && now - w.requestSince > limitNanos) {
+                    open.remove(c);
+                    c.close(); // a request body still coming in after the limit: drip-fed
+                }
             } else if (w.waitingSince == 0) {
                 w.waitingSince = now;
             } else if (now - w.waitingSince > limitNanos) {

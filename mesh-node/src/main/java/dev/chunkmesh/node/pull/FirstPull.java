@@ -316,6 +316,7 @@ final class FirstPull {
     private Recipe finish(long size) {
         Digest actual = Digest.ofBytes(hash.digest());
         if (!actual.equals(blob)) {
+            deps.partialRecipes().delete(blob); // its prefix does not make the blob: the next pull starts afresh
             throw new BlobDigestMismatchException(blob, actual);
         }
         Recipe recipe = new Recipe(blob, size, known);

@@ -8,6 +8,7 @@ import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.pull.PullService;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Recipe;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -247,11 +248,12 @@ public final class RegistryServer extends VerticleBase {
         if (held.recipe().isPresent()) {
             streamHeld(req, origin, b, seen, held.recipe().get(), r);
         } else if (!whole) {
+            Context ctx = vertx.getOrCreateContext();
             PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
             seen.pull = p.result();
-            p.result().thenCompose(report -> vertx.executeBlocking(() -> local.find(b.digest()).orElseThrow(
+            p.result().thenCompose(report -> ctx.executeBlocking(() -> local.find(b.digest()).orElseThrow(
                     () -> new IllegalStateException("the pull of " + b.digest() + " kept no recipe")), false).toCompletionStage())
-                    .whenComplete((recipe, failed) -> vertx.runOnContext(v -> {
+                    .whenComplete((recipe, failed) -> ctx.runOnContext(v -> {
                         if (failed != null) {
                             res.headers().clear();
                             RegistryErrors.respond(res, RegistryErrors.blob(failed instanceof CompletionException c && c.getCause() != null

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A real Vert.x server on loopback under a 1 s head deadline, HTTP/1.1 only as the peer and admin APIs, and raw sockets as clients. */
+/** A real Vert.x router on loopback under a 1 s head deadline, HTTP/1.1 only as the peer and admin APIs, and raw sockets as clients. */
 class HeadDeadlineTest {
     private Vertx vertx;
     private HeadDeadline deadline;
@@ -27,10 +29,11 @@ class HeadDeadlineTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         deadline = new HeadDeadline(vertx, Duration.ofSeconds(1));
-        HttpServer server = deadline.serve(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), req -> {
-            long wait = req.path().equals("/slow") ? 2500 : 0;
-            vertx.setTimer(Math.max(1, wait), t -> req.response().end("ok"));
-        });
+        Router router = Router.router(vertx);
+        router.get("/slow").handler(ctx -> vertx.setTimer(2500, t -> ctx.response().end("ok")));
+        router.post("/upload").handler(BodyHandler.create(false)).handler(ctx -> ctx.response().end("ok"));
+        router.get("/").handler(ctx -> ctx.response().end("ok"));
+        HttpServer server = deadline.serve(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), router);
         port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
     }
 
@@ -78,6 +81,31 @@ class HeadDeadlineTest {
             assertEquals(-1, in.read(), "then the idle kept-alive connection is closed");
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds > 0.9 && seconds < 3, "after about the deadline: " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aClientThatDripFeedsARequestBodyIsCutOffAfterTheDeadline() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < 40 && !cut; i++) {
+                try {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(150);
+                } catch (IOException closed) {
+                    cut = true;
+                }
+            }
+            s.setSoTimeout(3000);
+            cut = cut || s.getInputStream().read() == -1;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(cut, "the server closed the connection");
+            assertTrue(seconds < 3.5, "within the deadline and a sweep: " + seconds + " s");
         }
     }
 
