@@ -94,8 +94,8 @@ public final class ScenarioLoader {
         }
         Fields e = f.child("engine");
         Scenario.Engine engine = new Scenario.Engine(e.integer("concurrency", 4), Units.size(e.text("span", "8MiB")),
-                Units.size(e.text("piece", "4MiB")), e.integer("candidates", 8), e.integer("batch", 200));
-        e.end(Set.of("concurrency", "span", "piece", "candidates", "batch"));
+                Units.size(e.text("piece", "4MiB")), e.integer("candidates", 8), e.integer("batch", 200), sharing(e.text("sharing", "equal")));
+        e.end(Set.of("concurrency", "span", "piece", "candidates", "batch", "sharing"));
         f.end(Set.of("name", "seed", "origin", "pops", "hubs", "latency", "release", "rollout", "faults", "strategies", "engine"));
         return new Scenario(name, seed, origin, pops, hubs, latency, release, rollout, faults, strategies, engine);
     }
@@ -156,5 +156,14 @@ public final class ScenarioLoader {
                 }
             }
         }
+    }
+
+    /** engine.sharing: "equal" shares per link, or "max-min" fair sharing. */
+    private static boolean sharing(String text) {
+        return switch (text) {
+            case "equal" -> false;
+            case "max-min" -> true;
+            default -> throw new IllegalArgumentException("engine.sharing must be 'equal' or 'max-min', got '" + text + "'");
+        };
     }
 }

@@ -10,8 +10,9 @@ import java.util.function.DoubleConsumer;
 
 /**
  * Runs one strategy over a scenario in virtual time. Transfers are fluid flows: each gets, on every
- * link it crosses, an equal share of the link's capacity, and moves at the smallest of those shares;
- * during its start latency a transfer already holds its share but moves nothing (a small pessimism).
+ * link it crosses, an equal share of the link's capacity, and moves at the smallest of those shares; or,
+ * with {@code engine.sharing: max-min}, links are shared max-min fairly ({@link FairShare}). During its
+ * start latency a transfer already holds its share but moves nothing (a small pessimism).
  * Time jumps to the next wave, fault edge or transfer start, or to the moment about one in
  * {@code engine.batch} transfers in flight has finished (never less than a millisecond): transfers that
  * finish within such a step count as finished at its end, which bounds how late one can be reported.
@@ -21,6 +22,7 @@ final class Simulation {
     /** Virtual time after which unfinished pulls count as failed. */
     static final double LIMIT_SECONDS = 48 * 3600;
     private static final double MIN_STEP = 0.001;
+    private static final int[] NO_LINKS = new int[0];
 
 
     /** Per-tier bytes at one moment, cumulative. */
@@ -81,7 +83,10 @@ final class Simulation {
         int[] active = new int[w.nodes];
         int concurrency = w.scenario.engine().concurrency();
         double[] cap = w.baseCapacity.clone();
+        FairShare fair = new FairShare();
         int[] count = new int[cap.length];
+        int[][] routes = new int[0][];
+        double[] rates = new double[0];
         List<Transfer> flows = new ArrayList<>();
         Map<Transfer.Tier, Long> bytes = new EnumMap<>(Transfer.Tier.class);
         for (Transfer.Tier t : Transfer.Tier.values()) {
@@ -150,29 +155,31 @@ final class Simulation {
                     }
                 }
             }
-            java.util.Arrays.fill(count, 0);
-            for (Transfer f : flows) {
-                if (!f.failed) {
-                    for (int l : f.links) {
-                        count[l]++;
-                    }
-                }
-            }
             double step = Double.MAX_VALUE;
             if (finishing.length < flows.size()) {
                 finishing = new double[flows.size() * 2];
             }
+            if (routes.length < flows.size()) {
+                routes = new int[flows.size() * 2][];
+                rates = new double[flows.size() * 2];
+            }
+            for (int k = 0; k < flows.size(); k++) {
+                routes[k] = flows.get(k).failed ? NO_LINKS : flows.get(k).links;
+            }
+            if (w.scenario.engine().maxMin()) {
+                fair.rates(cap, routes, flows.size(), rates);
+            } else {
+                equalShares(cap, routes, flows.size(), count, rates);
+            }
             int candidates = 0;
-            for (Transfer f : flows) {
+            for (int k = 0; k < flows.size(); k++) {
+                Transfer f = flows.get(k);
                 if (f.failed) {
                     step = 0;
                     continue;
                 }
                 double wait = Math.max(0, f.activeAt - t);
-                double r = Double.MAX_VALUE;
-                for (int l : f.links) {
-                    r = Math.min(r, cap[l] / count[l]);
-                }
+                double r = rates[k];
                 f.rate = r;
                 if (r > 0) {
                     finishing[candidates++] = wait + f.remaining / r;
@@ -237,6 +244,23 @@ final class Simulation {
         }
         timeline.add(new Sample(t, new EnumMap<>(bytes), done));
         return new Run(st.name(), start, end, failed, bytes, st.localBytes(workload), st.wastedBytes, timeline, lastEnd);
+    }
+
+    /** Each flow's rate as the smallest, over the links it crosses, of an equal share of the link. */
+    private static void equalShares(double[] cap, int[][] routes, int flows, int[] count, double[] rates) {
+        java.util.Arrays.fill(count, 0);
+        for (int f = 0; f < flows; f++) {
+            for (int l : routes[f]) {
+                count[l]++;
+            }
+        }
+        for (int f = 0; f < flows; f++) {
+            double r = Double.MAX_VALUE;
+            for (int l : routes[f]) {
+                r = Math.min(r, cap[l] / count[l]);
+            }
+            rates[f] = r;
+        }
     }
 
     /** Outages set a link's capacity to zero for their window. */
