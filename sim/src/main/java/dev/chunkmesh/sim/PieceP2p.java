@@ -1,17 +1,22 @@
 package dev.chunkmesh.sim;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
  * Fixed-size pieces with a fleet-wide tracker, as Kraken does: a node takes pieces from any peer in
  * the fleet that has them (the least loaded of a few, wherever it is), else from the origin, which
- * seeds. Pieces are tried from a random starting point per node (Kraken picks rarest first; a random
- * start spreads pieces similarly at a fraction of the cost).
+ * seeds: it sends a piece to one node at a time, and a node that finds every piece it lacks on its way
+ * from the origin to another node waits for a peer to hold one (Kraken's origin is one seeder among
+ * the peers, not a server every agent downloads from). Pieces are tried from a random starting point
+ * per node (Kraken picks rarest first; a random start spreads pieces similarly at a fraction of the cost).
  */
 final class PieceP2p extends Strategy {
     private final List<List<Integer>> holders = new ArrayList<>();
     private final int[] cursor;
+    /** Pieces on their way from the origin to some node. */
+    private final BitSet seeding = new BitSet();
 
     PieceP2p(World w, Strategies.Cut c) {
         super(w, c.bytes(), c.blob());
@@ -53,8 +58,27 @@ final class PieceP2p extends Strategy {
         if (firstMissing < 0) {
             return null;
         }
-        cursor[node] = (firstMissing + 1) % n;
-        return start(node, firstMissing, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t);
+        BitSet busy = (BitSet) held[node].clone();
+        busy.or(inflight[node]);
+        busy.or(seeding);
+        int seed = busy.nextClearBit(firstMissing);
+        if (seed >= n) {
+            seed = busy.nextClearBit(0);
+        }
+        if (seed >= n) {
+            return null; // every missing piece is already coming out of the origin: wait for a peer to hold one
+        }
+        seeding.set(seed);
+        cursor[node] = (seed + 1) % n;
+        return start(node, seed, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t);
+    }
+
+    @Override
+    void finished(Transfer tr, double t, boolean ok) {
+        if (tr.source == Transfer.ORIGIN) {
+            seeding.clear(tr.unit);
+        }
+        super.finished(tr, t, ok);
     }
 
     @Override
