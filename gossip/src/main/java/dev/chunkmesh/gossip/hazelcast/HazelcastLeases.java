@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public final class HazelcastLeases implements Leases {
 
     @Override
     public LeaseResult acquire(String key, NodeId self) {
-        return acquireAll(java.util.List.of(key), self).get(key);
+        return acquireAll(List.of(key), self).get(key);
     }
 
     @Override

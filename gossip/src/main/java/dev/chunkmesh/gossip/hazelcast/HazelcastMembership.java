@@ -46,6 +46,11 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
                 Long.toString(freeBytes), Integer.toString(activeTransfers), Long.toString(uploadBytesPerSecond), member};
         }
 
+        /** This beat with its tag: {@code seal}'s tag of its other fields. */
+        Beat sealed(Seal seal) {
+            return new Beat(name, node, heartbeatMillis, freeBytes, activeTransfers, uploadBytesPerSecond, member, seal.tag(fields()));
+        }
+
         Health health() {
             return new Health(node.toNodeInfo(name), Instant.ofEpochMilli(heartbeatMillis), freeBytes, activeTransfers, uploadBytesPerSecond);
         }
@@ -90,10 +95,8 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
 
     @Override
     public void heartbeat(Health h) {
-        Beat unsealed = new Beat(h.node().id().name(), NodeRecord.of(h.node()), h.heartbeat().toEpochMilli(), h.freeBytes(),
-                h.activeTransfers(), h.uploadBytesPerSecond(), localMember, null);
-        Beat beat = new Beat(unsealed.name(), unsealed.node(), unsealed.heartbeatMillis(), unsealed.freeBytes(), unsealed.activeTransfers(),
-                unsealed.uploadBytesPerSecond(), localMember, seal.tag(unsealed.fields()));
+        Beat beat = new Beat(h.node().id().name(), NodeRecord.of(h.node()), h.heartbeat().toEpochMilli(), h.freeBytes(),
+                h.activeTransfers(), h.uploadBytesPerSecond(), localMember, null).sealed(seal);
         Heard now = new Heard(beat, System.nanoTime());
         own.put(beat.name(), now);
         members.put(beat.name(), localMember);

@@ -338,29 +338,11 @@ public final class PullMachine {
 
     /** Range requests for leased chunks not yet asked for, adjacent ones joined, while the origin window has room. */
     private void fetchLeased(List<PullCommand> out, int originRequests, Instant now) {
-        List<Integer> run = new ArrayList<>();
-        long runBytes = 0;
-        int inWindow = originRequests;
-        for (int i = leased.nextSetBit(0); i >= 0 && inWindow < rules.originWindow(); i = leased.nextSetBit(i + 1)) {
-            if (inFlight.get(i) || stored.get(i)) {
-                continue;
-            }
-            long length = recipe.chunks().get(i).length();
-            boolean adjacent = !run.isEmpty() && run.get(run.size() - 1) == i - 1;
-            if (!run.isEmpty() && (!adjacent || runBytes + length > rules.maxOriginRangeBytes())) {
-                originRange(out, run, runBytes, now);
-                inWindow++;
-                run = new ArrayList<>();
-                runBytes = 0;
-                if (inWindow >= rules.originWindow()) {
-                    return;
-                }
-            }
-            run.add(i);
-            runBytes += length;
-        }
-        if (!run.isEmpty() && inWindow < rules.originWindow()) {
-            originRange(out, run, runBytes, now);
+        BitSet wanted = (BitSet) leased.clone();
+        wanted.andNot(inFlight);
+        wanted.andNot(stored);
+        for (OriginRanges.Run run : OriginRanges.of(wanted, recipe.chunks(), rules.maxOriginRangeBytes(), rules.originWindow() - originRequests)) {
+            originRange(out, run.chunks(), run.bytes(), now);
         }
     }
 

@@ -1,11 +1,9 @@
 package dev.chunkmesh.node.peer;
 
 import dev.chunkmesh.gossip.Seal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.chunkmesh.store.Digest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -33,7 +31,7 @@ public final class PeerAuth {
     /** The header value for a request of {@code method} to {@code uri} (path and query) at {@code target} (host:port) with {@code body}. */
     public String sign(String method, String uri, String target, byte[] body) {
         String at = Long.toString(clock.millis() / 1000);
-        return VERSION + " " + at + " " + seal.tag(VERSION, method, uri, target, at, sha256(body));
+        return VERSION + " " + at + " " + seal.tag(VERSION, method, uri, target, at, Digest.sha256(body).hex());
     }
 
     /** Whether {@code header} proves the request was made by a holder of the secret, for {@code self} (host:port), lately. */
@@ -53,14 +51,6 @@ public final class PeerAuth {
         } catch (NumberFormatException e) {
             return false;
         }
-        return seal.check(p[2], VERSION, method, uri, self, p[1], sha256(body));
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return seal.check(p[2], VERSION, method, uri, self, p[1], Digest.sha256(body).hex());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.Skopeo;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
 import dev.chunkmesh.node.registry.RawHttpAccess;
@@ -162,17 +163,7 @@ class LocalRepairTest {
         corrupt(a, recipe(), BAD, 7);
         Path into = dir.resolve("copy");
 
-        Path log = dir.resolve("skopeo.log");
-        Process p = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false",
-                "docker://" + a.registryUrl().replaceFirst("^https?://", "") + "/team/app:v1", "dir:" + into)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor();
-        }
-
-        assertTrue(ended, "skopeo copy timed out: " + Files.readString(log));
-        assertEquals(0, p.exitValue(), "skopeo copy through the mirror failed: " + Files.readString(log));
+        Skopeo.copy("docker://" + a.registryUrl().replaceFirst("^https?://", "") + "/team/app:v1", "dir:" + into);
         for (BlobRequest blob : image) {
             assertEquals(blob.blob(), Digest.sha256(Files.readAllBytes(into.resolve(blob.blob().hex()))), "skopeo got " + blob.blob() + " whole");
         }

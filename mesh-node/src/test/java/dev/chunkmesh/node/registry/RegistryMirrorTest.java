@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.Skopeo;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
 import dev.chunkmesh.registry.OciImages;
@@ -24,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,17 +90,7 @@ class RegistryMirrorTest {
     /** skopeo copy through a node's mirror into a dir: layout; returns the blob digests it wrote. */
     static Set<Digest> skopeoCopy(MeshNode node, String ref, Path into) throws Exception {
         String mirror = URI.create(node.registryUrl()).getAuthority();
-        Path log = Files.createTempFile("skopeo", ".log");
-        Process p = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false", "docker://" + mirror + "/" + ref, "dir:" + into)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor();
-        }
-        String out = Files.readString(log);
-        Files.delete(log);
-        assertTrue(ended, "skopeo copy timed out: " + out);
-        assertEquals(0, p.exitValue(), "skopeo copy failed: " + out);
+        Skopeo.copy("docker://" + mirror + "/" + ref, "dir:" + into);
         Set<Digest> blobs = new HashSet<>();
         try (Stream<Path> files = Files.list(into)) {
             for (Path f : (Iterable<Path>) files::iterator) {

@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.chunkmesh.node.Skopeo;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Mark;
 import dev.chunkmesh.store.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,19 +58,7 @@ class SkopeoThroughTheMirrorTest {
 
     /** skopeo copy from node a's mirror to {@code dir:into} with {@code options}; fails the test if skopeo fails. */
     private static void copy(Image image, Path into, String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--src-tls-verify=false"));
-        cmd.addAll(List.of(options));
-        cmd.addAll(List.of("docker://" + image.ref(matrix.mirror()), "dir:" + into));
-        Path log = Files.createTempFile("skopeo", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor();
-        }
-        String out = Files.readString(log);
-        Files.delete(log);
-        assertTrue(ended, "skopeo copy timed out: " + out);
-        assertEquals(0, p.exitValue(), "skopeo copy of " + image.kind().description + " failed: " + out);
+        Skopeo.copy("docker://" + image.ref(matrix.mirror()), "dir:" + into, options);
     }
 
     private static void assertCopied(Image image, Path into, Digest manifest) throws Exception {
