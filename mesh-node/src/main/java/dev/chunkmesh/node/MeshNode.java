@@ -15,6 +15,7 @@ import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.local.DirectoryRecipes;
 import dev.chunkmesh.node.local.PartialRecipes;
 import dev.chunkmesh.node.origin.Upstreams;
+import dev.chunkmesh.node.peer.LowerTiers;
 import dev.chunkmesh.node.peer.PeerChunkServer;
 import dev.chunkmesh.node.peer.PeerServerConfig;
 import dev.chunkmesh.node.peer.ServeStats;
@@ -98,8 +99,10 @@ public final class MeshNode implements AutoCloseable {
                 new HazelcastRecipes(hazelcast, gossipSeal));
         PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls(), config.pull().requestTimeout());
         PullService[] board = new PullService[1];
+        RegistryServer[] mirrorBoard = new RegistryServer[1];
         PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(config.network().bind(), config.network().peerPort(),
-                config.cluster().secret(), config.tls(), config.network().limits()), (blob, from) -> board[0].prefix(blob, from), served);
+                config.cluster().secret(), config.tls(), config.network().limits()), (blob, from) -> board[0].prefix(blob, from), served,
+                LowerTiers.late(() -> mirrorBoard[0]));
         listen(vertx.deployVerticle(peerServer), "network.peer-port", config.network().bind(), config.network().peerPort());
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
@@ -122,6 +125,7 @@ public final class MeshNode implements AutoCloseable {
                 }, config.registry().accessTtl(), config.network().limits());
         listen(vertx.deployVerticle(mirror), "network.registry-port", config.registry().bind(), config.network().registryPort());
         this.registry = mirror;
+        mirrorBoard[0] = mirror;
         metrics.bind(pulls, mirror, upstreams);
         hazelcast.getCluster().addMembershipListener(new DepartureListener(hazelcast, pop, holdings, gossipWork, () -> closed,
                 membership::memberOf));

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,11 +41,13 @@ public final class RegistryClient implements ImageSource {
     private final int attempts;
     private final Duration backoff;
     private Duration bodyIdle = Duration.ofSeconds(60);
+    private Signer signer = Signer.NONE;
     private final Map<String, String> authByScope = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
     /**
-     * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}
+     * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}; a
+     *             path in it (for example {@code https://node:7070/tier}) is kept in front of every {@code /v2/} path
      * @param attempts tries per request on connection errors and 5xx answers, at least 1
      * @param backoff the wait before the second try; it doubles each time
      */
@@ -71,6 +74,27 @@ public final class RegistryClient implements ImageSource {
         return new RegistryClient(base, credentials, http, 4, Duration.ofMillis(200));
     }
 
+    /** Adds headers to each request before it is sent, for example a signature over its method and URI. */
+    @FunctionalInterface
+    public interface Signer {
+        Signer NONE = (request, method, uri) -> { };
+
+        void sign(HttpRequest.Builder request, String method, URI uri);
+    }
+
+    /** The same client, with every request (access checks included) passed through {@code signer} before it is sent. */
+    public RegistryClient withSigner(Signer signer) {
+        RegistryClient c = new RegistryClient(base, credentials, http, attempts, backoff);
+        c.bodyIdle = bodyIdle;
+        c.signer = Objects.requireNonNull(signer, "signer");
+        return c;
+    }
+
+    /** {@code path} (starting with {@code /v2/}) under the base, its own path kept. */
+    private URI at(String path) {
+        return URI.create(base + path);
+    }
+
     /** What the registry answered a client's own credentials: the status and, on a 401, its challenge. */
     public record Access(int status, Optional<String> challenge) {}
 
@@ -81,15 +105,17 @@ public final class RegistryClient implements ImageSource {
      */
     public Access access(String repository, String path, Optional<String> authorization) throws IOException {
         String target = repository.isEmpty() ? "/v2/" : "/v2/" + repository + path;
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(target)).timeout(Duration.ofSeconds(20))
+        URI uri = at(target);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
                 .header("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*")
                 .method("HEAD", HttpRequest.BodyPublishers.noBody());
         authorization.ifPresent(a -> b.header("Authorization", a));
+        signer.sign(b, "HEAD", uri);
         try {
             HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
             return new Access(r.statusCode(), r.headers().firstValue("WWW-Authenticate"));
         } catch (IOException e) {
-            throw new RegistryUnreachableException("HEAD " + base.resolve(target) + ": " + RegistryUnreachableException.describe(e), e);
+            throw new RegistryUnreachableException("HEAD " + uri + ": " + RegistryUnreachableException.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -149,11 +175,28 @@ public final class RegistryClient implements ImageSource {
     public RegistryClient withBodyIdleTimeout(Duration idle) {
         RegistryClient c = new RegistryClient(base, credentials, http, attempts, backoff);
         c.bodyIdle = Objects.requireNonNull(idle, "idle");
+        c.signer = signer;
         return c;
     }
 
-    /** The blob's size, from the registry's answer to a one-byte Range request. */
+    /**
+     * The blob's size: from the registry's answer to a HEAD (no body bytes leave the registry), or,
+     * where a HEAD gives no size (a registry redirecting to storage that signs only GETs), to a
+     * one-byte Range request.
+     */
     public long blobSize(String repository, Digest digest) throws IOException {
+        try {
+            HttpResponse<InputStream> h = request("HEAD", repository, "/v2/" + repository + "/blobs/" + digest, "*/*", null);
+            h.body().close();
+            OptionalLong length = h.headers().firstValueAsLong("Content-Length");
+            if (h.statusCode() == 200 && length.isPresent() && length.getAsLong() >= 0) {
+                return length.getAsLong();
+            }
+        } catch (FileNotFoundException notThere) {
+            throw notThere;
+        } catch (RegistryException noSize) {
+            // asked again by GET below
+        }
         HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=0-0");
         r.body().close();
         if (r.statusCode() == 206) {
@@ -243,8 +286,12 @@ public final class RegistryClient implements ImageSource {
     }
 
     private HttpResponse<InputStream> get(String repository, String path, String accept, String range) throws IOException {
+        return request("GET", repository, path, accept, range);
+    }
+
+    private HttpResponse<InputStream> request(String method, String repository, String path, String accept, String range) throws IOException {
         String scope = "repository:" + repository + ":pull";
-        URI uri = base.resolve(path);
+        URI uri = at(path);
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1) {
@@ -253,11 +300,11 @@ public final class RegistryClient implements ImageSource {
             }
             HttpResponse<InputStream> r;
             try {
-                r = authorizedSend(uri, accept, scope, range);
+                r = authorizedSend(method, uri, accept, scope, range);
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
-                last = new RegistryUnreachableException("GET " + uri + ": " + RegistryUnreachableException.describe(e), e);
+                last = new RegistryUnreachableException(method + " " + uri + ": " + RegistryUnreachableException.describe(e), e);
                 continue;
             }
             int status = r.statusCode();
@@ -268,7 +315,7 @@ public final class RegistryClient implements ImageSource {
             if (status == 404) {
                 throw new FileNotFoundException(repository + ": " + uri.getPath() + " not found" + body);
             }
-            RegistryException refused = new RegistryException(status, "GET " + uri + " answered " + status + body);
+            RegistryException refused = new RegistryException(status, method + " " + uri + " answered " + status + body);
             if (status < 500) {
                 throw refused;
             }
@@ -278,8 +325,8 @@ public final class RegistryClient implements ImageSource {
     }
 
     /** Sends the request with the cached authorization; on a 401, answers the challenge once and sends it again. */
-    private HttpResponse<InputStream> authorizedSend(URI uri, String accept, String scope, String range) throws IOException {
-        HttpResponse<InputStream> r = send(uri, accept, authByScope.get(scope), range);
+    private HttpResponse<InputStream> authorizedSend(String method, URI uri, String accept, String scope, String range) throws IOException {
+        HttpResponse<InputStream> r = send(method, uri, accept, authByScope.get(scope), range);
         if (r.statusCode() != 401) {
             return r;
         }
@@ -287,17 +334,19 @@ public final class RegistryClient implements ImageSource {
         drain(r);
         String auth = authorize(challenge, scope);
         authByScope.put(scope, auth);
-        return send(uri, accept, auth, range);
+        return send(method, uri, accept, auth, range);
     }
 
-    private HttpResponse<InputStream> send(URI uri, String accept, String authorization, String range) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Accept", accept).GET();
+    private HttpResponse<InputStream> send(String method, URI uri, String accept, String authorization, String range) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Accept", accept)
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (range != null) {
             b.header("Range", range);
         }
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
+        signer.sign(b, method, uri);
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {

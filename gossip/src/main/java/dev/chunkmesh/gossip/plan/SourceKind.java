@@ -6,7 +6,7 @@ public enum SourceKind {
     LOCAL,
     /** A peer in the same POP. */
     SAME_POP,
-    /** A node of the micro-hub's parent POP. */
+    /** The tier above: a node of a micro-hub's parent POP, or the upper-tier POP (a region) a POP names. */
     PARENT,
     /** A node elsewhere: another POP, or a micro-hub. */
     OTHER_POP,

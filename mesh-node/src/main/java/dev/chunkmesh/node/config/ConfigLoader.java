@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -178,7 +179,24 @@ public final class ConfigLoader {
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
         Optional<AdminToken> token = optional("admin.token-file").map(f -> get("admin.token-file", t -> AdminToken.read(Path.of(t))));
         NodeConfig.Admin admin = new NodeConfig.Admin(token, size("admin.max-body"));
-        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin);
+        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin, upperTier());
+    }
+
+    private NodeConfig.UpperTier upperTier() {
+        List<String> nodes = list("upper-tier.nodes");
+        for (String n : nodes) {
+            int colon = n.lastIndexOf(':');
+            boolean ok = colon > 0 && n.substring(0, colon).matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\]") && n.substring(colon + 1).matches("[0-9]{1,5}")
+                    && Integer.parseInt(n.substring(colon + 1)) > 0 && Integer.parseInt(n.substring(colon + 1)) < 65536;
+            if (!ok) {
+                throw new ConfigException("upper-tier.nodes (" + values.get("upper-tier.nodes").source() + "): '" + n
+                        + "' is not host:port of a node's peer API, e.g. region-1.example.net:7070");
+            }
+        }
+        if (nodes.size() != Set.copyOf(nodes).size()) {
+            throw new ConfigException("upper-tier.nodes names a node twice: " + nodes);
+        }
+        return new NodeConfig.UpperTier(nodes);
     }
 
     private Optional<TlsFiles> tls() {

@@ -22,12 +22,14 @@ import java.util.Optional;
 /**
  * Everything a node is told at start, as one immutable tree whose parts match the YAML sections
  * (and the Helm chart's values): {@code node}, {@code network}, {@code cluster}, {@code store},
- * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}, {@code admin}.
+ * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}, {@code admin},
+ * {@code upper-tier}.
  * {@link ConfigKeys} documents every key and its default; {@link ConfigLoader} builds this from
  * defaults, a file, the environment and flags.
  */
 public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, Mirror registry,
-                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls, Admin admin) {
+                         PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls, Admin admin,
+                         UpperTier upperTier) {
 
     /** Refuses an admin API off loopback with no token: anyone who reached it could pull with the node's origin credentials. */
     public NodeConfig {
@@ -42,6 +44,11 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         Objects.requireNonNull(trustedKeys, "trustedKeys");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(upperTier, "upperTier");
+        if (!upperTier.nodes().isEmpty() && (origin.url().isPresent() || !origin.upstreams().isEmpty())) {
+            throw new ConfigException("upper-tier.nodes and origin.url/origin.upstreams exclude each other: a POP with an upper tier takes"
+                    + " everything its own nodes lack from there and never talks to the origin (only the root tier does)");
+        }
         if (admin.token().isEmpty() && !loopback(network.adminBind())) {
             throw new ConfigException("network.admin-bind is " + network.adminBind() + ", not a loopback address, and admin.token-file is"
                     + " not set: give the admin API a token (admin.token-file, a file holding 16+ characters, e.g. from"
@@ -193,5 +200,16 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     /** The node's place as the POP sees it, with its peer address. */
     public NodeInfo nodeInfo(int peerPort) {
         return new NodeInfo(node.name(), node.pop(), node.tier(), node.parentPop(), network.bind() + ":" + peerPort);
+    }
+
+    /**
+     * The upper tier (a region) this POP takes what its own nodes lack from, instead of the origin.
+     *
+     * @param nodes the peer API addresses ({@code host:port}) of the upper tier's nodes; empty for a root tier
+     */
+    public record UpperTier(List<String> nodes) {
+        public UpperTier {
+            nodes = List.copyOf(nodes);
+        }
     }
 }

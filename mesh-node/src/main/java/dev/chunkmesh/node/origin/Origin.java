@@ -1,6 +1,7 @@
 package dev.chunkmesh.node.origin;
 
 import dev.chunkmesh.catalog.oci.ImageSource;
+import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
@@ -18,6 +19,11 @@ import java.util.List;
  * Calls block: run them on worker threads.
  */
 public interface Origin {
+
+    /** How the bytes taken from here are counted: the origin, or the tier above this POP ({@link SourceKind#PARENT}). */
+    default SourceKind source() {
+        return SourceKind.ORIGIN;
+    }
 
     /** The manifest or index a tag or digest names. */
     ImageSource.Fetched manifest(String repository, String reference) throws IOException;

@@ -13,20 +13,32 @@ import java.util.Optional;
 /**
  * The origins a node pulls from: a default one, and one per upstream host that runtimes name
  * (containerd adds {@code ?ns=<host>} to mirror requests). An upstream the node was not configured
- * for is refused, never guessed. All share the node's origin bandwidth.
+ * for is refused, never guessed. In a POP with an upper tier, every upstream is reached through that
+ * tier, which refuses the ones it does not know. All share the node's origin bandwidth.
  */
 public final class Upstreams {
     private final Origin defaultOrigin;
     private final Map<String, Origin> byHost;
+    private final Optional<UpperTier> upper;
 
     public Upstreams(Origin defaultOrigin, Map<String, Origin> byHost) {
         this.defaultOrigin = defaultOrigin;
         this.byHost = Map.copyOf(byHost);
+        this.upper = Optional.empty();
+    }
+
+    private Upstreams(UpperTier upper) {
+        this.upper = Optional.of(upper);
+        this.defaultOrigin = upper.origin(Optional.empty()).orElseThrow();
+        this.byHost = Map.of();
     }
 
     public static Upstreams of(NodeConfig c) {
         Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
         Duration idle = c.pull().stallTimeout();
+        if (!c.upperTier().nodes().isEmpty()) {
+            return new Upstreams(new UpperTier(c.upperTier().nodes(), c.cluster().secret(), c.tls(), shared, idle));
+        }
         Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared, idle))
                 .orElseGet(NoOrigin::new);
         Map<String, Origin> hosts = new LinkedHashMap<>();
@@ -40,14 +52,19 @@ public final class Upstreams {
         return new RegistryOrigin(RegistryClient.of(url, creds).withBodyIdleTimeout(idle), shared);
     }
 
-    /** Origin requests that failed, over all origins. */
+    /** Origin requests that failed, over all origins (or at every node of the upper tier). */
     public long errors() {
-        return all().mapToLong(RegistryOrigin::errors).sum();
+        return all().mapToLong(RegistryOrigin::errors).sum() + upper.map(UpperTier::errors).orElse(0L);
     }
 
-    /** Origin requests retried, over all origins. */
+    /** Origin requests retried, over all origins (or nodes of the upper tier). */
     public long retries() {
-        return all().mapToLong(RegistryOrigin::retries).sum();
+        return all().mapToLong(RegistryOrigin::retries).sum() + upper.map(UpperTier::retries).orElse(0L);
+    }
+
+    /** The upper tier this POP takes its content from instead of an origin, if it has one. */
+    public Optional<UpperTier> upperTier() {
+        return upper;
     }
 
     private java.util.stream.Stream<RegistryOrigin> all() {
@@ -63,6 +80,9 @@ public final class Upstreams {
     public Optional<Origin> forNamespace(Optional<String> ns) {
         if (ns.isEmpty() || ns.get().isBlank()) {
             return Optional.of(defaultOrigin);
+        }
+        if (upper.isPresent()) {
+            return upper.get().origin(Optional.of(ns.get().toLowerCase(Locale.ROOT)));
         }
         return Optional.ofNullable(byHost.get(ns.get().toLowerCase(Locale.ROOT)));
     }

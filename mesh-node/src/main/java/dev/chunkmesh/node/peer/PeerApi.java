@@ -23,9 +23,17 @@ import java.util.List;
  *                              chunk N on: {"complete":bool,"size":N,"chunks":[[offset,length,"digest"],…]};
  *                              404 if it has none. A node that is first to chunk a blob from the
  *                              origin serves the growing prefix, so others take chunks as they land.
+ *
+ *   GET|HEAD /tier[/ns/{host}]/v2/…
+ *                              the registry API of this node's mirror, for the nodes of a POP that names
+ *                              this POP as its upper tier: pulled through this POP, single flight, with
+ *                              no client access check (the lower tier checks its clients with /tier/access)
+ *   HEAD /tier/access[/ns/{host}]/v2/…
+ *                              the status and challenge the origin gives the Authorization header carried
  * </pre>
  *
- * A missing, wrong or stale signature gets 401; a malformed digest 400. Frames are verified by the receiver.
+ * A tier request is signed for the host and port it was sent to (its {@code Host}), since a lower tier
+ * dials the names its configuration gives. A missing, wrong or stale signature gets 401; a malformed digest 400. Frames are verified by the receiver.
  */
 public final class PeerApi {
     public static final int MAX_BATCH = 256;

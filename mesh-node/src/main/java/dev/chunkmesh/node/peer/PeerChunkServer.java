@@ -8,6 +8,7 @@ import dev.chunkmesh.store.Digest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -30,6 +31,7 @@ public final class PeerChunkServer extends VerticleBase {
     private final RecipeBoard recipes;
     private final ServeStats stats;
     private final PeerAuth auth;
+    private final LowerTiers lowerTiers;
     /** How often the TLS files are looked at for a rotated certificate. */
     static final long RELOAD_CHECK_MILLIS = 2000;
     private HttpServer server;
@@ -37,10 +39,11 @@ public final class PeerChunkServer extends VerticleBase {
     private HeadDeadline deadline;
 
     public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
-        this(store, config, RecipeBoard.NONE, new ServeStats());
+        this(store, config, RecipeBoard.NONE, new ServeStats(), LowerTiers.NONE);
     }
 
-    public PeerChunkServer(ChunkStore store, PeerServerConfig config, RecipeBoard recipes, ServeStats stats) {
+    public PeerChunkServer(ChunkStore store, PeerServerConfig config, RecipeBoard recipes, ServeStats stats, LowerTiers lowerTiers) {
+        this.lowerTiers = Objects.requireNonNull(lowerTiers, "lowerTiers");
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.recipes = Objects.requireNonNull(recipes, "recipes");
@@ -87,6 +90,7 @@ public final class PeerChunkServer extends VerticleBase {
         r.post(PeerApi.CHUNKS).handler(BodyHandler.create(false).setBodyLimit(PeerApi.MAX_BATCH * 80L));
         r.route(PeerApi.CHUNKS + "*").handler(this::authenticate);
         r.route(PeerApi.RECIPES + "*").handler(this::authenticate);
+        r.route(TierPath.PREFIX + "/*").handler(this::authenticateTier);
         r.get(PeerApi.RECIPES + "/:digest").handler(this::recipe);
         r.get(PeerApi.CHUNKS + "/:digest").handler(this::getChunk);
         r.head(PeerApi.CHUNKS + "/:digest").handler(this::headChunk);
@@ -104,6 +108,31 @@ public final class PeerChunkServer extends VerticleBase {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * A lower tier dials this node by the address its configuration names (an address or a DNS name),
+     * so its signature is checked for the host and port the request was sent to; the request then
+     * goes to the mirror, which fetches what this POP lacks once for all the tiers below.
+     */
+    private void authenticateTier(RoutingContext ctx) {
+        var req = ctx.request();
+        String sentTo = req.authority() == null ? "" : req.authority().host() + ":"
+                + (req.authority().port() > 0 ? req.authority().port() : req.isSSL() ? 443 : 80);
+        if (!auth.check(req.getHeader(PeerAuth.HEADER), req.method().name(), req.uri(), sentTo, new byte[0])) {
+            ctx.fail(401, new PeerErrors.Unauthorized());
+            return;
+        }
+        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+            ctx.response().setStatusCode(405).end("a tier is read-only: " + req.method() + " is not served");
+            return;
+        }
+        TierPath path = TierPath.parse(req.uri());
+        if (path.access()) {
+            lowerTiers.access(req, path);
+        } else {
+            lowerTiers.serve(req, path);
+        }
     }
 
     private void getChunk(RoutingContext ctx) {

@@ -232,7 +232,7 @@ final class FirstPull {
         long[] lastRenew = {System.nanoTime()};
         OrderedPuts puts = new OrderedPuts(deps.writers(), WINDOW, (c, raw) -> {
             record(c, raw);
-            tally.add(dev.chunkmesh.gossip.plan.SourceKind.ORIGIN, c.length());
+            tally.add(origin.source(), c.length());
         });
         try (InputStream in = origin.blobFrom(repository, blob, offset)) {
             new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {

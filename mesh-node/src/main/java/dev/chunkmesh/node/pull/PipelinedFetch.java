@@ -322,7 +322,7 @@ final class PipelinedFetch {
                     return;
                 }
                 for (int k = 0; k < refs.size(); k++) {
-                    stored(o.chunks().get(k), SourceKind.ORIGIN, ByteBuffer.wrap(raws.get(k)));
+                    stored(o.chunks().get(k), origin.source(), ByteBuffer.wrap(raws.get(k)));
                 }
                 if (o.heldInPopBytes() > 0) {
                     deps.events().refetchedFromOrigin(o.heldInPopBytes());

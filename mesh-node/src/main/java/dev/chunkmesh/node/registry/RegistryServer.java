@@ -5,6 +5,8 @@ import dev.chunkmesh.node.http.HeadDeadline;
 import dev.chunkmesh.node.http.ServerLimits;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.origin.Upstreams;
+import dev.chunkmesh.node.peer.LowerTiers;
+import dev.chunkmesh.node.peer.TierPath;
 import dev.chunkmesh.node.pull.PullService;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Recipe;
@@ -37,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  * checked at the origin first ({@link AccessGate}). Every failure is answered in the distribution
  * error format ({@link RegistryErrors}).
  */
-public final class RegistryServer extends VerticleBase {
+public final class RegistryServer extends VerticleBase implements LowerTiers {
 
     /** Hears how each request ended, for metrics and the access log. */
     @FunctionalInterface
@@ -97,7 +99,8 @@ public final class RegistryServer extends VerticleBase {
     public Future<?> start() {
         HttpServerOptions options = limits.apply(new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096));
         deadline = new HeadDeadline(vertx, limits.headTimeout());
-        return deadline.serve(vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest), this::handle)
+        return deadline.serve(vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest),
+                        req -> handle(req, req.uri(), Optional.ofNullable(req.getParam("ns")), false))
                 .listen(port, host).onSuccess(s -> server = s);
     }
 
@@ -118,7 +121,42 @@ public final class RegistryServer extends VerticleBase {
         return bytesServed.sum();
     }
 
-    private void handle(HttpServerRequest req) {
+    /**
+     * A lower tier's request, already authenticated by the peer API: served like a client's, but
+     * without the client access check (the lower tier's mirror checks its own clients through
+     * {@link #access}), and logged with kinds {@code tier-manifest} and {@code tier-blob}.
+     */
+    @Override
+    public void serve(HttpServerRequest req, TierPath path) {
+        if (vertx == null) {
+            req.response().setStatusCode(503).end("the registry mirror is not started yet");
+            return;
+        }
+        handle(req, path.registryUri(), path.ns(), true);
+    }
+
+    /** Answers a lower tier's access check with what the origin answers the client's own {@code Authorization} header. */
+    @Override
+    public void access(HttpServerRequest req, TierPath path) {
+        HttpServerResponse res = req.response();
+        try {
+            Origin origin = upstreams.forNamespace(path.ns()).orElseThrow(() -> new RegistryError(404, "NAME_UNKNOWN",
+                    "upstream '" + path.ns().orElse("") + "' is not configured on this node"));
+            RegistryPath p = RegistryPath.parse(path.registryUri());
+            String repository = p instanceof RegistryPath.Manifest m ? m.name() : p instanceof RegistryPath.Blob b ? b.name() : "";
+            String rest = p instanceof RegistryPath.Manifest m ? "/manifests/" + m.reference()
+                    : p instanceof RegistryPath.Blob b ? "/blobs/" + b.digest() : "";
+            Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
+            vertx.executeBlocking(() -> origin.access(repository, rest, auth), false).onSuccess(a -> {
+                a.challenge().ifPresent(c -> res.putHeader("WWW-Authenticate", c));
+                res.setStatusCode(a.status()).end();
+            }).onFailure(e -> res.setStatusCode(502).end());
+        } catch (RuntimeException e) {
+            RegistryErrors.respond(res, e);
+        }
+    }
+
+    private void handle(HttpServerRequest req, String uri, Optional<String> ns, boolean tier) {
         HttpServerResponse res = req.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
         long start = System.nanoTime();
         Seen seen = new Seen();
@@ -132,8 +170,7 @@ public final class RegistryServer extends VerticleBase {
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
                 throw new RegistryError(405, "UNSUPPORTED", "this mirror is read-only: " + req.method() + " is not served");
             }
-            RegistryPath path = RegistryPath.parse(req.uri());
-            Optional<String> ns = Optional.ofNullable(req.getParam("ns"));
+            RegistryPath path = RegistryPath.parse(uri);
             Origin origin = upstreams.forNamespace(ns).orElseThrow(() -> new RegistryError(404, "NAME_UNKNOWN",
                     "upstream '" + ns.orElse("") + "' is not configured on this node (origin.upstreams)"));
             String upstream = ns.orElse("");
@@ -143,15 +180,15 @@ public final class RegistryServer extends VerticleBase {
                 return;
             }
             if (path instanceof RegistryPath.Manifest m) {
-                seen.kind = "manifest";
+                seen.kind = tier ? "tier-manifest" : "manifest";
                 seen.repository = m.name();
                 seen.reference = m.reference();
-                manifest(req, res, upstream, origin, m);
+                manifest(req, res, upstream, origin, m, tier);
             } else if (path instanceof RegistryPath.Blob b) {
-                seen.kind = "blob";
+                seen.kind = tier ? "tier-blob" : "blob";
                 seen.repository = b.name();
                 seen.reference = b.digest().toString();
-                blob(req, res, upstream, origin, b, seen);
+                blob(req, res, upstream, origin, b, seen, tier);
             }
         } catch (RuntimeException e) {
             RegistryErrors.respond(res, e);
@@ -166,11 +203,14 @@ public final class RegistryServer extends VerticleBase {
                 .onFailure(e -> RegistryErrors.respond(res, e));
     }
 
-    private void manifest(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Manifest m) {
+    private void manifest(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Manifest m,
+                          boolean tier) {
         String accept = AcceptedTypes.parse(req.headers().getAll("Accept")).header();
         Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
         vertx.executeBlocking(() -> {
-            access.check(upstream, origin, m.name(), "/manifests/" + m.reference(), auth);
+            if (!tier) {
+                access.check(upstream, origin, m.name(), "/manifests/" + m.reference(), auth);
+            }
             return manifests.get(upstream, origin, m.name(), m.reference(), accept);
         }, false).onSuccess(f -> {
             res.putHeader("Content-Type", f.mediaType().isEmpty() ? "application/vnd.oci.image.manifest.v1+json" : f.mediaType())
@@ -205,10 +245,13 @@ public final class RegistryServer extends VerticleBase {
     /** What serving a blob starts from: its size and, when this node holds every chunk of it, its recipe. */
     private record Held(long size, Optional<Recipe> recipe) {}
 
-    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b, Seen seen) {
+    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b, Seen seen,
+                      boolean tier) {
         Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
         vertx.executeBlocking(() -> {
-            access.check(upstream, origin, b.name(), "/blobs/" + b.digest(), auth);
+            if (!tier) {
+                access.check(upstream, origin, b.name(), "/blobs/" + b.digest(), auth);
+            }
             Optional<Recipe> mine = local.find(b.digest()).filter(r -> r.chunks().stream().allMatch(c -> store.has(c.digest())));
             return new Held(mine.isPresent() ? mine.get().size() : size(origin, b), mine);
         }, false).onSuccess(held -> {

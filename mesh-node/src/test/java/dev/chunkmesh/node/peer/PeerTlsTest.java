@@ -73,7 +73,7 @@ class PeerTlsTest {
 
     private int serve(Vertx vertx) throws Exception {
         PeerChunkServer s = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET, Optional.of(server)), RecipeBoard.NONE,
-                new ServeStats());
+                new ServeStats(), LowerTiers.NONE);
         await(vertx.deployVerticle(s));
         return s.port();
     }
