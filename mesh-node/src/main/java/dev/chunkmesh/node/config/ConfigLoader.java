@@ -153,10 +153,15 @@ public final class ConfigLoader {
                 get("network.header-timeout", x -> new ServerLimits(duration("network.header-timeout"), duration("network.idle-timeout"))));
         String clusterName = optional("cluster.name").orElse("mesh-" + parent.orElse(pop).name());
         String secret = optional("cluster.secret").orElse("");
+        NodeConfig.UpperTier upper = upperTier();
         if (secret.isEmpty()) {
             if (!members.isEmpty() || network.kubernetesServiceDns().isPresent()) {
                 throw new ConfigException("cluster.secret is required when network.members or network.kubernetes-service-dns is given"
                         + " (nodes of a POP must share it)");
+            }
+            if (!upper.nodes().isEmpty()) {
+                throw new ConfigException("cluster.secret is required when upper-tier.nodes is given: requests to the upper tier are"
+                        + " signed with it, so the POPs of the tiers must share it");
             }
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
@@ -179,7 +184,7 @@ public final class ConfigLoader {
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
         Optional<AdminToken> token = optional("admin.token-file").map(f -> get("admin.token-file", t -> AdminToken.read(Path.of(t))));
         NodeConfig.Admin admin = new NodeConfig.Admin(token, size("admin.max-body"));
-        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin, upperTier());
+        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin, upper);
     }
 
     private NodeConfig.UpperTier upperTier() {

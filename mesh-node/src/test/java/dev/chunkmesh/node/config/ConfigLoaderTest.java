@@ -8,6 +8,7 @@ import dev.chunkmesh.gossip.Tier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,31 @@ class ConfigLoaderTest {
                 "node.parent-pop", "fra1"));
         assertEquals(Tier.MICRO_HUB, c.node().tier());
         assertEquals("mesh-fra1", c.cluster().name());
+    }
+
+    @Test
+    void aPopWithAnUpperTierNamesItsNodesAndHasNoOriginOfItsOwn() {
+        Map<String, String> base = Map.of("node.name", "e1", "node.pop", "edge-1", "cluster.secret", "0123456789abcdef0123",
+                "upper-tier.nodes", "region-1.example.net:7070, 10.1.0.2:7070");
+        NodeConfig c = ConfigLoader.load(Optional.empty(), Map.of(), base);
+        assertEquals(List.of("region-1.example.net:7070", "10.1.0.2:7070"), c.upperTier().nodes());
+        ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                with(base, "origin.url", "https://registry.example.com")));
+        assertTrue(both.getMessage().contains("never talks to the origin"), both.getMessage());
+        ConfigException noPort = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+                with(base, "upper-tier.nodes", "region-1.example.net")));
+        assertTrue(noPort.getMessage().startsWith("upper-tier.nodes (flag): 'region-1.example.net' is not host:port"), noPort.getMessage());
+        Map<String, String> noSecret = new HashMap<>(base);
+        noSecret.remove("cluster.secret");
+        ConfigException secret = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(), noSecret));
+        assertTrue(secret.getMessage().contains("cluster.secret is required when upper-tier.nodes"), secret.getMessage());
+        assertTrue(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n")).upperTier().nodes().isEmpty(), "a root tier by default");
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new HashMap<>(base);
+        m.put(key, value);
+        return m;
     }
 
     @Test

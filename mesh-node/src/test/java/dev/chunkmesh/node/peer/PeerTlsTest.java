@@ -9,6 +9,9 @@ import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.gossip.Tier;
+import dev.chunkmesh.node.origin.Bandwidth;
+import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.origin.UpperTier;
 import dev.chunkmesh.node.pull.PeerClients;
 import dev.chunkmesh.node.tls.MeshCa;
 import dev.chunkmesh.node.tls.TlsFiles;
@@ -17,10 +20,14 @@ import dev.chunkmesh.store.TestData;
 import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -72,8 +79,12 @@ class PeerTlsTest {
     }
 
     private int serve(Vertx vertx) throws Exception {
+        return serve(vertx, LowerTiers.NONE);
+    }
+
+    private int serve(Vertx vertx, LowerTiers tiers) throws Exception {
         PeerChunkServer s = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET, Optional.of(server)), RecipeBoard.NONE,
-                new ServeStats(), LowerTiers.NONE);
+                new ServeStats(), tiers);
         await(vertx.deployVerticle(s));
         return s.port();
     }
@@ -135,5 +146,53 @@ class PeerTlsTest {
         } finally {
             http.close();
         }
+    }
+
+    /** A tier below sees one blob, {@code raw}, in repository team/app. */
+    private LowerTiers oneBlob() {
+        return new LowerTiers() {
+            @Override
+            public void serve(HttpServerRequest request, TierPath path) {
+                if (!path.registryUri().equals("/v2/team/app/blobs/" + digest)) {
+                    request.response().setStatusCode(404).end();
+                    return;
+                }
+                request.response().putHeader("Content-Length", Integer.toString(raw.length));
+                if (request.method() == HttpMethod.HEAD) {
+                    request.response().end();
+                } else {
+                    request.response().end(Buffer.buffer(raw));
+                }
+            }
+
+            @Override
+            public void access(HttpServerRequest request, TierPath path) {
+                request.response().setStatusCode(200).end();
+            }
+        };
+    }
+
+    private Origin upper(String address, TlsFiles tls) {
+        return new UpperTier(List.of(address), SECRET, Optional.of(tls), new Bandwidth(0), Duration.ofSeconds(20)).origin(Optional.empty())
+                .orElseThrow();
+    }
+
+    @Test
+    void aLowerTierWithAMeshCertificateTakesABlobFromItsUpperTierOverMutualTls(Vertx vertx) throws Exception {
+        int port = serve(vertx, oneBlob());
+        Origin tier = upper("127.0.0.1:" + port, client);
+        assertEquals(raw.length, tier.size("team/app", digest));
+        try (InputStream in = tier.blobFrom("team/app", digest, 0)) {
+            assertArrayEquals(raw, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void anUpperTierIsRefusedWhenEitherSidesCertificateDoesNotCheck(Vertx vertx) throws Exception {
+        int port = serve(vertx, oneBlob());
+        assertThrows(IOException.class, () -> upper("127.0.0.1:" + port, rogue).size("team/app", digest),
+                "the lower tier's certificate is from another CA");
+        assertThrows(IOException.class, () -> upper("localhost:" + port, client).size("team/app", digest),
+                "the upper node's certificate does not name the address dialled");
     }
 }

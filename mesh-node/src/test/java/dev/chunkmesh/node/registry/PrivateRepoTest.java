@@ -72,6 +72,32 @@ class PrivateRepoTest {
         }
     }
 
+    @Test
+    void anEdgePopChecksItsClientsAtTheOriginThroughItsUpperTier() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.startWithHtpasswd(dir.resolve("registry"), "alice", "alice-password")) {
+            OciImages oci = new OciImages(dir.resolve("oci"));
+            OciImages.Layer layer = oci.layer(OciImages.files(92, 8, 200_000), OciImages.Compression.GZIP);
+            oci.tag("v1", oci.manifest(List.of(layer), "linux", "amd64"));
+            oci.push("v1", registry, "private/app", "alice:alice-password");
+            Spec r = Spec.pop("r", "127.0.0.41", "region");
+            Spec e = Spec.pop("e", "127.0.0.42", "edge");
+            try (TestPop region = new TestPop(dir.resolve("region"), Optional.of(registry.url()), List.of(r));
+                 TestPop edge = new TestPop(dir.resolve("edge"), Optional.empty(), List.of(e))) {
+                MeshNode upper = region.start(r, Map.of("origin.username", "alice", "origin.password", "alice-password"));
+                MeshNode node = edge.start(e, Map.of("upper-tier.nodes", upper.info().peerAddress()));
+                String blob = "/v2/private/app/blobs/" + layer.blob().digest();
+                String url = node.registryUrl();
+                RawHttp anonymous = RawHttp.get(url, blob);
+                assertEquals(401, anonymous.status(), "an anonymous client is refused as the origin refuses it, two tiers up");
+                assertTrue(anonymous.head().toLowerCase().contains("www-authenticate: basic"), "with the origin's challenge: " + anonymous.head());
+                RawHttp allowed = RawHttp.get(url, blob, "Authorization: " + basic("alice", "alice-password"));
+                assertEquals(200, allowed.status(), allowed.head());
+                assertEquals(layer.blob().digest(), Digest.sha256(allowed.body()));
+                assertEquals(401, RawHttp.get(url, blob).status(), "the edge now holds the blob and still refuses the anonymous client");
+            }
+        }
+    }
+
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
