@@ -29,7 +29,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 chart="$here/chunk-mesh"
-for values in default "$here/ci/custom-values.yaml"; do
+for values in default "$here/ci/custom-values.yaml" "$here/ci/edge-values.yaml"; do
   args=()
   [ "$values" = default ] || args=(-f "$values")
   echo "== chart with ${values##*/} values"

@@ -49,6 +49,9 @@ final class NodeRunCommand implements Callable<Integer> {
     String members;
     @Option(names = "--cluster-name", description = "Hazelcast cluster name (cluster.name).")
     String clusterName;
+    @Option(names = "--upper-tier", paramLabel = "HOST:PORT,...", description = "Peer API addresses of the upper tier's nodes, instead of"
+            + " an origin (tiers.upper).")
+    String upperTier;
     @Option(names = "--origin", paramLabel = "URL", description = "Default upstream registry (origin.url).")
     String origin;
     @Option(names = "--trusted-keys", paramLabel = "KEY_OR_DIR", description = "Catalog signing keys to trust (catalog.trusted-keys).")
@@ -103,6 +106,7 @@ final class NodeRunCommand implements Callable<Integer> {
         put(f, "network.members", members);
         put(f, "cluster.name", clusterName);
         put(f, "origin.url", origin);
+        put(f, "tiers.upper", upperTier);
         put(f, "catalog.trusted-keys", trustedKeys);
         f.putAll(more);
         return f;

@@ -53,9 +53,13 @@ public final class ConfigKeys {
         key("origin.upstreams", "", "upstreams by the host runtimes name (containerd's ?ns=): host=URL separated by commas");
         key("origin.upstream-credentials", "", "host=USER:ENV_VAR separated by commas: the password is read from that variable");
         key("origin.bandwidth", "0", "bytes per second this node may take from the origin, e.g. 100MiB (0: unlimited)");
-        key("upper-tier.nodes", "", "peer API addresses (host:port, separated by commas) of the nodes of this POP's upper tier, a"
+        key("tiers.upper", "", "peer API addresses (host:port, separated by commas) of the nodes of this POP's upper tier, a"
                 + " regional POP: what no node of this POP holds is taken from there, never from the origin (empty: a root tier, which"
                 + " uses origin.url)");
+        key("tiers.upper-secret", "", "secret this POP signs its requests to the upper tier with, the upper tier's tiers.lower-secret;"
+                + " at least 16 characters (default: cluster.secret; prefer MESH_TIERS_UPPER_SECRET)");
+        key("tiers.lower-secret", "", "secret the POPs below this one sign their requests with (their tiers.upper-secret); at least 16"
+                + " characters (default: cluster.secret, which then must be shared with them; prefer MESH_TIERS_LOWER_SECRET)");
         key("registry.tag-ttl", "30s", "how long the mirror trusts a tag resolved at the origin");
         key("registry.access-ttl", "60s", "how long the origin's answer to a client's credentials for a repository is kept");
         key("registry.access-log", "true", "log one line per mirror request: method, repository, tag or digest, status, bytes, seconds,"

@@ -153,15 +153,15 @@ public final class ConfigLoader {
                 get("network.header-timeout", x -> new ServerLimits(duration("network.header-timeout"), duration("network.idle-timeout"))));
         String clusterName = optional("cluster.name").orElse("mesh-" + parent.orElse(pop).name());
         String secret = optional("cluster.secret").orElse("");
-        NodeConfig.UpperTier upper = upperTier();
+        List<String> upper = upperTier();
         if (secret.isEmpty()) {
             if (!members.isEmpty() || network.kubernetesServiceDns().isPresent()) {
                 throw new ConfigException("cluster.secret is required when network.members or network.kubernetes-service-dns is given"
                         + " (nodes of a POP must share it)");
             }
-            if (!upper.nodes().isEmpty()) {
-                throw new ConfigException("cluster.secret is required when upper-tier.nodes is given: requests to the upper tier are"
-                        + " signed with it, so the POPs of the tiers must share it");
+            if (!upper.isEmpty() && optional("tiers.upper-secret").isEmpty()) {
+                throw new ConfigException("tiers.upper needs the secret its requests are signed with: tiers.upper-secret (the upper"
+                        + " tier's tiers.lower-secret), or a cluster.secret shared with the upper tier");
             }
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
@@ -184,24 +184,33 @@ public final class ConfigLoader {
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);
         Optional<AdminToken> token = optional("admin.token-file").map(f -> get("admin.token-file", t -> AdminToken.read(Path.of(t))));
         NodeConfig.Admin admin = new NodeConfig.Admin(token, size("admin.max-body"));
-        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin, upper);
+        return new NodeConfig(identity, network, cluster, store, origin, registry, pull, chunker, trust, tls(), admin,
+                new NodeConfig.Tiers(upper, tierSecret("tiers.upper-secret", secret), tierSecret("tiers.lower-secret", secret)));
     }
 
-    private NodeConfig.UpperTier upperTier() {
-        List<String> nodes = list("upper-tier.nodes");
+    private String tierSecret(String key, String clusterSecret) {
+        String s = optional(key).orElse(clusterSecret);
+        if (s.length() < 16) {
+            throw new ConfigException(key + " (" + values.get(key).source() + ") must have at least 16 characters");
+        }
+        return s;
+    }
+
+    private List<String> upperTier() {
+        List<String> nodes = list("tiers.upper");
         for (String n : nodes) {
             int colon = n.lastIndexOf(':');
             boolean ok = colon > 0 && n.substring(0, colon).matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\]") && n.substring(colon + 1).matches("[0-9]{1,5}")
                     && Integer.parseInt(n.substring(colon + 1)) > 0 && Integer.parseInt(n.substring(colon + 1)) < 65536;
             if (!ok) {
-                throw new ConfigException("upper-tier.nodes (" + values.get("upper-tier.nodes").source() + "): '" + n
+                throw new ConfigException("tiers.upper (" + values.get("tiers.upper").source() + "): '" + n
                         + "' is not host:port of a node's peer API, e.g. region-1.example.net:7070");
             }
         }
         if (nodes.size() != Set.copyOf(nodes).size()) {
-            throw new ConfigException("upper-tier.nodes names a node twice: " + nodes);
+            throw new ConfigException("tiers.upper names a node twice: " + nodes);
         }
-        return new NodeConfig.UpperTier(nodes);
+        return nodes;
     }
 
     private Optional<TlsFiles> tls() {

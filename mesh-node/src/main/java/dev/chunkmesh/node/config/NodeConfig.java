@@ -23,13 +23,13 @@ import java.util.Optional;
  * Everything a node is told at start, as one immutable tree whose parts match the YAML sections
  * (and the Helm chart's values): {@code node}, {@code network}, {@code cluster}, {@code store},
  * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}, {@code admin},
- * {@code upper-tier}.
+ * {@code tiers}.
  * {@link ConfigKeys} documents every key and its default; {@link ConfigLoader} builds this from
  * defaults, a file, the environment and flags.
  */
 public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, Mirror registry,
                          PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls, Admin admin,
-                         UpperTier upperTier) {
+                         Tiers tiers) {
 
     /** Refuses an admin API off loopback with no token: anyone who reached it could pull with the node's origin credentials. */
     public NodeConfig {
@@ -44,9 +44,9 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         Objects.requireNonNull(trustedKeys, "trustedKeys");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(admin, "admin");
-        Objects.requireNonNull(upperTier, "upperTier");
-        if (!upperTier.nodes().isEmpty() && (origin.url().isPresent() || !origin.upstreams().isEmpty())) {
-            throw new ConfigException("upper-tier.nodes and origin.url/origin.upstreams exclude each other: a POP with an upper tier takes"
+        Objects.requireNonNull(tiers, "tiers");
+        if (!tiers.upper().isEmpty() && (origin.url().isPresent() || !origin.upstreams().isEmpty())) {
+            throw new ConfigException("tiers.upper and origin.url/origin.upstreams exclude each other: a POP with an upper tier takes"
                     + " everything its own nodes lack from there and never talks to the origin (only the root tier does)");
         }
         if (admin.token().isEmpty() && !loopback(network.adminBind())) {
@@ -203,13 +203,22 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     }
 
     /**
-     * The upper tier (a region) this POP takes what its own nodes lack from, instead of the origin.
+     * How this POP links to the tiers above and below it.
      *
-     * @param nodes the peer API addresses ({@code host:port}) of the upper tier's nodes; empty for a root tier
+     * @param upper the peer API addresses ({@code host:port}) of the upper tier's nodes; empty for a root tier
+     * @param upperSecret what requests to the upper tier are signed with
+     * @param lowerSecret what requests of the tiers below must be signed with
      */
-    public record UpperTier(List<String> nodes) {
-        public UpperTier {
-            nodes = List.copyOf(nodes);
+    public record Tiers(List<String> upper, String upperSecret, String lowerSecret) {
+        public Tiers {
+            upper = List.copyOf(upper);
+            Objects.requireNonNull(upperSecret, "upperSecret");
+            Objects.requireNonNull(lowerSecret, "lowerSecret");
+        }
+
+        @Override
+        public String toString() {
+            return "Tiers[upper=" + upper + ", secrets hidden]";
         }
     }
 }

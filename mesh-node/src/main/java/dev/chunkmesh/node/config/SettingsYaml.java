@@ -14,7 +14,7 @@ final class SettingsYaml {
     /** A setting's value as given, and its source. */
     record Setting(String text, String source) {}
 
-    static final Set<String> SECRETS = Set.of("cluster.secret", "origin.password");
+    static final Set<String> SECRETS = Set.of("cluster.secret", "origin.password", "tiers.upper-secret", "tiers.lower-secret");
 
     private SettingsYaml() {
     }

@@ -36,8 +36,8 @@ public final class Upstreams {
     public static Upstreams of(NodeConfig c) {
         Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
         Duration idle = c.pull().stallTimeout();
-        if (!c.upperTier().nodes().isEmpty()) {
-            return new Upstreams(new UpperTier(c.upperTier().nodes(), c.cluster().secret(), c.tls(), shared, idle));
+        if (!c.tiers().upper().isEmpty()) {
+            return new Upstreams(new UpperTier(c.tiers().upper(), c.tiers().upperSecret(), c.tls(), shared, idle));
         }
         Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared, idle))
                 .orElseGet(NoOrigin::new);

@@ -32,6 +32,7 @@ public final class PeerChunkServer extends VerticleBase {
     private final ServeStats stats;
     private final PeerAuth auth;
     private final LowerTiers lowerTiers;
+    private final PeerAuth lowerTiersAuth;
     /** How often the TLS files are looked at for a rotated certificate. */
     static final long RELOAD_CHECK_MILLIS = 2000;
     private HttpServer server;
@@ -39,11 +40,17 @@ public final class PeerChunkServer extends VerticleBase {
     private HeadDeadline deadline;
 
     public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
-        this(store, config, RecipeBoard.NONE, new ServeStats(), LowerTiers.NONE);
+        this(store, config, RecipeBoard.NONE, new ServeStats(), LowerTiers.NONE, config.clusterSecret());
     }
 
-    public PeerChunkServer(ChunkStore store, PeerServerConfig config, RecipeBoard recipes, ServeStats stats, LowerTiers lowerTiers) {
+    /**
+     * @param lowerTiers serves the POPs that name this one as their upper tier
+     * @param lowerTiersSecret what their requests must be signed with ({@code tiers.lower-secret})
+     */
+    public PeerChunkServer(ChunkStore store, PeerServerConfig config, RecipeBoard recipes, ServeStats stats, LowerTiers lowerTiers,
+                           String lowerTiersSecret) {
         this.lowerTiers = Objects.requireNonNull(lowerTiers, "lowerTiers");
+        this.lowerTiersAuth = new PeerAuth(lowerTiersSecret, Clock.systemUTC());
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.recipes = Objects.requireNonNull(recipes, "recipes");
@@ -112,14 +119,15 @@ public final class PeerChunkServer extends VerticleBase {
 
     /**
      * A lower tier dials this node by the address its configuration names (an address or a DNS name),
-     * so its signature is checked for the host and port the request was sent to; the request then
+     * so its signature (made with the tier secret, not the cluster secret) is checked for the host and
+     * port the request was sent to; the request then
      * goes to the mirror, which fetches what this POP lacks once for all the tiers below.
      */
     private void authenticateTier(RoutingContext ctx) {
         var req = ctx.request();
         String sentTo = req.authority() == null ? "" : req.authority().host() + ":"
                 + (req.authority().port() > 0 ? req.authority().port() : req.isSSL() ? 443 : 80);
-        if (!auth.check(req.getHeader(PeerAuth.HEADER), req.method().name(), req.uri(), sentTo, new byte[0])) {
+        if (!lowerTiersAuth.check(req.getHeader(PeerAuth.HEADER), req.method().name(), req.uri(), sentTo, new byte[0])) {
             ctx.fail(401, new PeerErrors.Unauthorized());
             return;
         }

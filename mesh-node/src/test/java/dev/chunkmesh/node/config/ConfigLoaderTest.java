@@ -75,22 +75,25 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aPopWithAnUpperTierNamesItsNodesAndHasNoOriginOfItsOwn() {
+    void aPopWithAnUpperTierNamesItsNodesAndASecretAndHasNoOriginOfItsOwn() {
         Map<String, String> base = Map.of("node.name", "e1", "node.pop", "edge-1", "cluster.secret", "0123456789abcdef0123",
-                "upper-tier.nodes", "region-1.example.net:7070, 10.1.0.2:7070");
+                "tiers.upper", "region-1.example.net:7070, 10.1.0.2:7070");
         NodeConfig c = ConfigLoader.load(Optional.empty(), Map.of(), base);
-        assertEquals(List.of("region-1.example.net:7070", "10.1.0.2:7070"), c.upperTier().nodes());
+        assertEquals(List.of("region-1.example.net:7070", "10.1.0.2:7070"), c.tiers().upper());
         ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
                 with(base, "origin.url", "https://registry.example.com")));
         assertTrue(both.getMessage().contains("never talks to the origin"), both.getMessage());
         ConfigException noPort = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
-                with(base, "upper-tier.nodes", "region-1.example.net")));
-        assertTrue(noPort.getMessage().startsWith("upper-tier.nodes (flag): 'region-1.example.net' is not host:port"), noPort.getMessage());
+                with(base, "tiers.upper", "region-1.example.net")));
+        assertTrue(noPort.getMessage().startsWith("tiers.upper (flag): 'region-1.example.net' is not host:port"), noPort.getMessage());
         Map<String, String> noSecret = new HashMap<>(base);
         noSecret.remove("cluster.secret");
         ConfigException secret = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(), noSecret));
-        assertTrue(secret.getMessage().contains("cluster.secret is required when upper-tier.nodes"), secret.getMessage());
-        assertTrue(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n")).upperTier().nodes().isEmpty(), "a root tier by default");
+        assertTrue(secret.getMessage().contains("tiers.upper needs the secret its requests are signed with"), secret.getMessage());
+        NodeConfig own = ConfigLoader.load(Optional.empty(), Map.of("MESH_TIERS_UPPER_SECRET", "region-secret-0123456789"), noSecret);
+        assertEquals("region-secret-0123456789", own.tiers().upperSecret(), "a tier secret of its own, not the cluster's");
+        assertTrue(!own.toString().contains("region-secret"), "and never printed");
+        assertTrue(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n")).tiers().upper().isEmpty(), "a root tier by default");
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

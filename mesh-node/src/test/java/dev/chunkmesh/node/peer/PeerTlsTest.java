@@ -84,7 +84,7 @@ class PeerTlsTest {
 
     private int serve(Vertx vertx, LowerTiers tiers) throws Exception {
         PeerChunkServer s = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET, Optional.of(server)), RecipeBoard.NONE,
-                new ServeStats(), tiers);
+                new ServeStats(), tiers, SECRET);
         await(vertx.deployVerticle(s));
         return s.port();
     }

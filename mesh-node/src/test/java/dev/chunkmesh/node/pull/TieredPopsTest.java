@@ -43,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TieredPopsTest {
 
+    static final String TIER_SECRET = "region-tier-secret-0123456789";
+
     @TempDir
     static Path dir;
     static RegistryHarness registry;
@@ -67,10 +69,11 @@ class TieredPopsTest {
         Spec s1 = Spec.pop("r1", "127.0.0.11", "region");
         Spec s2 = Spec.pop("r2", "127.0.0.12", "region");
         region = new TestPop(dir.resolve("region"), Optional.of(registry.url()), List.of(s1, s2));
-        r1 = region.start(s1);
-        r2 = region.start(s2);
+        r1 = region.start(s1, Map.of("tiers.lower-secret", TIER_SECRET));
+        r2 = region.start(s2, Map.of("tiers.lower-secret", TIER_SECRET));
         region.awaitMembers(2);
-        Map<String, String> upper = Map.of("upper-tier.nodes", r1.info().peerAddress() + "," + r2.info().peerAddress());
+        Map<String, String> upper = Map.of("tiers.upper", r1.info().peerAddress() + "," + r2.info().peerAddress(),
+                "tiers.upper-secret", TIER_SECRET);
         Spec sa = Spec.pop("a", "127.0.0.21", "edge1");
         Spec sb = Spec.pop("b", "127.0.0.22", "edge1");
         edge1 = new TestPop(dir.resolve("edge1"), Optional.empty(), List.of(sa, sb));
@@ -178,19 +181,21 @@ class TieredPopsTest {
 
     @Test
     @Order(4)
-    void theTierApiRefusesRequestsNotSignedWithTheMeshSecret() throws Exception {
+    void theTierApiRefusesRequestsNotSignedWithTheTierSecretEvenWithTheClusterSecret() throws Exception {
         String base = "http://" + r1.info().peerAddress();
         String path = "/tier/v2/team/app/blobs/" + app.get(0).blob();
         HttpClient http = HttpClient.newHttpClient();
         assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode(), "unsigned");
-        String forged = new PeerAuth("another-secret-0123456789", Clock.systemUTC()).sign("GET", path, r1.info().peerAddress(), new byte[0]);
-        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).header(PeerAuth.HEADER, forged).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode(), "signed with another secret");
-        String good = new PeerAuth(TestPop.SECRET, Clock.systemUTC()).sign("GET", path, r1.info().peerAddress(), new byte[0]);
+        for (String other : List.of("another-secret-0123456789", TestPop.SECRET)) {
+            String forged = new PeerAuth(other, Clock.systemUTC()).sign("GET", path, r1.info().peerAddress(), new byte[0]);
+            assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path)).header(PeerAuth.HEADER, forged).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), "signed with " + other);
+        }
+        String good = new PeerAuth(TIER_SECRET, Clock.systemUTC()).sign("GET", path, r1.info().peerAddress(), new byte[0]);
         HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(URI.create(base + path)).header(PeerAuth.HEADER, good).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(200, ok.statusCode(), "signed with the mesh secret");
+        assertEquals(200, ok.statusCode(), "signed with the tier secret");
         assertArrayEquals(app.get(0).blob().bytes(), Digest.sha256(ok.body()).bytes());
     }
 

@@ -84,7 +84,7 @@ class PrivateRepoTest {
             try (TestPop region = new TestPop(dir.resolve("region"), Optional.of(registry.url()), List.of(r));
                  TestPop edge = new TestPop(dir.resolve("edge"), Optional.empty(), List.of(e))) {
                 MeshNode upper = region.start(r, Map.of("origin.username", "alice", "origin.password", "alice-password"));
-                MeshNode node = edge.start(e, Map.of("upper-tier.nodes", upper.info().peerAddress()));
+                MeshNode node = edge.start(e, Map.of("tiers.upper", upper.info().peerAddress()));
                 String blob = "/v2/private/app/blobs/" + layer.blob().digest();
                 String url = node.registryUrl();
                 RawHttp anonymous = RawHttp.get(url, blob);
