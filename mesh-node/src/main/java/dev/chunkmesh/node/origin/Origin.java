@@ -5,12 +5,14 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.Recipe;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The node's way to its origin registry: whole-blob streams for a blob nobody has chunked yet, and
@@ -23,6 +25,15 @@ public interface Origin {
     /** How the bytes taken from here are counted: the origin, or the tier above this POP ({@link SourceKind#PARENT}). */
     default SourceKind source() {
         return SourceKind.ORIGIN;
+    }
+
+    /**
+     * The blob's recipe, if this origin already knows one (an upper tier whose node holds the blob), so
+     * a POP takes only the chunks it lacks instead of streaming the blob whole; empty when it knows
+     * none or cannot say. Advice only: a pull checks the blob it makes against its digest.
+     */
+    default Optional<Recipe> recipe(String repository, Digest blob) {
+        return Optional.empty();
     }
 
     /** The manifest or index a tag or digest names. */

@@ -2,19 +2,24 @@ package dev.chunkmesh.node.origin;
 
 import dev.chunkmesh.catalog.oci.ImageSource;
 import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.node.peer.PeerApi;
 import dev.chunkmesh.node.peer.PeerAuth;
+import dev.chunkmesh.node.peer.RecipePrefix;
 import dev.chunkmesh.node.peer.TierPath;
 import dev.chunkmesh.node.tls.JdkTls;
 import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.registry.RegistryException;
 import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.Recipe;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -139,6 +144,32 @@ public final class UpperTier {
                         new byte[0])));
     }
 
+    /**
+     * The complete recipe of {@code blob} that a node of the upper tier or its POP holds, asked of the
+     * node this blob hashes to first; empty if none has one or answers anything usable.
+     */
+    private Optional<Recipe> recipeAbove(Digest blob) {
+        String path = TierPath.RECIPES + blob;
+        for (String node : order(blob.toString())) {
+            try {
+                URI uri = URI.create((tls.isPresent() ? "https" : "http") + "://" + node + path);
+                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET()
+                        .header(PeerAuth.HEADER, auth.sign("GET", path, uri.getHost() + ":" + uri.getPort(), new byte[0])).build();
+                HttpResponse<String> r = http().send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    RecipePrefix p = PeerApi.decode(node, r.body());
+                    return p.complete() ? Optional.of(new Recipe(blob, p.size(), p.chunks())) : Optional.empty();
+                }
+            } catch (IOException | RuntimeException unusable) {
+                // the next node, or no recipe: the blob then streams whole
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The HTTP client, built again when the TLS files change (a rotated certificate). */
     private synchronized HttpClient http() throws IOException {
         long now = System.nanoTime();
@@ -168,6 +199,11 @@ public final class UpperTier {
         @Override
         public SourceKind source() {
             return SourceKind.PARENT;
+        }
+
+        @Override
+        public Optional<Recipe> recipe(String repository, Digest blob) {
+            return recipeAbove(blob);
         }
 
         @Override

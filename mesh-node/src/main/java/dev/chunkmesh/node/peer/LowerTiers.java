@@ -1,12 +1,15 @@
 package dev.chunkmesh.node.peer;
 
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.Recipe;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * What the peer API hands to the node's registry mirror for the POPs of the tier below, once a
  * request has proved it comes from a node of the mesh. Both run on the request's event loop and must
- * not block.
+ * not block, except {@link #recipe}.
  */
 public interface LowerTiers {
     /** Serves a registry {@code GET} or {@code HEAD} of {@code path} as a pull of this POP, without the client access check. */
@@ -14,6 +17,9 @@ public interface LowerTiers {
 
     /** Answers a {@code HEAD} with the status (and challenge) the origin gives the {@code Authorization} header it carries. */
     void access(HttpServerRequest request, TierPath path);
+
+    /** The complete recipe this node or its POP holds for {@code blob}. Blocks: call from a worker. */
+    Optional<Recipe> recipe(Digest blob);
 
     /** A node that serves no tier below: every tier request gets 404. */
     LowerTiers NONE = new LowerTiers() {
@@ -25,6 +31,11 @@ public interface LowerTiers {
         @Override
         public void access(HttpServerRequest request, TierPath path) {
             serve(request, path);
+        }
+
+        @Override
+        public Optional<Recipe> recipe(Digest blob) {
+            return Optional.empty();
         }
     };
 
@@ -49,6 +60,12 @@ public interface LowerTiers {
                 } else {
                     t.access(request, path);
                 }
+            }
+
+            @Override
+            public Optional<Recipe> recipe(Digest blob) {
+                LowerTiers t = current.get();
+                return t == null ? Optional.empty() : t.recipe(blob);
             }
         };
     }

@@ -30,6 +30,7 @@ import java.util.List;
  *                              no client access check (the lower tier checks its clients with /tier/access)
  *   HEAD /tier/access[/ns/{host}]/v2/…
  *                              the status and challenge the origin gives the Authorization header carried
+ *   GET  /tier/recipes/{blob}  200 with this node's complete recipe of the blob (as /v1/recipes), 404 if none
  * </pre>
  *
  * A tier request is signed for the host and port it was sent to (its {@code Host}), since a lower tier
@@ -67,7 +68,7 @@ public final class PeerApi {
     }
 
     /** Parses a recipe prefix strictly; anything malformed is the peer's fault. */
-    static RecipePrefix decode(String peer, String json) {
+    public static RecipePrefix decode(String peer, String json) {
         try {
             JsonObject o = new JsonObject(json);
             List<ChunkRef> chunks = new ArrayList<>();

@@ -135,6 +135,18 @@ public final class PeerChunkServer extends VerticleBase {
             ctx.response().setStatusCode(405).end("a tier is read-only: " + req.method() + " is not served");
             return;
         }
+        if (req.uri().startsWith(TierPath.RECIPES)) {
+            Digest blob = Digest.parse(req.uri().substring(TierPath.RECIPES.length()));
+            vertx.executeBlocking(() -> lowerTiers.recipe(blob), false).onSuccess(r -> {
+                if (r.isEmpty()) {
+                    ctx.response().setStatusCode(404).end("no recipe for " + blob);
+                } else {
+                    ctx.response().putHeader("Content-Type", "application/json").end(PeerApi.encode(new RecipePrefix(r.get().chunks(), true,
+                            r.get().size())));
+                }
+            }).onFailure(ctx::fail);
+            return;
+        }
         TierPath path = TierPath.parse(req.uri());
         if (path.access()) {
             lowerTiers.access(req, path);

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 public record TierPath(boolean access, Optional<String> ns, String registryUri) {
     public static final String PREFIX = "/tier";
+    /** Where a node of the upper tier serves the complete recipes it holds: {@code /tier/recipes/{blob}}. */
+    public static final String RECIPES = PREFIX + "/recipes/";
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?");
 
     /** The path parsed, or {@link IllegalArgumentException} for anything else. */

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A node's blob pulls. At most one pull per blob runs on a node at a time: a second request for the
- * same blob joins the running one. A pull finds or makes the recipe ({@link FirstPull}), fetches what
+ * same blob joins the running one. A pull finds the recipe (the node's own, its POP's, or one its upper
+ * tier holds) or makes it ({@link FirstPull}), fetches what
  * is missing as the shared {@link dev.chunkmesh.gossip.pull.PullMachine} directs ({@link PipelinedFetch}),
  * checks the whole blob's digest (hashed once, in order, as the chunks land) unless the recipe is this
  * node's own, and tells the POP it holds the blob. {@link #pull} never blocks.
@@ -102,14 +103,19 @@ public final class PullService implements RecipeBoard, AutoCloseable {
         try (PinSet pins = deps.store().openPinSet()) {
             boolean first = false;
             boolean hashed = false;
+            boolean fromAbove = false;
             Optional<Recipe> known = deps.localRecipes().find(blob);
             Recipe recipe;
             if (known.isPresent()) {
                 recipe = known.get();
             } else {
                 Optional<Recipe> shared = deps.pop().recipes().find(blob);
+                Optional<Recipe> above = shared.isPresent() ? Optional.empty() : origin.recipe(repository, blob);
                 if (shared.isPresent()) {
                     recipe = shared.get();
+                } else if (above.isPresent()) {
+                    recipe = above.get();
+                    fromAbove = true;
                 } else {
                     FirstPull fp = new FirstPull(deps, origin, repository, blob, pull.progress(), tally, pins);
                     recipe = fp.run();
@@ -132,7 +138,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
             }
             deps.localRecipes().publish(recipe);
             deps.partialRecipes().delete(blob);
-            if (known.isPresent()) {
+            if (known.isPresent() || fromAbove) {
                 deps.pop().recipes().publish(recipe);
             }
             PullReport report = new PullReport(blob, recipe.size(), tally.snapshot(), Duration.ofNanos(System.nanoTime() - start), first,

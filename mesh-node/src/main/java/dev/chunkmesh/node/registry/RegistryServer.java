@@ -9,6 +9,7 @@ import dev.chunkmesh.node.peer.LowerTiers;
 import dev.chunkmesh.node.peer.TierPath;
 import dev.chunkmesh.node.pull.PullService;
 import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -133,6 +134,12 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
             return;
         }
         handle(req, path.registryUri(), path.ns(), true);
+    }
+
+    /** The recipe this node, or else its POP, holds for {@code blob}. Blocks. */
+    @Override
+    public Optional<Recipe> recipe(Digest blob) {
+        return local.find(blob).or(() -> pop.find(blob));
     }
 
     /** Answers a lower tier's access check with what the origin answers the client's own {@code Authorization} header. */

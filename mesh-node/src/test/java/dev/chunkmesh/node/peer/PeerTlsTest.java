@@ -16,6 +16,7 @@ import dev.chunkmesh.node.pull.PeerClients;
 import dev.chunkmesh.node.tls.MeshCa;
 import dev.chunkmesh.node.tls.TlsFiles;
 import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.TestData;
 import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import io.vertx.core.Future;
@@ -168,6 +169,11 @@ class PeerTlsTest {
             @Override
             public void access(HttpServerRequest request, TierPath path) {
                 request.response().setStatusCode(200).end();
+            }
+
+            @Override
+            public Optional<Recipe> recipe(Digest blob) {
+                return Optional.empty();
             }
         };
     }

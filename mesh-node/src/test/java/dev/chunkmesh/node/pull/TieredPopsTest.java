@@ -201,6 +201,23 @@ class TieredPopsTest {
 
     @Test
     @Order(5)
+    void aNewReleaseMovesOnlyItsNewChunksDownTheTier() throws Exception {
+        OciImages oci = new OciImages(dir.resolve("oci-v2"));
+        List<OciImages.File> v1 = OciImages.files(11 * 10 + 1, 10, 600_000);
+        oci.tag("v2", oci.manifest(List.of(oci.layer(OciImages.edit(v1, 4, 2_000), OciImages.Compression.NONE)), "linux", "amd64"));
+        oci.push("v2", registry, "team/app");
+        List<BlobRequest> v2 = ImageBlobs.of(new RegistryOrigin(RegistryClient.of(registry.url(), Optional.empty()), new Bandwidth(0)),
+                "team/app", "v2");
+        BlobRequest layer = v2.stream().max(java.util.Comparator.comparingLong(BlobRequest::size)).orElseThrow();
+        pull(r2, List.of(layer));
+        BatchPull.Result edge = pull(a, List.of(layer));
+        long down = bytes(edge, SourceKind.PARENT);
+        assertTrue(bytes(edge, SourceKind.LOCAL) > 0.8 * layer.size(), "a kept most of v1's chunks: " + edge.bytesBySource());
+        assertTrue(down < 0.2 * layer.size(), "only the new chunks came down from the region: " + down + " of " + layer.size());
+    }
+
+    @Test
+    @Order(6)
     void withOneRegionNodeGoneTheEdgesPullThroughTheOther() throws Exception {
         r1.close();
         BatchPull.Result r = pull(c, late);
