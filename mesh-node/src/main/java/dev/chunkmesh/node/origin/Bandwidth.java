@@ -1,5 +1,6 @@
 package dev.chunkmesh.node.origin;
 
+import java.io.InterruptedIOException;
 
 /**
  * A token bucket over bytes: callers report bytes they moved and are held back so that the average
@@ -27,6 +28,16 @@ public final class Bandwidth {
 
     public static Bandwidth unlimited() {
         return new Bandwidth(0);
+    }
+
+    /** {@link #take} for I/O code: an interrupt while waiting becomes an {@link InterruptedIOException}, the flag kept. */
+    public void charge(long bytes) throws InterruptedIOException {
+        try {
+            take(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while held to the origin bandwidth");
+        }
     }
 
     /** Takes {@code bytes} from the bucket, sleeping as long as the limit requires. */

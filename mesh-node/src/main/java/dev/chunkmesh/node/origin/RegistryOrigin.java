@@ -5,7 +5,6 @@ import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -73,12 +72,7 @@ public final class RegistryOrigin implements Origin {
     @Override
     public byte[] range(String repository, Digest blob, long offset, int length) throws IOException {
         byte[] bytes = counted(() -> client.blobRange(repository, blob, offset, length));
-        try {
-            bandwidth.take(bytes.length);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while held to the origin bandwidth");
-        }
+        bandwidth.charge(bytes.length);
         return bytes;
     }
 }

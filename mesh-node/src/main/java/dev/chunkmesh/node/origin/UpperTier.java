@@ -234,12 +234,7 @@ public final class UpperTier {
         @Override
         public byte[] range(String repository, Digest blob, long offset, int length) throws IOException {
             byte[] bytes = call(blob.toString(), false, ns, c -> c.blobRange(repository, blob, offset, length));
-            try {
-                bandwidth.take(bytes.length);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while held to the origin bandwidth");
-            }
+            bandwidth.charge(bytes.length);
             return bytes;
         }
     }
