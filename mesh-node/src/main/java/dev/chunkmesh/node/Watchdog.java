@@ -1,5 +1,6 @@
 package dev.chunkmesh.node;
 
+import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.origin.NoOrigin;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.registry.RegistryClient;
@@ -114,18 +115,19 @@ final class Watchdog {
         if (origin instanceof NoOrigin) {
             return;
         }
+        String what = origin.source() == SourceKind.PARENT ? "the upper tier" : "the origin";
         Optional<String> now;
         try {
             RegistryClient.Access a = origin.access("", "", Optional.empty());
-            now = a.status() >= 500 ? Optional.of("the origin answers " + a.status() + " to GET /v2/") : Optional.empty();
+            now = a.status() >= 500 ? Optional.of(what + " answers " + a.status() + " to GET /v2/") : Optional.empty();
         } catch (IOException | RuntimeException e) {
-            now = Optional.of("the origin cannot be reached: " + e.getMessage());
+            now = Optional.of(what + " cannot be reached: " + e.getMessage());
         }
         if (!now.equals(originDown)) {
             if (now.isPresent()) {
                 LOG.warning(now.get() + "; pulls of what the POP does not hold fail with 502 until it is back");
             } else {
-                LOG.info("the origin answers again");
+                LOG.info(what + " answers again");
             }
         }
         originDown = now;

@@ -226,4 +226,15 @@ class TieredPopsTest {
         assertEquals(size(late), bytes(same, SourceKind.PARENT) + bytes(same, SourceKind.SAME_POP));
         assertEquals(size(late), originBlobBytes(late), "the origin's access log: once for the fleet");
     }
+
+    @Test
+    @Order(7)
+    void withTheWholeUpperTierGoneAnEdgeNodeSaysSoInItsHealth() throws Exception {
+        r2.close();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && c.problems().stream().noneMatch(p -> p.startsWith("the upper tier cannot be reached"))) {
+            Thread.sleep(200);
+        }
+        assertTrue(c.problems().stream().anyMatch(p -> p.startsWith("the upper tier cannot be reached")), "problems: " + c.problems());
+    }
 }
