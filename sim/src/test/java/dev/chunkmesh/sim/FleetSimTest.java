@@ -117,13 +117,15 @@ class FleetSimTest {
         for (String strategy : Strategies.NAMES) {
             JsonNode s = summary.get("strategies").get(strategy);
             for (String field : new String[] {"origin_bytes", "unique_bytes", "pull_p50_s", "pull_p95_s", "pull_p99_s", "bound_s",
-                    "bytes_by_tier", "failed_pulls"}) {
+                    "bytes_by_tier", "failed_pulls", "origin_bytes_by_root", "origin_max_per_root_x_unique"}) {
                 assertTrue(s.has(field), strategy + " has " + field);
             }
         }
         assertEquals(4, summary.get("nodes").asInt());
         assertTrue(summary.has("wall_s"));
-        for (String png : new String[] {"pull-time-cdf.png", "origin-egress.png", "bytes-by-tier.png", "release-timeline.png"}) {
+        assertEquals("pop-1", summary.get("root_tiers").get(0).asText(), "the only POP is the only root tier");
+        assertEquals(r.uniqueBytes(), summary.get("strategies").get("mesh").get("origin_bytes_by_root").get("pop-1").asLong(), r.uniqueBytes() / 100.0);
+        for (String png : new String[] {"pull-time-cdf.png", "origin-egress.png", "origin-by-root.png", "bytes-by-tier.png", "release-timeline.png"}) {
             assertTrue(Files.size(dir.resolve(png)) > 5_000, png);
             assertTrue(Files.readString(dir.resolve("report.md")).contains("(" + png + ")"), png + " is in the report");
         }
