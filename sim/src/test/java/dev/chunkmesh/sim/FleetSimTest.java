@@ -14,6 +14,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FleetSimTest {
 
@@ -40,9 +42,10 @@ class FleetSimTest {
         assertTrue(s.get("mesh").p99() >= s.get("mesh").boundSeconds(), "nothing beats the bandwidth bound");
     }
 
-    @Test
-    void theSameSeedGivesTheSameResults() throws Exception {
-        Scenario sc = ScenarioLoader.load("small");
+    @ParameterizedTest
+    @ValueSource(strings = {"small", "tiers"})
+    void theSameSeedGivesTheSameResults(String scenario) throws Exception {
+        Scenario sc = ScenarioLoader.load(scenario);
         FleetSim.Result a = FleetSim.run(sc, (s, f) -> { });
         FleetSim.Result b = FleetSim.run(sc, (s, f) -> { });
         for (int i = 0; i < a.summaries().size(); i++) {
@@ -51,6 +54,7 @@ class FleetSimTest {
             assertEquals(x.originBytes(), y.originBytes());
             assertEquals(x.p99(), y.p99());
             assertEquals(x.bytesByTier(), y.bytesByTier());
+            assertEquals(x.originBytesByRoot(), y.originBytesByRoot());
         }
     }
 
