@@ -9,7 +9,8 @@ final class Waves {
 
     /**
      * Start times in seconds by node, for nodes that pull; nodes of cache-only POPs get {@code NaN}. Nodes are
-     * placed in waves in a seeded random order, so the same scenario gives the same waves.
+     * placed in waves in a seeded random order, so the same scenario gives the same waves; {@code by-pop}
+     * starts the POPs and micro-hubs that pull one interval apart, in their order, skipping cache-only POPs.
      */
     static double[] startTimes(World w) {
         Scenario.Rollout r = w.scenario.rollout();
@@ -22,6 +23,11 @@ final class Waves {
                 start[i] = Double.NaN;
             }
         }
+        int[] wave = new int[w.pops];
+        for (int p = 0, k = 0; p < w.pops; p++) {
+            wave[p] = k;
+            k += w.popMembers.get(p).stream().anyMatch(i -> w.target[i]) ? 1 : 0;
+        }
         SplittableRandom rnd = new SplittableRandom(w.scenario.seed());
         for (int i = order.length - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
@@ -33,7 +39,7 @@ final class Waves {
             int i = order[k];
             start[i] = switch (r.mode()) {
                 case "all" -> 0;
-                case "by-pop" -> w.pop[i] * r.interval();
+                case "by-pop" -> wave[w.pop[i]] * r.interval();
                 case "percent" -> {
                     double share = (k + 1.0) / order.length;
                     int step = 0;

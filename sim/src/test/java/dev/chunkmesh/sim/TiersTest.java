@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +60,21 @@ class TiersTest {
         assertTrue(refusal("  - {name: region, count: 2, cache-only: true}\n").contains("no node that pulls the release"));
         assertTrue(refusal("  - {name: a, count: 1}\n  - {name: a, count: 2}\n").contains("POP 'a-1' is named twice"));
         assertTrue(refusal("  - {name: a, count: 1, cache-only: maybe}\n").contains("'pops[0].cache-only' must be true or false"));
+    }
+
+    @Test
+    void cacheOnlyNodesPullNothingAndByPopWavesSkipTheirPops() throws Exception {
+        Scenario sc = ScenarioLoader.parse(new ObjectMapper(new YAMLFactory()).readTree("""
+                pops:
+                  - {name: region, count: 1, nodes: 2, cache-only: true}
+                  - {name: pop, count: 2, nodes: 2, upper: region}
+                release: {layers: [1MiB]}
+                rollout: {mode: by-pop, interval: 10s}
+                """), "test");
+        World w = new World(sc);
+        double[] start = Waves.startTimes(w);
+        assertEquals(4, w.targets);
+        assertTrue(Double.isNaN(start[0]) && Double.isNaN(start[1]), "the region's nodes have no start");
+        assertArrayEquals(new double[] {0, 0, 10, 10}, Arrays.copyOfRange(start, 2, 6));
     }
 }
