@@ -72,6 +72,7 @@ final class Charts {
         ImageIO.write(img, "png", png.toFile());
     }
 
+    /** Bars with their names and values; past 12 bars, only every k-th is labelled so that labels do not overlap. */
     static void bars(Path png, String title, String yLabel, List<String> names, double[] values) throws IOException {
         double yMax = 0;
         for (double v : values) {
@@ -84,14 +85,17 @@ final class Charts {
         int n = names.size();
         int plotW = W - L - R;
         int slot = plotW / Math.max(1, n);
+        int labelEvery = Math.max(1, (n + 11) / 12);
         for (int k = 0; k < n; k++) {
             int x = L + k * slot + slot / 5;
             int y = py(values[k], yMax);
             g.setColor(PALETTE[k % PALETTE.length]);
-            g.fillRect(x, y, slot * 3 / 5, H - B - y);
+            g.fillRect(x, y, Math.max(1, slot * 3 / 5), H - B - y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(names.get(k), x, H - B + 18);
-            g.drawString(num(values[k]), x, y - 4);
+            if (k % labelEvery == 0) {
+                g.drawString(names.get(k), x, H - B + 18);
+                g.drawString(num(values[k]), x, y - 4);
+            }
         }
         g.dispose();
         ImageIO.write(img, "png", png.toFile());

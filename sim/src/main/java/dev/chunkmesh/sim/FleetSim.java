@@ -10,9 +10,16 @@ import java.util.function.BiConsumer;
  */
 public final class FleetSim {
 
-    /** Everything one simulation found. */
-    public record Result(Scenario scenario, int nodes, long releaseBytes, long uniqueBytes, double wallSeconds, double workloadSeconds,
-                         List<Simulation.Run> runs, List<Summary> summaries, List<Double> strategySeconds) {}
+    /**
+     * Everything one simulation found.
+     *
+     * @param nodes every node, including those of cache-only POPs
+     * @param targetNodes the nodes that pull the release
+     * @param roots the root tiers' names: the POPs that take bytes from the origin themselves
+     */
+    public record Result(Scenario scenario, int nodes, int targetNodes, List<String> roots, long releaseBytes, long uniqueBytes,
+                         double wallSeconds, double workloadSeconds, List<Simulation.Run> runs, List<Summary> summaries,
+                         List<Double> strategySeconds) {}
 
     private FleetSim() {
     }
@@ -37,7 +44,8 @@ public final class FleetSim {
             summaries.add(Summary.of(run, world, workload));
             progress.accept(name, 1.0);
         }
-        return new Result(scenario, world.nodes, workload.totalBytes(), workload.uniqueBytes(), (System.nanoTime() - t0) / 1e9,
+        List<String> roots = world.roots().stream().map(p -> world.popName[p]).toList();
+        return new Result(scenario, world.nodes, world.targets, roots, workload.totalBytes(), workload.uniqueBytes(), (System.nanoTime() - t0) / 1e9,
                 workloadSeconds, runs, summaries, seconds);
     }
 }

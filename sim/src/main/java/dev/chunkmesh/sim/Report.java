@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes what a simulation found into a folder: {@code summary.json}, {@code pulls.csv} (every node's
- * pull), {@code tiers.csv} (bytes by tier over time), four PNG charts, and {@code report.md} that
- * embeds them.
+ * Writes what a simulation found into a folder: {@code summary.json}, {@code pulls.csv} (every pulling
+ * node's pull), {@code tiers.csv} (bytes by tier over time), five PNG charts (one of them the origin bytes
+ * per root tier), and {@code report.md} that embeds them.
  */
 public final class Report {
     private static final double GIB = 1024.0 * 1024 * 1024;
@@ -35,6 +35,8 @@ public final class Report {
         ObjectNode root = om.createObjectNode();
         root.put("scenario", r.scenario().name());
         root.put("nodes", r.nodes());
+        root.put("target_nodes", r.targetNodes());
+        root.putPOJO("root_tiers", r.roots());
         root.put("wall_s", r.wallSeconds());
         root.put("release_bytes", r.releaseBytes());
         ObjectNode strategies = root.putObject("strategies");
@@ -49,6 +51,9 @@ public final class Report {
             o.put("last_pull_end_s", s.lastPullEnd());
             ObjectNode tiers = o.putObject("bytes_by_tier");
             s.bytesByTier().forEach(tiers::put);
+            ObjectNode roots = o.putObject("origin_bytes_by_root");
+            s.originBytesByRoot().forEach(roots::put);
+            o.put("origin_max_per_root_x_unique", s.maxPerRootOverUnique());
             o.put("failed_pulls", s.failedPulls());
             o.put("wall_s", r.strategySeconds().get(r.summaries().indexOf(s)));
         }
@@ -61,6 +66,9 @@ public final class Report {
             w.println("strategy,node,start_s,end_s,seconds,failed");
             for (Simulation.Run run : r.runs()) {
                 for (int i = 0; i < run.start().length; i++) {
+                    if (!run.target()[i]) {
+                        continue;
+                    }
                     double end = run.end()[i];
                     w.printf(Locale.ROOT, "%s,n%d,%.3f,%s,%s,%b%n", run.strategy(), i, run.start()[i], Double.isNaN(end) ? "" : String.format(Locale.ROOT,
                             "%.3f", end), Double.isNaN(end) ? "" : String.format(Locale.ROOT, "%.3f", end - run.start()[i]), run.failed()[i]);
@@ -68,11 +76,11 @@ public final class Report {
             }
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("tiers.csv")))) {
-            w.println("strategy,t_s,peer,parent,other_pop,cache,origin,nodes_done");
+            w.println("strategy,t_s,peer,parent,upper,other_pop,cache,origin,nodes_done");
             for (Simulation.Run run : r.runs()) {
                 for (Simulation.Sample s : run.timeline()) {
-                    w.printf(Locale.ROOT, "%s,%.3f,%d,%d,%d,%d,%d,%d%n", run.strategy(), s.t(), s.bytes().get(Transfer.Tier.PEER),
-                            s.bytes().get(Transfer.Tier.PARENT), s.bytes().get(Transfer.Tier.OTHER_POP), s.bytes().get(Transfer.Tier.CACHE),
+                    w.printf(Locale.ROOT, "%s,%.3f,%d,%d,%d,%d,%d,%d,%d%n", run.strategy(), s.t(), s.bytes().get(Transfer.Tier.PEER),
+                            s.bytes().get(Transfer.Tier.PARENT), s.bytes().get(Transfer.Tier.UPPER), s.bytes().get(Transfer.Tier.OTHER_POP), s.bytes().get(Transfer.Tier.CACHE),
                             s.bytes().get(Transfer.Tier.ORIGIN), s.done());
                 }
             }
@@ -86,7 +94,7 @@ public final class Report {
             double[] t = new double[run.start().length];
             int n = 0;
             for (int i = 0; i < t.length; i++) {
-                if (!run.failed()[i]) {
+                if (run.target()[i] && !run.failed()[i]) {
                     t[n++] = run.end()[i] - run.start()[i];
                 }
             }
@@ -94,11 +102,11 @@ public final class Report {
             Arrays.sort(sorted);
             double[] y = new double[n];
             for (int i = 0; i < n; i++) {
-                y[i] = (i + 1.0) / run.start().length;
+                y[i] = (i + 1.0) / r.targetNodes();
             }
             cdf.add(new Charts.Series(run.strategy(), sorted, y));
             double[] ts = run.timeline().stream().mapToDouble(Simulation.Sample::t).toArray();
-            double[] done = run.timeline().stream().mapToDouble(s -> 100.0 * s.done() / run.start().length).toArray();
+            double[] done = run.timeline().stream().mapToDouble(s -> 100.0 * s.done() / r.targetNodes()).toArray();
             timeline.add(new Charts.Series(run.strategy(), ts, done));
         }
         Charts.lines(out.resolve("pull-time-cdf.png"), "Pull time per node (" + r.scenario().name() + ")", "seconds", "share of nodes done",
@@ -120,24 +128,40 @@ public final class Report {
         }
         Charts.lines(out.resolve("bytes-by-tier.png"), "Bytes by tier over time (" + focus.strategy() + ")", "seconds", "GiB, cumulative",
                 tiers, false);
+        Summary focusSummary = r.summaries().get(r.runs().indexOf(focus));
+        Charts.bars(out.resolve("origin-by-root.png"), "Origin bytes per root tier (" + focus.strategy() + "; unique: "
+                + Charts.num(r.uniqueBytes() / GIB) + " GiB)", "GiB from the origin", List.copyOf(focusSummary.originBytesByRoot().keySet()),
+                focusSummary.originBytesByRoot().values().stream().mapToDouble(v -> v / GIB).toArray());
+    }
+
+    /** The names, or the first three and the last when there are more than five. */
+    private static String abbreviated(List<String> names) {
+        if (names.size() <= 5) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, 3)) + ", ... " + names.get(names.size() - 1);
     }
 
     private static void writeMarkdown(FleetSim.Result r, Path file) throws IOException {
         StringBuilder b = new StringBuilder();
         Scenario s = r.scenario();
         b.append("# Simulation: ").append(s.name()).append("\n\n");
-        b.append(String.format(Locale.ROOT, "%d nodes in %d POPs and %d micro-hubs; a release of %.2f GiB (%.2f GiB of new content); "
-                + "rollout `%s`; seed %d; simulated in %.1f s of wall time.%n%n", r.nodes(), s.pops().stream().mapToInt(Scenario.PopGroup::count).sum(),
-                s.hubs().stream().mapToInt(Scenario.HubGroup::count).sum(), r.releaseBytes() / GIB, r.uniqueBytes() / GIB, s.rollout().mode(),
-                s.seed(), r.wallSeconds()));
-        b.append("| strategy | origin GiB | x unique | p50 s | p95 s | p99 s | bound s | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        b.append(String.format(Locale.ROOT, "%d nodes in %d POPs and %d micro-hubs, %d of them pulling; a release of %.2f GiB (%.2f GiB of new "
+                + "content); rollout `%s`; seed %d; simulated in %.1f s of wall time.%n%n", r.nodes(), s.pops().stream()
+                .mapToInt(Scenario.PopGroup::count).sum(), s.hubs().stream().mapToInt(Scenario.HubGroup::count).sum(), r.targetNodes(),
+                r.releaseBytes() / GIB, r.uniqueBytes() / GIB, s.rollout().mode(), s.seed(), r.wallSeconds()));
+        b.append(String.format(Locale.ROOT, "Root tiers (the POPs that take bytes from the origin themselves): %d, %s. An ideal system takes "
+                + "each unique byte from the origin once per root tier: %.2f GiB in all.%n%n", r.roots().size(), abbreviated(r.roots()),
+                r.roots().size() * r.uniqueBytes() / GIB));
+        b.append("| strategy | origin GiB | x unique | most by one root tier, x unique | p50 s | p95 s | p99 s | bound s | failed |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Summary x : r.summaries()) {
-            b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |%n", x.strategy(), x.originBytes() / GIB,
-                    r.uniqueBytes() == 0 ? 0 : (double) x.originBytes() / r.uniqueBytes(), x.p50(), x.p95(), x.p99(), x.boundSeconds(),
-                    x.failedPulls()));
+            b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |%n", x.strategy(), x.originBytes() / GIB,
+                    r.uniqueBytes() == 0 ? 0 : (double) x.originBytes() / r.uniqueBytes(), x.maxPerRootOverUnique(), x.p50(), x.p95(), x.p99(),
+                    x.boundSeconds(), x.failedPulls()));
         }
-        b.append("\n![pull time CDF](pull-time-cdf.png)\n\n![origin egress](origin-egress.png)\n\n![release timeline](release-timeline.png)\n\n")
-                .append("![bytes by tier](bytes-by-tier.png)\n\n");
+        b.append("\n![pull time CDF](pull-time-cdf.png)\n\n![origin egress](origin-egress.png)\n\n![origin bytes per root tier](origin-by-root.png)\n\n")
+                .append("![release timeline](release-timeline.png)\n\n![bytes by tier](bytes-by-tier.png)\n\n");
         b.append("The model: transfers are fluid flows that get an equal share of every link they cross (node up and down links, POP ")
                 .append("uplinks, the origin's link) and move at the smallest share; each node keeps ").append(s.engine().concurrency())
                 .append(" transfers in flight. The mesh cuts new chunks (found by the real FastCDC chunker) into spans of up to ")

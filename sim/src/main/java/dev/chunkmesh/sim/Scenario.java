@@ -17,6 +17,10 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
         if (pops.isEmpty()) {
             throw new IllegalArgumentException("scenario " + name + " needs at least one POP");
         }
+        Tiers.of(pops);
+        if (pops.stream().allMatch(PopGroup::cacheOnly) && hubs.isEmpty()) {
+            throw new IllegalArgumentException("scenario " + name + " has no node that pulls the release: every POP is cache-only");
+        }
         for (String s : strategies) {
             if (!Strategies.NAMES.contains(s)) {
                 throw new IllegalArgumentException("unknown strategy '" + s + "'; known: " + Strategies.NAMES);
@@ -27,14 +31,33 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
     /** The origin registry's link. */
     public record Origin(double bandwidth, double latency) {}
 
-    /** {@code count} POPs named {@code <name>-1..count} of {@code nodes} nodes each. */
-    public record PopGroup(String name, int count, int nodes, double up, double down, double uplink, long capacity) {}
+    /**
+     * {@code count} POPs named {@code <name>-1..count} of {@code nodes} nodes each.
+     *
+     * @param upper the upper tier these POPs ask for what none of their nodes holds, before the origin: a POP,
+     *     or a POP group they are spread over in turn ({@link Tiers}); empty for root tiers, which use the origin
+     * @param cacheOnly its nodes pull no release; they only hold what the tiers below fetch through them
+     */
+    public record PopGroup(String name, int count, int nodes, double up, double down, double uplink, long capacity, Optional<String> upper,
+                           boolean cacheOnly) {
+        public PopGroup {
+            if (count < 1 || nodes < 1) {
+                throw new IllegalArgumentException("POP group " + name + " needs a count and nodes of at least 1");
+            }
+        }
+    }
 
-    /** {@code count} micro-hubs of {@code nodes} nodes, each with parent POP {@code parent} (or spread over all POPs when "*"). */
+    /**
+     * {@code count} micro-hubs of {@code nodes} nodes, each with parent POP {@code parent} (or, when "*", spread over the POPs
+     * that are not cache-only). A micro-hub joins its parent's cluster, so it shares its parent's upper tier.
+     */
     public record HubGroup(String name, int count, int nodes, String parent, double up, double down, double uplink, long capacity) {}
 
-    /** One-way latency added to each transfer's start, by how far it goes. */
-    public record Latency(double samePop, double parent, double wan) {}
+    /**
+     * One-way latency added to each transfer's start, by how far it goes: within a POP, between a micro-hub
+     * and its parent, between a POP and its upper tier, and between any other two POPs.
+     */
+    public record Latency(double samePop, double parent, double upper, double wan) {}
 
     /**
      * What is rolled out: synthetic layers (sizes, chunked with the real chunker), or a real catalog.

@@ -16,9 +16,25 @@ import java.util.Set;
 /**
  * Reads a scenario from a YAML file, or one of the built-in ones by name ({@link #BUILT_IN}). Unknown
  * keys are refused with their path; every field has a default except the POPs.
+ *
+ * <p>Tiers: a POP group may name an {@code upper} tier, a POP ({@code region-2}) or a POP group
+ * ({@code region}, whose POPs the group's POPs are spread over in turn), that its POPs ask for what none of
+ * their nodes holds, before the origin; uppers nest, and only a POP without one (a root tier) talks to the
+ * origin. A group with {@code cache-only: true} has nodes that pull no release and only hold what the tiers
+ * below fetch through them. {@code latency.upper} is the one-way latency between a POP and its upper tier.
+ * An upper naming no POP or group, and uppers that form a cycle, are refused with the names involved.
+ * Micro-hubs keep their {@code parent}, whose cluster they join, and ask their parent's upper tier.
+ *
+ * <pre>
+ * pops:
+ *   - {name: pop, count: 20, nodes: 100, upper: region}
+ *   - {name: region, count: 4, nodes: 4, up: 25Gbit, down: 25Gbit, uplink: 100Gbit, cache-only: true}
+ * latency: {upper: 20ms}
+ * </pre>
  */
 public final class ScenarioLoader {
-    public static final List<String> BUILT_IN = List.of("kraken-2600", "fleet-2000", "fleet-10k", "delta", "origin-outage", "small");
+    public static final List<String> BUILT_IN = List.of("kraken-2600", "fleet-2000", "fleet-2000-regions", "fleet-10k", "fleet-10k-regions",
+            "delta", "origin-outage", "small", "tiers");
 
     private ScenarioLoader() {
     }
@@ -47,8 +63,9 @@ public final class ScenarioLoader {
         List<Scenario.PopGroup> pops = new ArrayList<>();
         for (Fields p : f.list("pops")) {
             pops.add(new Scenario.PopGroup(p.text("name", "pop"), p.integer("count", 1), p.integer("nodes", 10), Units.rate(p.text("up", "10Gbit")),
-                    Units.rate(p.text("down", "10Gbit")), Units.rate(p.text("uplink", "100Gbit")), Units.size(p.text("capacity", "1TiB"))));
-            p.end(Set.of("name", "count", "nodes", "up", "down", "uplink", "capacity"));
+                    Units.rate(p.text("down", "10Gbit")), Units.rate(p.text("uplink", "100Gbit")), Units.size(p.text("capacity", "1TiB")),
+                    Optional.ofNullable(p.text("upper", null)), p.bool("cache-only", false)));
+            p.end(Set.of("name", "count", "nodes", "up", "down", "uplink", "capacity", "upper", "cache-only"));
         }
         List<Scenario.HubGroup> hubs = new ArrayList<>();
         for (Fields h : f.list("hubs")) {
@@ -59,8 +76,8 @@ public final class ScenarioLoader {
         }
         Fields l = f.child("latency");
         Scenario.Latency latency = new Scenario.Latency(Units.seconds(l.text("same-pop", "1ms")), Units.seconds(l.text("parent", "10ms")),
-                Units.seconds(l.text("wan", "40ms")));
-        l.end(Set.of("same-pop", "parent", "wan"));
+                Units.seconds(l.text("upper", "20ms")), Units.seconds(l.text("wan", "40ms")));
+        l.end(Set.of("same-pop", "parent", "upper", "wan"));
         Fields r = f.child("release");
         List<Long> layers = new ArrayList<>();
         for (JsonNode n : r.node("layers")) {
@@ -125,6 +142,17 @@ public final class ScenarioLoader {
         int integer(String key, int def) {
             JsonNode n = node(key);
             return n.isMissingNode() ? def : n.asInt();
+        }
+
+        boolean bool(String key, boolean def) {
+            JsonNode n = node(key);
+            if (n.isMissingNode()) {
+                return def;
+            }
+            if (!n.isBoolean()) {
+                throw new IllegalArgumentException("scenario key '" + path + key + "' must be true or false, got '" + n.asText() + "'");
+            }
+            return n.asBoolean();
         }
 
         double dbl(String key, double def) {

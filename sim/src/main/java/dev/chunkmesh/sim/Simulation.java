@@ -28,9 +28,13 @@ final class Simulation {
     /** Per-tier bytes at one moment, cumulative. */
     record Sample(double t, Map<Transfer.Tier, Long> bytes, int done) {}
 
-    /** What one strategy did. */
-    record Run(String strategy, double[] start, double[] end, boolean[] failed, Map<Transfer.Tier, Long> bytes, long localBytesPerNode,
-               long wastedBytes, List<Sample> timeline, double lastEnd) {}
+    /**
+     * What one strategy did, by node: only nodes with {@code target} set pull (the others cache for the tiers
+     * below and have no start). {@code originByRoot} is, by POP index, the bytes from the origin that came in
+     * through each root tier (zero for POPs that are not root tiers).
+     */
+    record Run(String strategy, boolean[] target, double[] start, double[] end, boolean[] failed, Map<Transfer.Tier, Long> bytes,
+               long localBytesPerNode, long wastedBytes, List<Sample> timeline, double lastEnd, long[] originByRoot) {}
 
     private final World w;
     private final Workload workload;
@@ -40,43 +44,8 @@ final class Simulation {
         this.workload = workload;
     }
 
-    /** When each node starts pulling: its wave, less the prefetch lead. */
-    double[] startTimes() {
-        Scenario.Rollout r = w.scenario.rollout();
-        double[] start = new double[w.nodes];
-        int[] order = new int[w.nodes];
-        for (int i = 0; i < w.nodes; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rnd = new SplittableRandom(w.scenario.seed());
-        for (int i = w.nodes - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int x = order[i];
-            order[i] = order[j];
-            order[j] = x;
-        }
-        for (int k = 0; k < w.nodes; k++) {
-            int i = order[k];
-            start[i] = switch (r.mode()) {
-                case "all" -> 0;
-                case "by-pop" -> w.pop[i] * r.interval();
-                case "percent" -> {
-                    double share = (k + 1.0) / w.nodes;
-                    int step = 0;
-                    while (step < r.steps().size() - 1 && share > r.steps().get(step) + 1e-9) {
-                        step++;
-                    }
-                    yield step * r.interval();
-                }
-                default -> throw new IllegalArgumentException("unknown rollout mode '" + r.mode() + "' (all, by-pop, percent)");
-            };
-            start[i] = Math.max(0, start[i] - r.prefetchLead());
-        }
-        return start;
-    }
-
     Run run(Strategy st, DoubleConsumer progress) {
-        double[] start = startTimes();
+        double[] start = Waves.startTimes(w);
         double[] end = new double[w.nodes];
         boolean[] failed = new boolean[w.nodes];
         java.util.Arrays.fill(end, Double.NaN);
@@ -94,20 +63,21 @@ final class Simulation {
         }
         List<Sample> timeline = new ArrayList<>();
         double[] tierBytes = new double[Transfer.Tier.values().length];
+        double[] rootBytes = new double[w.pops];
         double[] finishing = new double[1024];
         int stalled = 0;
         Scenario.Faults faults = w.scenario.faults();
         boolean churned = faults.churn() <= 0;
         int done = 0;
         int finishedOrFailed = 0;
-        int[] byStart = java.util.stream.IntStream.range(0, w.nodes).boxed()
+        int[] byStart = java.util.stream.IntStream.range(0, w.nodes).filter(i -> w.target[i]).boxed()
                 .sorted(java.util.Comparator.comparingDouble(i -> start[i])).mapToInt(Integer::intValue).toArray();
         int nextToStart = 0;
         List<Integer> pulling = new ArrayList<>();
         double t = 0;
         double nextSample = 0;
         double lastEnd = 0;
-        while (finishedOrFailed < w.nodes && t < LIMIT_SECONDS) {
+        while (finishedOrFailed < w.targets && t < LIMIT_SECONDS) {
             applyFaults(cap, t);
             if (!churned && t >= faults.churnAt()) {
                 churned = true;
@@ -115,7 +85,7 @@ final class Simulation {
                 for (int i = 0; i < w.nodes; i++) {
                     if (rnd.nextDouble() < faults.churn()) {
                         st.kill(i);
-                        if (Double.isNaN(end[i]) && !failed[i]) {
+                        if (w.target[i] && Double.isNaN(end[i]) && !failed[i]) {
                             failed[i] = true;
                             finishedOrFailed++;
                         }
@@ -155,6 +125,13 @@ final class Simulation {
                     }
                 }
             }
+            for (Transfer tr : st.pushed) {
+                flows.add(tr);
+                if (tr.node >= 0) {
+                    active[tr.node]++;
+                }
+            }
+            st.pushed.clear();
             double step = Double.MAX_VALUE;
             if (finishing.length < flows.size()) {
                 finishing = new double[flows.size() * 2];
@@ -209,10 +186,10 @@ final class Simulation {
                 if (!f.failed && f.rate > 0 && moving > 0) {
                     double moved = Math.min(f.remaining, f.rate * moving);
                     f.remaining -= moved;
-                    tierBytes[f.tier.ordinal()] += moved;
+                    count(f, moved, tierBytes, rootBytes);
                 }
                 if (!f.failed && f.remaining <= 0.5) {
-                    tierBytes[f.tier.ordinal()] += f.remaining;
+                    count(f, f.remaining, tierBytes, rootBytes);
                     f.remaining = 0;
                 }
                 if (f.failed || f.remaining <= 0) {
@@ -234,16 +211,32 @@ final class Simulation {
             if (t >= nextSample) {
                 timeline.add(new Sample(t, new EnumMap<>(bytes), done));
                 nextSample = t + Math.max(0.5, t * 0.02);
-                progress.accept((double) finishedOrFailed / w.nodes);
+                progress.accept((double) finishedOrFailed / w.targets);
             }
         }
         for (int i = 0; i < w.nodes; i++) {
-            if (Double.isNaN(end[i]) && !failed[i]) {
+            if (w.target[i] && Double.isNaN(end[i]) && !failed[i]) {
                 failed[i] = true;
             }
         }
         timeline.add(new Sample(t, new EnumMap<>(bytes), done));
-        return new Run(st.name(), start, end, failed, bytes, st.localBytes(workload), st.wastedBytes, timeline, lastEnd);
+        long[] originByRoot = new long[w.pops];
+        for (int p = 0; p < w.pops; p++) {
+            originByRoot[p] = Math.round(rootBytes[p]);
+        }
+        return new Run(st.name(), w.target.clone(), start, end, failed, bytes, st.localBytes(workload), st.wastedBytes, timeline, lastEnd,
+                originByRoot);
+    }
+
+    /**
+     * Counts bytes a flow moved by tier, and origin bytes by the root tier they came in through: the root above
+     * the receiving node's POP (or above the POP whose cache a flow fills, for {@code pop-cache}).
+     */
+    private void count(Transfer f, double moved, double[] tierBytes, double[] rootBytes) {
+        tierBytes[f.tier.ordinal()] += moved;
+        if (f.tier == Transfer.Tier.ORIGIN) {
+            rootBytes[w.popRoot[f.node >= 0 ? w.pop[f.node] : -1 - f.node]] += moved;
+        }
     }
 
     /** Each flow's rate as the smallest, over the links it crosses, of an equal share of the link. */

@@ -25,6 +25,11 @@ abstract class Strategy {
     final boolean[] dead;
     final List<Set<Integer>> distrusted = new ArrayList<>();
     final SplittableRandom rnd;
+    /**
+     * Transfers the strategy started on its own rather than from {@link #next} (an upper tier serving what
+     * it fetched for the tiers below); the simulation takes them in before it next shares the links.
+     */
+    final List<Transfer> pushed = new ArrayList<>();
     long wastedBytes;
 
     Strategy(World w, long[] unitBytes, int[] unitBlob) {
@@ -104,7 +109,7 @@ abstract class Strategy {
             case ORIGIN -> new int[] {w.originLink, w.popUplink[w.pop[node]], w.downLink[node]};
             case CACHE -> new int[] {w.cacheLink[w.pop[node]], w.downLink[node]};
             case PEER -> new int[] {w.upLink[source], w.downLink[node]};
-            case PARENT, OTHER_POP -> new int[] {w.upLink[source], w.popUplink[w.pop[source]], w.popUplink[w.pop[node]], w.downLink[node]};
+            case PARENT, UPPER, OTHER_POP -> new int[] {w.upLink[source], w.popUplink[w.pop[source]], w.popUplink[w.pop[node]], w.downLink[node]};
         };
     }
 
@@ -113,6 +118,7 @@ abstract class Strategy {
             case ORIGIN -> s.origin().latency();
             case CACHE, PEER -> s.latency().samePop();
             case PARENT -> s.latency().parent();
+            case UPPER -> s.latency().upper();
             case OTHER_POP -> s.latency().wan();
         };
     }

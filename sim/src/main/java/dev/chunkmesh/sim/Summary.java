@@ -1,18 +1,39 @@
 package dev.chunkmesh.sim;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The figures of one strategy's run that {@code summary.json} reports. */
+/**
+ * The figures of one strategy's run that {@code summary.json} reports. Pull times and failures count the
+ * nodes that pull (not those of cache-only POPs).
+ *
+ * @param originBytesByRoot bytes from the origin by the root tier they came in through (every POP without an
+ *     upper tier, in POP order; a micro-hub's bytes count for its parent's root)
+ */
 public record Summary(String strategy, long originBytes, long uniqueBytes, double p50, double p95, double p99, double boundSeconds,
-               Map<String, Long> bytesByTier, int failedPulls, double lastPullEnd) {
+               Map<String, Long> bytesByTier, int failedPulls, double lastPullEnd, Map<String, Long> originBytesByRoot) {
+
+    public Summary {
+        bytesByTier = Collections.unmodifiableMap(new LinkedHashMap<>(bytesByTier));
+        originBytesByRoot = Collections.unmodifiableMap(new LinkedHashMap<>(originBytesByRoot));
+    }
+
+    /** The most origin bytes any one root tier took, in units of the release's unique bytes (1.0: each byte once). */
+    public double maxPerRootOverUnique() {
+        long max = originBytesByRoot.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return uniqueBytes == 0 ? 0 : (double) max / uniqueBytes;
+    }
 
     static Summary of(Simulation.Run r, World w, Workload wl) {
         double[] times = new double[w.nodes];
         int n = 0;
         int failed = 0;
         for (int i = 0; i < w.nodes; i++) {
+            if (!w.target[i]) {
+                continue;
+            }
             if (r.failed()[i]) {
                 failed++;
             } else {
@@ -22,14 +43,23 @@ public record Summary(String strategy, long originBytes, long uniqueBytes, doubl
         double[] sorted = Arrays.copyOf(times, n);
         Arrays.sort(sorted);
         Map<String, Long> tiers = new LinkedHashMap<>();
-        tiers.put("local", r.localBytesPerNode() * (long) w.nodes);
+        tiers.put("local", r.localBytesPerNode() * (long) w.targets);
         tiers.put("peer", r.bytes().get(Transfer.Tier.PEER));
         tiers.put("parent", r.bytes().get(Transfer.Tier.PARENT));
+        tiers.put("upper", r.bytes().get(Transfer.Tier.UPPER));
         tiers.put("other-pop", r.bytes().get(Transfer.Tier.OTHER_POP));
         tiers.put("cache", r.bytes().get(Transfer.Tier.CACHE));
         tiers.put("origin", r.bytes().get(Transfer.Tier.ORIGIN));
         return new Summary(r.strategy(), r.bytes().get(Transfer.Tier.ORIGIN), wl.uniqueBytes(), pct(sorted, 0.50), pct(sorted, 0.95),
-                pct(sorted, 0.99), bound(w, wl), tiers, failed, r.lastEnd());
+                pct(sorted, 0.99), bound(w, wl), tiers, failed, r.lastEnd(), byRoot(r, w));
+    }
+
+    private static Map<String, Long> byRoot(Simulation.Run r, World w) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int p : w.roots()) {
+            out.put(w.popName[p], r.originByRoot()[p]);
+        }
+        return out;
     }
 
     /**
@@ -40,7 +70,9 @@ public record Summary(String strategy, long originBytes, long uniqueBytes, doubl
         double unique = wl.uniqueBytes();
         double slowestDown = Double.MAX_VALUE;
         for (int i = 0; i < w.nodes; i++) {
-            slowestDown = Math.min(slowestDown, w.baseCapacity[w.downLink[i]]);
+            if (w.target[i]) {
+                slowestDown = Math.min(slowestDown, w.baseCapacity[w.downLink[i]]);
+            }
         }
         return Math.max(unique / w.baseCapacity[w.originLink], unique / slowestDown);
     }

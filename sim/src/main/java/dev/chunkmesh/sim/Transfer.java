@@ -24,8 +24,8 @@ final class Transfer {
     /** The pull machine's request this transfer carries out, for strategies that run one; 0 otherwise. */
     int request;
 
-    /** Where bytes came from. */
-    enum Tier { PEER, PARENT, OTHER_POP, ORIGIN, CACHE }
+    /** Where bytes came from; {@code UPPER} is a node of the receiving POP's upper-tier POP. */
+    enum Tier { PEER, PARENT, UPPER, OTHER_POP, ORIGIN, CACHE }
 
     Transfer(int node, int unit, int source, Tier tier, int[] links, double activeAt, long bytes) {
         this.node = node;

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * The simulated fleet: nodes in POPs and micro-hubs, and the links transfers cross, with their
  * capacities in bytes per second. Node i's place is also a gossip {@link NodeInfo}, so the mesh
- * strategy can hand it to the real planner.
+ * strategy can hand it to the real planner. POPs come first (in {@link Tiers} order), then micro-hubs.
  */
 final class World {
     final int nodes;
@@ -24,6 +24,13 @@ final class World {
     final int pops;
     final String[] popName;
     final int[] popParent;
+    /** A POP's upper-tier POP, or -1 (for root tiers and micro-hubs, which use their parent's). */
+    final int[] popUpper;
+    /** The root tier each POP's bytes from the origin come through (a micro-hub's is its parent's). */
+    final int[] popRoot;
+    /** Whether a node pulls the release: false for the nodes of cache-only POPs. */
+    final boolean[] target;
+    final int targets;
     final int[] popUplink;
     final int[] cacheLink;
     final List<List<Integer>> popMembers = new ArrayList<>();
@@ -33,22 +40,31 @@ final class World {
 
     World(Scenario s) {
         this.scenario = s;
-        List<String> names = new ArrayList<>();
+        Tiers tiers = Tiers.of(s.pops());
+        List<String> names = new ArrayList<>(tiers.names());
         List<Integer> parents = new ArrayList<>();
         List<double[]> popRates = new ArrayList<>();
         List<int[]> nodeSpec = new ArrayList<>();
         for (Scenario.PopGroup g : s.pops()) {
             for (int k = 1; k <= g.count(); k++) {
-                names.add(g.name() + "-" + k);
                 parents.add(-1);
                 popRates.add(new double[] {g.uplink(), g.up(), g.down()});
-                nodeSpec.add(new int[] {names.size() - 1, g.nodes()});
+                nodeSpec.add(new int[] {parents.size() - 1, g.nodes()});
             }
         }
         int popCount = names.size();
+        List<Integer> pulling = new ArrayList<>();
+        for (int p = 0; p < popCount; p++) {
+            if (!tiers.cacheOnly()[p]) {
+                pulling.add(p);
+            }
+        }
         for (Scenario.HubGroup h : s.hubs()) {
             for (int k = 1; k <= h.count(); k++) {
-                int parent = h.parent().equals("*") ? (k - 1) % popCount : names.indexOf(h.parent());
+                if (h.parent().equals("*") && pulling.isEmpty()) {
+                    throw new IllegalArgumentException("hub parent '*' spreads micro-hubs over POPs that pull, and every POP is cache-only");
+                }
+                int parent = h.parent().equals("*") ? pulling.get((k - 1) % pulling.size()) : names.subList(0, popCount).indexOf(h.parent());
                 if (parent < 0) {
                     throw new IllegalArgumentException("hub parent '" + h.parent() + "' is not a POP of the scenario");
                 }
@@ -61,7 +77,14 @@ final class World {
         pops = names.size();
         popName = names.toArray(String[]::new);
         popParent = parents.stream().mapToInt(Integer::intValue).toArray();
+        popUpper = new int[pops];
+        popRoot = new int[pops];
+        for (int p = 0; p < pops; p++) {
+            popUpper[p] = p < popCount ? tiers.upper()[p] : -1;
+            popRoot[p] = tiers.root(p < popCount ? p : popParent[p]);
+        }
         nodes = nodeSpec.stream().mapToInt(x -> x[1]).sum();
+        target = new boolean[nodes];
         pop = new int[nodes];
         info = new NodeInfo[nodes];
         upLink = new int[nodes];
@@ -94,12 +117,29 @@ final class World {
                 downLink[i] = caps.size();
                 caps.add(popRates.get(p)[2]);
                 lying[i] = rnd.nextDouble() < s.faults().lyingPeers();
+                target[i] = hub || !tiers.cacheOnly()[p];
             }
         }
+        int n = 0;
+        for (boolean t : target) {
+            n += t ? 1 : 0;
+        }
+        targets = n;
         baseCapacity = caps.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     boolean hub(int node) {
         return popParent[pop[node]] >= 0;
+    }
+
+    /** The POPs that take bytes from the origin themselves (no upper tier), in POP order. */
+    List<Integer> roots() {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < pops; p++) {
+            if (popParent[p] < 0 && popUpper[p] < 0) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 }

@@ -14,6 +14,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FleetSimTest {
 
@@ -40,9 +42,10 @@ class FleetSimTest {
         assertTrue(s.get("mesh").p99() >= s.get("mesh").boundSeconds(), "nothing beats the bandwidth bound");
     }
 
-    @Test
-    void theSameSeedGivesTheSameResults() throws Exception {
-        Scenario sc = ScenarioLoader.load("small");
+    @ParameterizedTest
+    @ValueSource(strings = {"small", "tiers"})
+    void theSameSeedGivesTheSameResults(String scenario) throws Exception {
+        Scenario sc = ScenarioLoader.load(scenario);
         FleetSim.Result a = FleetSim.run(sc, (s, f) -> { });
         FleetSim.Result b = FleetSim.run(sc, (s, f) -> { });
         for (int i = 0; i < a.summaries().size(); i++) {
@@ -51,6 +54,7 @@ class FleetSimTest {
             assertEquals(x.originBytes(), y.originBytes());
             assertEquals(x.p99(), y.p99());
             assertEquals(x.bytesByTier(), y.bytesByTier());
+            assertEquals(x.originBytesByRoot(), y.originBytesByRoot());
         }
     }
 
@@ -117,13 +121,15 @@ class FleetSimTest {
         for (String strategy : Strategies.NAMES) {
             JsonNode s = summary.get("strategies").get(strategy);
             for (String field : new String[] {"origin_bytes", "unique_bytes", "pull_p50_s", "pull_p95_s", "pull_p99_s", "bound_s",
-                    "bytes_by_tier", "failed_pulls"}) {
+                    "bytes_by_tier", "failed_pulls", "origin_bytes_by_root", "origin_max_per_root_x_unique"}) {
                 assertTrue(s.has(field), strategy + " has " + field);
             }
         }
         assertEquals(4, summary.get("nodes").asInt());
         assertTrue(summary.has("wall_s"));
-        for (String png : new String[] {"pull-time-cdf.png", "origin-egress.png", "bytes-by-tier.png", "release-timeline.png"}) {
+        assertEquals("pop-1", summary.get("root_tiers").get(0).asText(), "the only POP is the only root tier");
+        assertEquals(r.uniqueBytes(), summary.get("strategies").get("mesh").get("origin_bytes_by_root").get("pop-1").asLong(), r.uniqueBytes() / 100.0);
+        for (String png : new String[] {"pull-time-cdf.png", "origin-egress.png", "origin-by-root.png", "bytes-by-tier.png", "release-timeline.png"}) {
             assertTrue(Files.size(dir.resolve(png)) > 5_000, png);
             assertTrue(Files.readString(dir.resolve("report.md")).contains("(" + png + ")"), png + " is in the report");
         }
