@@ -40,30 +40,19 @@ import org.junit.jupiter.api.io.TempDir;
  * Trust in the model: the same small scenario (three nodes in one POP and a micro-hub, one image,
  * pulled one node after another) run with real nodes and in the simulator, on the same recipes (the
  * simulator reads the image's signed catalog). Bytes from the origin and from inside the mesh must
- * agree within a few percent.
+ * agree within a few percent; so must each tier's bytes in a fleet of an edge POP pair under a region.
  */
 class SimAgreesWithRealNodesTest {
 
     @TempDir
     Path dir;
+    private final String runId = UUID.randomUUID().toString();
+    private final Map<String, List<String>> tieredMembers = new HashMap<>();
 
     @Test
     void theSimulatorAndRealNodesMoveTheSameBytes() throws Exception {
         try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"))) {
-            OciImages oci = new OciImages(dir.resolve("oci"));
-            oci.tag("v1", oci.manifest(List.of(oci.layer(OciImages.files(101, 16, 600_000), OciImages.Compression.NONE),
-                    oci.layer(OciImages.files(102, 8, 600_000), OciImages.Compression.GZIP)), "linux", "amd64"));
-            oci.push("v1", registry, "team/app");
-            Path catalogFile = dir.resolve("catalog.json");
-            ExecutorService workers = Executors.newFixedThreadPool(2);
-            try {
-                Catalog c = new Publisher(RegistryClient.of(registry.url(), Optional.empty()), ChunkerParams.DEFAULTS, workers, Optional.empty(),
-                        Publisher.Listener.SILENT).publish("team/app", List.of("v1"), 1, Instant.now(), Optional.empty());
-                Files.write(catalogFile, SignedCatalog.sign(c, List.of(KeyFiles.generate(dir.resolve("keys"), new SecureRandom()))));
-            } finally {
-                workers.shutdownNow();
-            }
-
+            Path catalogFile = catalog(registry);
             long[] real = realPulls(registry);
 
             Path scenario = dir.resolve("small-real.yaml");
@@ -84,6 +73,111 @@ class SimAgreesWithRealNodesTest {
             assertEquals(real[0], simOrigin, real[0] * 0.03, "origin bytes agree within 3 %");
             assertEquals(real[1], simMesh, real[1] * 0.03, "bytes from peers and the parent POP agree within 3 %");
         }
+    }
+
+    @Test
+    void theSimulatorAndRealNodesMoveTheSameBytesThroughAnUpperTier() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"))) {
+            Path catalogFile = catalog(registry);
+            long[] real = realTieredPulls(registry);
+            Path scenario = dir.resolve("tiers-real.yaml");
+            Files.writeString(scenario, String.join("\n",
+                    "name: tiers-real",
+                    "origin: {bandwidth: 100MB, latency: 1ms}",
+                    "pops:",
+                    "  - {name: edge, count: 2, nodes: 2, up: 1Gbit, down: 1Gbit, uplink: 10Gbit, upper: region-1}",
+                    "  - {name: region, count: 1, nodes: 1, up: 1Gbit, down: 1Gbit, uplink: 10Gbit, cache-only: true}",
+                    "release: {catalog: " + catalogFile + "}",
+                    "rollout: {mode: percent, steps: [0.25, 0.5, 0.75, 1.0], interval: 60s}",
+                    "strategies: [mesh]", ""));
+            FleetSim.Result sim = FleetSim.run(ScenarioLoader.load(scenario.toString()), (s, f) -> { });
+            Map<String, Long> tiers = sim.summaries().get(0).bytesByTier();
+            long simOrigin = tiers.get("origin");
+            long simUpper = tiers.get("upper");
+            long simPeer = tiers.get("peer");
+            System.out.printf(Locale.ROOT, "trust in the model, tiers: origin real %,d sim %,d; from the region real %,d sim %,d;"
+                    + " from POP peers real %,d sim %,d%n", real[0], simOrigin, real[1], simUpper, real[2], simPeer);
+            assertEquals(real[0], simOrigin, real[0] * 0.03, "origin bytes agree within 3 %: once for the whole fleet");
+            assertEquals(real[1], simUpper, real[1] * 0.03, "bytes from the upper tier agree within 3 %: once per edge POP");
+            assertEquals(real[2], simPeer, real[2] * 0.03, "bytes between the nodes of an edge POP agree within 3 %");
+        }
+    }
+
+    /** The test image pushed to the origin, and its signed catalog (the simulator's recipes). */
+    private Path catalog(RegistryHarness registry) throws Exception {
+        OciImages oci = new OciImages(dir.resolve("oci"));
+        oci.tag("v1", oci.manifest(List.of(oci.layer(OciImages.files(101, 16, 600_000), OciImages.Compression.NONE),
+                oci.layer(OciImages.files(102, 8, 600_000), OciImages.Compression.GZIP)), "linux", "amd64"));
+        oci.push("v1", registry, "team/app");
+        Path catalogFile = dir.resolve("catalog.json");
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        try {
+            Catalog c = new Publisher(RegistryClient.of(registry.url(), Optional.empty()), ChunkerParams.DEFAULTS, workers, Optional.empty(),
+                    Publisher.Listener.SILENT).publish("team/app", List.of("v1"), 1, Instant.now(), Optional.empty());
+            Files.write(catalogFile, SignedCatalog.sign(c, List.of(KeyFiles.generate(dir.resolve("keys"), new SecureRandom()))));
+        } finally {
+            workers.shutdownNow();
+        }
+        return catalogFile;
+    }
+
+    /**
+     * A regional POP of one node in front of the origin, two edge POPs of two nodes under it (three
+     * Hazelcast clusters); the edge nodes pull the image one after another. Returns {origin blob bytes
+     * (the origin's access log), bytes from the region, bytes between nodes of an edge POP}.
+     */
+    private long[] realTieredPulls(RegistryHarness registry) throws Exception {
+        List<MeshNode> nodes = new ArrayList<>();
+        try {
+            MeshNode region = start("r", "127.0.0.5", "region-1", Map.of("origin.url", registry.url().toString()));
+            nodes.add(region);
+            List<MeshNode> edges = new ArrayList<>();
+            for (String[] s : new String[][] {{"e1", "127.0.0.6", "edge-1"}, {"e2", "127.0.0.7", "edge-1"}, {"e3", "127.0.0.8", "edge-2"},
+                    {"e4", "127.0.0.9", "edge-2"}}) {
+                edges.add(start(s[0], s[1], s[2], Map.of("tiers.upper", region.info().peerAddress())));
+            }
+            nodes.addAll(edges);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (edges.stream().anyMatch(n -> n.pop().membership().alive().size() < 2) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            List<BlobRequest> image = ImageBlobs.of(region.upstreams().defaultOrigin(), "team/app", "v1");
+            long before = originBytes(registry, image);
+            long upper = 0;
+            long peers = 0;
+            for (MeshNode n : edges) {
+                List<BlobRequest> through = image.stream().map(b -> new BlobRequest(n.upstreams().defaultOrigin(), b.repository(), b.blob(),
+                        b.size())).toList();
+                BatchPull.Result r = new BatchPull(n.pulls(), through).result().get(120, TimeUnit.SECONDS);
+                upper += r.bytesBySource().get(SourceKind.PARENT);
+                peers += r.bytesBySource().get(SourceKind.SAME_POP);
+            }
+            return new long[] {originBytes(registry, image) - before, upper, peers};
+        } finally {
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                nodes.get(i).close();
+            }
+        }
+    }
+
+    /** Blob bytes the origin's access log shows sent so far (the catalog's publisher read the image too). */
+    private static long originBytes(RegistryHarness registry, List<BlobRequest> image) throws Exception {
+        long n = 0;
+        for (BlobRequest b : image) {
+            n += registry.bytesSent("/blobs/" + b.blob());
+        }
+        return n;
+    }
+
+    /** A node in a POP of its own cluster (the POP's name), joined by whichever of its nodes start. */
+    private MeshNode start(String name, String address, String pop, Map<String, String> extra) throws Exception {
+        int port = LocalMesh.freePort(address);
+        List<String> members = tieredMembers.computeIfAbsent(pop, p -> new ArrayList<>());
+        members.add(address + ":" + port);
+        LocalMesh mesh = new LocalMesh("mesh-test-" + pop + "-" + runId, "trust-test-secret-0123456789", List.copyOf(members));
+        Map<String, String> flags = new HashMap<>(mesh.node(name, address, pop, Optional.empty(), port, dir.resolve("nodes").resolve(name)));
+        flags.putAll(extra);
+        return MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags));
     }
 
     /** Three POP nodes and a micro-hub pull the image one after another; returns {origin bytes, bytes from inside the mesh}. */
