@@ -99,11 +99,18 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
      *     finer (and slower); 200 by default
      * @param maxMin links shared max-min fairly ({@link FairShare}) instead of in equal shares (the
      *     default: it is faster, and on {@code kraken-2600} it gave the same figures within 1 %)
+     * @param pieceConns when above 0, {@code piece-p2p} swarms as Kraken's agents do ({@link PieceSwarm}), each node
+     *     and the origin keeping at most this many connections, both ends counting (Kraken's {@code max_open_conn}
+     *     is 10); 0 (the default) keeps the fleet-wide tracker of {@link PieceP2p}
+     * @param piecePipeline with {@code pieceConns}: piece requests in flight per connection (Kraken's
+     *     {@code pipeline_limit}, 3 by default)
      */
-    public record Engine(int concurrency, long spanBytes, long pieceBytes, int candidates, int batch, boolean maxMin) {
+    public record Engine(int concurrency, long spanBytes, long pieceBytes, int candidates, int batch, boolean maxMin, int pieceConns,
+                         int piecePipeline) {
         public Engine {
-            if (concurrency < 1 || candidates < 1 || batch < 1 || spanBytes < 1 || pieceBytes < 1) {
-                throw new IllegalArgumentException("engine: concurrency, candidates, batch, span and piece must be positive");
+            if (concurrency < 1 || candidates < 1 || batch < 1 || spanBytes < 1 || pieceBytes < 1 || pieceConns < 0 || piecePipeline < 1) {
+                throw new IllegalArgumentException("engine: concurrency, candidates, batch, span, piece and piece-pipeline must be positive, "
+                        + "piece-conns 0 or more");
             }
         }
     }

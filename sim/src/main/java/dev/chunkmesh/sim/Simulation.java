@@ -50,7 +50,7 @@ final class Simulation {
         boolean[] failed = new boolean[w.nodes];
         java.util.Arrays.fill(end, Double.NaN);
         int[] active = new int[w.nodes];
-        int concurrency = w.scenario.engine().concurrency();
+        int concurrency = st.concurrency();
         double[] cap = w.baseCapacity.clone();
         FairShare fair = new FairShare();
         int[] count = new int[cap.length];

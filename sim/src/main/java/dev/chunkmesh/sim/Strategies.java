@@ -16,7 +16,8 @@ final class Strategies {
             case "origin" -> new OriginOnly(w, wholeBlobs(wl));
             case "pop-cache" -> new PopCache(w, wholeBlobs(wl));
             case "blob-p2p" -> new BlobP2p(w, wholeBlobs(wl));
-            case "piece-p2p" -> new PieceP2p(w, pieces(wl, w.scenario.engine().pieceBytes()));
+            case "piece-p2p" -> w.scenario.engine().pieceConns() > 0 ? new PieceSwarm(w, pieces(wl, w.scenario.engine().pieceBytes()))
+                    : new PieceP2p(w, pieces(wl, w.scenario.engine().pieceBytes()));
             case "mesh" -> new MeshStrategy(w, wl);
             default -> throw new IllegalArgumentException("unknown strategy " + name);
         };

@@ -52,6 +52,11 @@ abstract class Strategy {
 
     abstract String name();
 
+    /** Transfers a node keeps in flight at most: the engine's {@code concurrency} unless the strategy has its own rule. */
+    int concurrency() {
+        return s.engine().concurrency();
+    }
+
     /** The next transfer for {@code node} at time {@code t}, or null if it has nothing it can start now. */
     abstract Transfer next(int node, double t);
 
