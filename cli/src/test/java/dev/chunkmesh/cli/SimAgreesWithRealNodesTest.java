@@ -55,17 +55,9 @@ class SimAgreesWithRealNodesTest {
             Path catalogFile = catalog(registry);
             long[] real = realPulls(registry);
 
-            Path scenario = dir.resolve("small-real.yaml");
-            Files.writeString(scenario, String.join("\n",
-                    "name: small-real",
-                    "origin: {bandwidth: 100MB, latency: 1ms}",
+            Map<String, Long> tiers = simulated("small-real", catalogFile,
                     "pops: [{name: pop, count: 1, nodes: 3, up: 1Gbit, down: 1Gbit, uplink: 10Gbit}]",
-                    "hubs: [{name: hub, count: 1, nodes: 1, parent: pop-1, up: 1Gbit, down: 1Gbit, uplink: 1Gbit}]",
-                    "release: {catalog: " + catalogFile + "}",
-                    "rollout: {mode: percent, steps: [0.25, 0.5, 0.75, 1.0], interval: 60s}",
-                    "strategies: [mesh]", ""));
-            FleetSim.Result sim = FleetSim.run(ScenarioLoader.load(scenario.toString()), (s, f) -> { });
-            Map<String, Long> tiers = sim.summaries().get(0).bytesByTier();
+                    "hubs: [{name: hub, count: 1, nodes: 1, parent: pop-1, up: 1Gbit, down: 1Gbit, uplink: 1Gbit}]");
             long simOrigin = tiers.get("origin");
             long simMesh = tiers.get("peer") + tiers.get("parent") + tiers.get("other-pop");
             System.out.printf(Locale.ROOT, "trust in the model: origin bytes real %,d sim %,d (%.2f %%); from inside the mesh real %,d sim %,d (%.2f %%)%n",
@@ -80,18 +72,9 @@ class SimAgreesWithRealNodesTest {
         try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"))) {
             Path catalogFile = catalog(registry);
             long[] real = realTieredPulls(registry);
-            Path scenario = dir.resolve("tiers-real.yaml");
-            Files.writeString(scenario, String.join("\n",
-                    "name: tiers-real",
-                    "origin: {bandwidth: 100MB, latency: 1ms}",
-                    "pops:",
+            Map<String, Long> tiers = simulated("tiers-real", catalogFile, "pops:",
                     "  - {name: edge, count: 2, nodes: 2, up: 1Gbit, down: 1Gbit, uplink: 10Gbit, upper: region-1}",
-                    "  - {name: region, count: 1, nodes: 1, up: 1Gbit, down: 1Gbit, uplink: 10Gbit, cache-only: true}",
-                    "release: {catalog: " + catalogFile + "}",
-                    "rollout: {mode: percent, steps: [0.25, 0.5, 0.75, 1.0], interval: 60s}",
-                    "strategies: [mesh]", ""));
-            FleetSim.Result sim = FleetSim.run(ScenarioLoader.load(scenario.toString()), (s, f) -> { });
-            Map<String, Long> tiers = sim.summaries().get(0).bytesByTier();
+                    "  - {name: region, count: 1, nodes: 1, up: 1Gbit, down: 1Gbit, uplink: 10Gbit, cache-only: true}");
             long simOrigin = tiers.get("origin");
             long simUpper = tiers.get("upper");
             long simPeer = tiers.get("peer");
@@ -101,6 +84,18 @@ class SimAgreesWithRealNodesTest {
             assertEquals(real[1], simUpper, real[1] * 0.03, "bytes from the upper tier agree within 3 %: once per edge POP");
             assertEquals(real[2], simPeer, real[2] * 0.03, "bytes between the nodes of an edge POP agree within 3 %");
         }
+    }
+
+    /** Bytes by tier of the mesh strategy in a scenario of {@code topology} lines, the catalog's release pulled in four steps. */
+    private Map<String, Long> simulated(String name, Path catalogFile, String... topology) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("name: " + name, "origin: {bandwidth: 100MB, latency: 1ms}"));
+        lines.addAll(List.of(topology));
+        lines.addAll(List.of("release: {catalog: " + catalogFile + "}", "rollout: {mode: percent, steps: [0.25, 0.5, 0.75, 1.0], interval: 60s}",
+                "strategies: [mesh]", ""));
+        Path scenario = dir.resolve(name + ".yaml");
+        Files.writeString(scenario, String.join("\n", lines));
+        FleetSim.Result sim = FleetSim.run(ScenarioLoader.load(scenario.toString()), (s, f) -> { });
+        return sim.summaries().get(0).bytesByTier();
     }
 
     /** The test image pushed to the origin, and its signed catalog (the simulator's recipes). */
