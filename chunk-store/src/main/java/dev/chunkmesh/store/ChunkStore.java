@@ -52,16 +52,6 @@ public interface ChunkStore extends AutoCloseable {
     }
 
     /**
-     * The chunk's raw bytes as a region of a file, checked like {@link #get}, where the store keeps the
-     * chunk raw in a file that will not change; empty otherwise (use {@link #getBuffer}).
-     *
-     * @throws ChunkCorruptException if the stored bytes fail their check; the chunk is then dropped
-     */
-    default java.util.Optional<FileSlice> fileSlice(Digest digest) {
-        return java.util.Optional.empty();
-    }
-
-    /**
      * The chunk as a frame ({@link ChunkFrame}), ready to send to a peer; its content has been verified
      * against {@code digest} like {@link #get}.
      */

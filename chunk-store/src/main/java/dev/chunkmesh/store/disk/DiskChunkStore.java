@@ -200,38 +200,6 @@ public final class DiskChunkStore extends AbstractChunkStore {
         return java.nio.ByteBuffer.wrap(readChecked(s, digest, position, size), Record.HEADER, size).slice();
     }
 
-    /**
-     * A raw chunk in a sealed segment as a region of the segment file, after its record passed its
-     * check; the segment file stays open until the slice is released.
-     */
-    @Override
-    public java.util.Optional<dev.chunkmesh.store.FileSlice> fileSlice(Digest digest) {
-        OptionalLong at = locate(digest);
-        if (at.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        long position = ChunkIndex.position(at.getAsLong());
-        int size = ChunkIndex.size(at.getAsLong());
-        Segment s = table.get(SegmentTable.slotOf(position));
-        long offset = SegmentTable.offsetOf(position);
-        java.util.Optional<java.nio.ByteBuffer> view = s == null ? java.util.Optional.empty() : s.view(offset, Record.HEADER + size);
-        if (view.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            Record.check(digest, view.get(), size);
-        } catch (ChunkCorruptException e) {
-            dropCorrupt(digest, e);
-            throw e;
-        }
-        boolean raw = size > dev.chunkmesh.store.ChunkFrame.HEADER_SIZE && view.get().get(view.get().position() + Record.HEADER + 1) == 0;
-        if (!raw || !s.acquire()) {
-            return java.util.Optional.empty();
-        }
-        int header = dev.chunkmesh.store.ChunkFrame.HEADER_SIZE;
-        return java.util.Optional.of(new dev.chunkmesh.store.FileSlice(s.channel(), offset + Record.HEADER + header, size - header, s::release));
-    }
-
     @Override
     protected boolean readsAreChecked() {
         return true;

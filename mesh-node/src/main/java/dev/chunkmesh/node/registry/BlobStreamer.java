@@ -3,32 +3,28 @@ package dev.chunkmesh.node.registry;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
-import dev.chunkmesh.store.FileSlice;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.DefaultFileRegion;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.net.impl.VertxConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Streams a blob (or a range of it) to an HTTP response in order, each chunk as soon as it is stored,
- * with up to {@value #WINDOW} chunk reads in flight on worker threads, ready chunks gathered into one
- * write, and the response's write queue respected. A chunk kept raw in a sealed segment goes out as a
- * region of its file ({@code sendfile}, from the page cache) once its record passed its check; other
- * chunks as the store read them (a view, not a copy, where it can).
+ * with up to {@value #WINDOW} chunk reads in flight on worker threads, a group of reads sent in one
+ * write, and the response's write queue respected. Chunks go out as the store read them: a view of its
+ * mapped segment for a raw chunk, not a copy (measured faster on loopback than {@code sendfile} of file
+ * regions, see BENCHMARKS.md).
  *
  * <p>For a whole blob coming through a pull, the last chunk is held back until the pull has checked the
  * blob's digest (the pull hashes it once, in order, as the chunks land): a blob that does not hash to its digest is
@@ -66,8 +62,6 @@ final class BlobStreamer {
     private final ByteRange range;
     private final CompletableFuture<?> verified;
     private final Consumer<Long> sent;
-    /** The connection, where chunks may go as file regions; null where they may not (HTTP/2, TLS, a hashed blob). */
-    private final VertxConnection regions;
     private final RangeReader reader;
     private Feed feed;
     /** Counts switches of the feed: reads begun under an earlier feed are never sent. */
@@ -91,10 +85,9 @@ final class BlobStreamer {
      * @param verified for a whole blob coming through a pull, the pull's outcome, which completes only once the
      *     blob's digest is checked: the last chunk is held back until then; null where nothing is held back
      * @param sent hears of bytes written, for metrics
-     * @param connection the request's connection, for sending file regions on HTTP/1.x without TLS
      */
     BlobStreamer(Context context, ChunkStore store, Digest blob, Feed feed, Supplier<Feed> fallback, HttpServerResponse response,
-                 ByteRange range, CompletableFuture<?> verified, Consumer<Long> sent, HttpConnection connection) {
+                 ByteRange range, CompletableFuture<?> verified, Consumer<Long> sent) {
         this.context = context;
         this.store = store;
         this.blob = blob;
@@ -103,9 +96,7 @@ final class BlobStreamer {
         this.response = response;
         this.range = range;
         this.sent = sent;
-        this.regions = verified == null && connection instanceof Http1xServerConnection && connection instanceof VertxConnection v
-                && !connection.isSsl() ? v : null;
-        this.reader = new RangeReader(store, range, regions != null);
+        this.reader = new RangeReader(store, range);
         this.verified = verified;
     }
 
@@ -149,7 +140,7 @@ final class BlobStreamer {
                 nextToRead++;
                 add(first, switches, Future.fromCompletionStage(head, context).compose(ref -> ref.isEmpty()
                         ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> reader.readOrSkip(ref), false))
-                        .compose(BlobStreamer::failedIfUnread));
+                        .compose(BlobStreamer::failedIfUnread), () -> true);
                 continue;
             }
             List<Optional<ChunkRef>> refs = new ArrayList<>();
@@ -164,9 +155,10 @@ final class BlobStreamer {
                 nextToRead++;
             }
             Future<List<Optional<Object>>> group = context.executeBlocking(() -> refs.stream().map(reader::readOrSkip).toList(), false);
+            int[] left = {refs.size()};
             for (int k = 0; k < refs.size(); k++) {
                 int at = k;
-                add(first + k, switches, group.compose(list -> failedIfUnread(list.get(at))));
+                add(first + k, switches, group.compose(list -> failedIfUnread(list.get(at))), () -> --left[0] == 0);
             }
         }
     }
@@ -176,8 +168,11 @@ final class BlobStreamer {
         return one.isPresent() && one.get() instanceof RangeReader.Failed f ? Future.failedFuture(f.cause()) : Future.succeededFuture(one);
     }
 
-    /** Adds a read begun under the feed as it was after {@code switches} switches: dropped if it has switched since. */
-    private void add(int index, int switches, Future<Optional<Object>> read) {
+    /**
+     * Adds a read begun under the feed as it was after {@code switches} switches: dropped if it has switched since.
+     * Ready chunks are sent when {@code last} says the read completes its group, so a group goes out in one write.
+     */
+    private void add(int index, int switches, Future<Optional<Object>> read, BooleanSupplier last) {
         Pending p = new Pending(read);
         if (stopped || endSeen || switches != feedSwitches) {
             p.dropped = true;
@@ -186,9 +181,7 @@ final class BlobStreamer {
             indexes.add(index);
         }
         read.onComplete(r -> {
-            if (p.dropped) {
-                release(r.succeeded() ? r.result() : Optional.empty());
-            } else {
+            if (last.getAsBoolean() && !p.dropped) {
                 drain();
             }
         });
@@ -248,30 +241,17 @@ final class BlobStreamer {
         nextToRead = index;
     }
 
-    /** Forgets the reads in flight, releasing what they hold now or when they complete. */
+    /** Forgets the reads in flight: what they read is never sent. */
     private void dropInFlight() {
         for (Pending p : inFlight) {
             p.dropped = true;
-            if (p.read.isComplete() && p.read.succeeded()) {
-                release(p.read.result());
-            }
         }
         inFlight.clear();
         indexes.clear();
     }
 
-    private static void release(Optional<Object> read) {
-        if (read.isPresent() && read.get() instanceof RangeReader.Region r) {
-            r.slice().release().run();
-        }
-    }
-
     /** Sends a chunk; for a whole blob whose digest is still to be checked, sends the one held back and holds this one back. */
     private void send(Object chunk) {
-        if (chunk instanceof RangeReader.Region r) {
-            writeRegion(r);
-            return;
-        }
         Buffer buf = (Buffer) chunk;
         if (verified == null) {
             write(buf);
@@ -287,22 +267,6 @@ final class BlobStreamer {
     private void write(Buffer buf) {
         batch.addComponent(true, ((BufferInternal) buf).getByteBuf());
         batchBytes += buf.length();
-    }
-
-    /** Sends a region of a file after what was gathered: the kernel sends it from the page cache. */
-    private void writeRegion(RangeReader.Region r) {
-        if (!response.headWritten()) {
-            response.write(Buffer.buffer());
-        }
-        flushBatch();
-        FileSlice slice = r.slice();
-        regions.writeToChannel(new DefaultFileRegion(slice.channel(), r.offset(), r.length()) {
-            @Override
-            protected void deallocate() {
-                slice.release().run();
-            }
-        });
-        sent.accept((long) r.length());
     }
 
     private void flushBatch() {

@@ -3,17 +3,16 @@ package dev.chunkmesh.node.registry;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.ChunkStore;
-import dev.chunkmesh.store.FileSlice;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * Reads the part of each chunk that falls in a byte range of its blob, for {@link BlobStreamer}: as a
- * region of a file where the store keeps it raw and file regions may be sent, else as a buffer (a
- * view of what the store read, where it can). Every chunk is checked by the store and against the
- * length its recipe gives. Blocks: run on workers.
+ * Reads the part of each chunk that falls in a byte range of its blob, for {@link BlobStreamer}, as a
+ * buffer: a view of what the store read (of its mapped segment, for a raw chunk), not a copy, where it
+ * can. Every chunk is checked by the store and against the length its recipe gives. Blocks: run on
+ * workers.
  */
 final class RangeReader {
     /** A chunk wholly before the range. */
@@ -22,17 +21,12 @@ final class RangeReader {
     /** A chunk that could not be read. */
     record Failed(RuntimeException cause) {}
 
-    /** A chunk's part as a region of a file; its slice must be released once sent, or dropped. */
-    record Region(FileSlice slice, long offset, int length) {}
-
     private final ChunkStore store;
     private final ByteRange range;
-    private final boolean regions;
 
-    RangeReader(ChunkStore store, ByteRange range, boolean regions) {
+    RangeReader(ChunkStore store, ByteRange range) {
         this.store = store;
         this.range = range;
-        this.regions = regions;
     }
 
     /** What the chunk gives the range: empty past its end, {@link #SKIP} before its start, else its part (or {@link Failed}). */
@@ -53,16 +47,6 @@ final class RangeReader {
     private Object read(ChunkRef c) {
         int from = (int) Math.max(0, range.start() - c.offset());
         int to = (int) Math.min(c.length(), range.end() - c.offset());
-        if (regions) {
-            Optional<FileSlice> f = store.fileSlice(c.digest());
-            if (f.isPresent()) {
-                if (f.get().length() != c.length()) {
-                    f.get().release().run();
-                    throw new ChunkCorruptException(c.digest(), "stored chunk has " + f.get().length() + " bytes, the recipe " + c.length());
-                }
-                return new Region(f.get(), f.get().offset() + from, to - from);
-            }
-        }
         ByteBuffer raw = store.getBuffer(c.digest());
         if (raw.remaining() != c.length()) {
             throw new ChunkCorruptException(c.digest(), "stored chunk has " + raw.remaining() + " bytes, the recipe " + c.length());

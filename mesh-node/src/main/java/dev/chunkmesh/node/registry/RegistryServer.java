@@ -314,8 +314,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
                     }));
         } else {
             BlobStreamer.Feed feed = pull(origin, b, seen).get();
-            BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), feed, null, res, r, seen.pull, sent(seen),
-                    req.connection());
+            BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), feed, null, res, r, seen.pull, sent(seen));
             streamer.start();
             seen.onClose = streamer::stop;
         }
@@ -329,7 +328,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
         seen.pull = hit;
         BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
                 i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull(origin, b, seen), req.response(), r, null,
-                sent(seen), req.connection());
+                sent(seen));
         streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
                 ? pulls.localHit(b.digest(), recipe.size(), Duration.ofNanos(System.nanoTime() - start)) : null));
         seen.onClose = streamer::stop;
