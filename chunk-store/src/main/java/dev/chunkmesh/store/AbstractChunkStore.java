@@ -120,6 +120,11 @@ public abstract class AbstractChunkStore implements ChunkStore {
         return array(checkedFrame(digest, false));
     }
 
+    @Override
+    public java.nio.ByteBuffer getFrameBuffer(Digest digest) {
+        return checkedFrame(digest, true).asReadOnlyBuffer();
+    }
+
     /** The bytes of {@code b}: its array if it is exactly that, else a copy. */
     private static byte[] array(java.nio.ByteBuffer b) {
         if (b.hasArray() && b.arrayOffset() + b.position() == 0 && b.remaining() == b.array().length) {

@@ -58,6 +58,14 @@ public interface ChunkStore extends AutoCloseable {
     byte[] getFrame(Digest digest);
 
     /**
+     * {@link #getFrame} as a read-only buffer: a view of what the store holds (its mapped segment), not a
+     * copy, where it can. The frame was checked like {@link #getFrame}'s.
+     */
+    default java.nio.ByteBuffer getFrameBuffer(Digest digest) {
+        return java.nio.ByteBuffer.wrap(getFrame(digest)).asReadOnlyBuffer();
+    }
+
+    /**
      * Stores {@code raw} under its own SHA-256 and pins it in {@code pins}, atomically with respect to
      * eviction. Storing a chunk already held only refreshes its recency.
      *

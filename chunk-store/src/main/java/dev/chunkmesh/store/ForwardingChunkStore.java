@@ -5,7 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * A store that passes every call to another; override single methods to add behaviour by wrapping
- * (counting, fault injection, delays) without touching the wrapped store.
+ * (counting, fault injection, delays) without touching the wrapped store. {@link #getFrameBuffer} is not
+ * forwarded: it goes through {@link #getFrame}, so a wrapper that changes frames changes both.
  */
 public abstract class ForwardingChunkStore implements ChunkStore {
 

@@ -59,6 +59,21 @@ public abstract class ChunkStoreContract {
     }
 
     @Test
+    void servesAFrameAsABufferWithTheBytesOfGetFrame() throws Exception {
+        ChunkStore store = open(StoreLimits.unlimited());
+        for (byte[] raw : List.of(chunk(9, 70_000), TestData.compressible(9, 70_000))) {
+            Digest d = store.put(raw);
+            java.nio.ByteBuffer view = store.getFrameBuffer(d);
+            assertTrue(view.isReadOnly(), "a caller cannot write into the store through it");
+            byte[] bytes = new byte[view.remaining()];
+            view.get(bytes);
+            assertArrayEquals(store.getFrame(d), bytes);
+            assertArrayEquals(raw, ChunkFrame.decode(d, bytes));
+        }
+        assertThrows(ChunkMissingException.class, () -> store.getFrameBuffer(Digest.sha256(new byte[] {1})));
+    }
+
+    @Test
     void keepsCompressibleChunksExact() throws Exception {
         ChunkStore store = open(StoreLimits.unlimited());
         byte[] raw = TestData.compressible(2, 100_000);

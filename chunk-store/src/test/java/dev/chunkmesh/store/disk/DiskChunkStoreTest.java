@@ -209,6 +209,17 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
+    void aDamagedFrameIsNotServedAsAView() throws IOException {
+        try (DiskChunkStore store = openAt(dir.resolve("s"))) {
+            Digest d = store.put(TestData.splitMix(4, 40_000));
+            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
+            flip(at.file(), at.offset() + 1000);
+            assertThrows(ChunkCorruptException.class, () -> store.getFrameBuffer(d));
+            assertFalse(store.has(d));
+        }
+    }
+
+    @Test
     void refusesASecondOpenOfTheSameDirectory() {
         Path root = dir.resolve("s");
         try (DiskChunkStore first = openAt(root)) {

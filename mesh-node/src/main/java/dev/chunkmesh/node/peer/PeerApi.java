@@ -38,6 +38,8 @@ import java.util.List;
  */
 public final class PeerApi {
     public static final int MAX_BATCH = 256;
+    /** Bytes before each frame in a batch answer: the chunk's digest (32) and the frame's length (a 4-byte int). */
+    public static final int BATCH_HEAD = 36;
     static final String CHUNKS = "/v1/chunks";
     static final String RECIPES = "/v1/recipes";
 

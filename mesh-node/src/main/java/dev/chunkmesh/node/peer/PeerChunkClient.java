@@ -119,12 +119,12 @@ public final class PeerChunkClient implements ChunkSource {
         int pos = 0;
         Buffer b = body == null ? Buffer.buffer() : body;
         while (pos < b.length()) {
-            if (pos + 36 > b.length()) {
+            if (pos + PeerApi.BATCH_HEAD > b.length()) {
                 throw new PeerUnavailableException(name, 200, "batch answer is truncated", null);
             }
             Digest d = Digest.ofBytes(b.getBytes(pos, pos + 32));
             int length = b.getInt(pos + 32);
-            pos += 36;
+            pos += PeerApi.BATCH_HEAD;
             if (length < 0 || pos + length > b.length()) {
                 throw new PeerUnavailableException(name, 200, "batch answer is truncated", null);
             }
