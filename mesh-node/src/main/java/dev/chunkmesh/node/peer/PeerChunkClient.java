@@ -1,7 +1,6 @@
 package dev.chunkmesh.node.peer;
 
 import dev.chunkmesh.node.ChunkSource;
-import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkFrame;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.Digest;
@@ -10,13 +9,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.codec.BodyCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -68,7 +67,7 @@ public final class PeerChunkClient implements ChunkSource {
     /**
      * As many of {@code digests} as the peer holds, as the frames they travelled in, not yet checked
      * against their digests: the store checks each once, where it keeps it ({@code putFrame}). A chunk
-     * that was not asked for fails the batch with ChunkCorruptException.
+     * that was not asked for fails the batch with {@link dev.chunkmesh.store.ChunkCorruptException}.
      */
     public Future<Map<Digest, byte[]>> fetchFrames(List<Digest> digests) {
         return batch(digests, false);
@@ -83,20 +82,21 @@ public final class PeerChunkClient implements ChunkSource {
             return Future.failedFuture(new IllegalArgumentException("at most " + PeerApi.MAX_BATCH + " digests per batch"));
         }
         byte[] body = digests.stream().map(Digest::toString).collect(Collectors.joining("\n")).getBytes(StandardCharsets.US_ASCII);
-        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerAuth.HEADER, sign("POST", PeerApi.CHUNKS, body)).sendBuffer(Buffer.buffer(body))
+        BatchSplitter splitter = new BatchSplitter(name, new HashSet<>(digests));
+        return web.post(port, host, PeerApi.CHUNKS).putHeader(PeerAuth.HEADER, sign("POST", PeerApi.CHUNKS, body))
+                .as(BodyCodec.pipe(splitter, false)).sendBuffer(Buffer.buffer(body))
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
                 .compose(r -> {
                     if (r.statusCode() != 200) {
-                        return Future.failedFuture(refusal(r));
+                        return Future.failedFuture(refusal(r.statusCode(), splitter.text()));
                     }
-                    if (decode) {
-                        return vertx.executeBlocking(() -> splitBatch(digests, r.body(), true), false);
-                    }
+                    Map<Digest, byte[]> frames;
                     try {
-                        return Future.succeededFuture(splitBatch(digests, r.body(), false));
+                        frames = splitter.frames();
                     } catch (RuntimeException e) {
                         return Future.failedFuture(e);
                     }
+                    return decode ? vertx.executeBlocking(() -> decodeAll(frames), false) : Future.succeededFuture(frames);
                 });
     }
 
@@ -112,29 +112,10 @@ public final class PeerChunkClient implements ChunkSource {
                 });
     }
 
-    /** The chunks of a batch answer, decoded and verified, or as frames when {@code decode} is false. */
-    private Map<Digest, byte[]> splitBatch(List<Digest> asked, Buffer body, boolean decode) {
-        Set<Digest> wanted = new HashSet<>(asked);
+    /** The chunks of a batch answer, each decoded and verified against its digest. */
+    private static Map<Digest, byte[]> decodeAll(Map<Digest, byte[]> frames) {
         Map<Digest, byte[]> out = new LinkedHashMap<>();
-        int pos = 0;
-        Buffer b = body == null ? Buffer.buffer() : body;
-        while (pos < b.length()) {
-            if (pos + PeerApi.BATCH_HEAD > b.length()) {
-                throw new PeerUnavailableException(name, 200, "batch answer is truncated", null);
-            }
-            Digest d = Digest.ofBytes(b.getBytes(pos, pos + 32));
-            int length = b.getInt(pos + 32);
-            pos += PeerApi.BATCH_HEAD;
-            if (length < 0 || pos + length > b.length()) {
-                throw new PeerUnavailableException(name, 200, "batch answer is truncated", null);
-            }
-            if (!wanted.contains(d)) {
-                throw new ChunkCorruptException(d, "peer " + name + " sent a chunk that was not asked for");
-            }
-            byte[] frame = b.getBytes(pos, pos + length);
-            out.put(d, decode ? ChunkFrame.decode(d, frame) : frame);
-            pos += length;
-        }
+        frames.forEach((d, frame) -> out.put(d, ChunkFrame.decode(d, frame)));
         return out;
     }
 
@@ -147,7 +128,10 @@ public final class PeerChunkClient implements ChunkSource {
     }
 
     private PeerUnavailableException refusal(HttpResponse<Buffer> r) {
-        String text = r.bodyAsString();
-        return new PeerUnavailableException(name, r.statusCode(), "answered " + r.statusCode() + (text == null || text.isEmpty() ? "" : ": " + text), null);
+        return refusal(r.statusCode(), r.bodyAsString());
+    }
+
+    private PeerUnavailableException refusal(int status, String text) {
+        return new PeerUnavailableException(name, status, "answered " + status + (text == null || text.isEmpty() ? "" : ": " + text), null);
     }
 }
