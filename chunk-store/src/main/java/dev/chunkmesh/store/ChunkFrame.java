@@ -139,9 +139,38 @@ public final class ChunkFrame {
             }
             return frame.slice(p + HEADER_SIZE, (int) rawLength);
         }
+        if (frame.isDirect() && frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == ZSTD) {
+            return decodeDirect(expected, frame);
+        }
         byte[] bytes = new byte[frame.remaining()];
         frame.duplicate().get(bytes);
         return java.nio.ByteBuffer.wrap(decodeUnverified(expected, bytes));
+    }
+
+    /**
+     * A zstd frame held off-heap (a mapped segment) decoded into off-heap memory, without copying the
+     * frame first: what a socket write takes without a further copy.
+     */
+    private static java.nio.ByteBuffer decodeDirect(Digest expected, java.nio.ByteBuffer frame) {
+        int p = frame.position();
+        long rawLength = frame.getInt(p + 2) & 0xFFFFFFFFL;
+        if (rawLength > MAX_RAW_LENGTH) {
+            throw new ChunkCorruptException(expected, "frame claims " + rawLength + " bytes, more than the largest chunk (" + MAX_RAW_LENGTH + ")");
+        }
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocateDirect((int) rawLength);
+        long n;
+        try {
+            n = DECOMPRESSORS.get().decompressDirectByteBuffer(raw, 0, (int) rawLength, frame, p + HEADER_SIZE, frame.remaining() - HEADER_SIZE);
+        } catch (ZstdException e) {
+            throw new ChunkCorruptException(expected, "zstd payload does not decode: " + e.getMessage());
+        }
+        if (Zstd.isError(n)) {
+            throw new ChunkCorruptException(expected, "zstd payload does not decode: " + Zstd.getErrorName(n));
+        }
+        if (n != rawLength) {
+            throw new ChunkCorruptException(expected, "zstd payload decodes to " + n + " bytes, header says " + rawLength);
+        }
+        return raw;
     }
 
     private static byte[] decodeUnverified(Digest expected, byte[] frame) {

@@ -76,4 +76,36 @@ class ChunkFrameTest {
         ChunkCorruptException e = assertThrows(ChunkCorruptException.class, () -> ChunkFrame.decode(other, ChunkFrame.encode(raw)));
         assertEquals(Digest.sha256(raw), e.actual().orElseThrow());
     }
+
+    private static java.nio.ByteBuffer offHeap(byte[] frame) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(frame.length + 10);
+        b.position(10);
+        b.put(frame).flip().position(10);
+        return b.slice();
+    }
+
+    @Test
+    void aFrameHeldOffHeapDecodesOffHeapToTheSameBytes() {
+        for (byte[] raw : new byte[][] {TestData.compressible(9, 70_000), TestData.splitMix(9, 70_000)}) {
+            Digest d = Digest.sha256(raw);
+            java.nio.ByteBuffer view = ChunkFrame.rawView(d, offHeap(ChunkFrame.encode(raw)));
+            assertTrue(view.isDirect(), "ready for a socket without a copy");
+            byte[] got = new byte[view.remaining()];
+            view.get(got);
+            assertArrayEquals(raw, got);
+        }
+    }
+
+    @Test
+    void aDamagedFrameHeldOffHeapIsCorrupt() {
+        byte[] raw = TestData.compressible(10, 20_000);
+        byte[] frame = ChunkFrame.encode(raw);
+        assertEquals(1, frame[1], "compressed");
+        byte[] cut = Arrays.copyOf(frame, frame.length - 100);
+        assertThrows(ChunkCorruptException.class, () -> ChunkFrame.rawView(Digest.sha256(raw), offHeap(cut)));
+        byte[] longer = frame.clone();
+        longer[2] = 0x7f;
+        ChunkCorruptException e = assertThrows(ChunkCorruptException.class, () -> ChunkFrame.rawView(Digest.sha256(raw), offHeap(longer)));
+        assertTrue(e.getMessage().contains("largest chunk"), e.getMessage());
+    }
 }
