@@ -168,17 +168,26 @@ public abstract class AbstractChunkStore implements ChunkStore {
         }
     }
 
+    /** Whether chunks this store encodes are compressed where that pays; raw frames otherwise. */
+    protected boolean compresses() {
+        return true;
+    }
+
+    private byte[] frame(byte[] raw) {
+        return ChunkFrame.encode(raw, 0, raw.length, compresses());
+    }
+
     @Override
     public Digest put(byte[] raw, PinSet pins) {
         Digest digest = Digest.sha256(raw);
-        join(store(digest, ChunkFrame.encode(raw), pins));
+        join(store(digest, frame(raw), pins));
         return digest;
     }
 
     @Override
     public CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
         Digest digest = Digest.sha256(raw);
-        return store(digest, ChunkFrame.encode(raw), pins).thenApply(v -> digest);
+        return store(digest, frame(raw), pins).thenApply(v -> digest);
     }
 
     @Override
@@ -192,7 +201,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
         if (!actual.equals(expected)) {
             return CompletableFuture.failedFuture(new ChunkCorruptException(expected, actual));
         }
-        return store(expected, ChunkFrame.encode(raw), pins);
+        return store(expected, frame(raw), pins);
     }
 
     @Override

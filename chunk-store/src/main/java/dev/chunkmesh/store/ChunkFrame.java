@@ -52,6 +52,16 @@ public final class ChunkFrame {
      * chunk whose middle 4 KiB does not shrink by 3% is stored raw without compressing the rest.
      */
     public static byte[] encode(byte[] raw, int offset, int length) {
+        return encode(raw, offset, length, true);
+    }
+
+    /** {@link #encode(byte[], int, int)}, or a raw frame without trying zstd when {@code compress} is false. */
+    public static byte[] encode(byte[] raw, int offset, int length, boolean compress) {
+        if (!compress) {
+            byte[] frame = header(RAW, length, length);
+            System.arraycopy(raw, offset, frame, HEADER_SIZE, length);
+            return frame;
+        }
         int bound = (int) Zstd.compressBound(length);
         byte[] scratch = SCRATCH.get();
         if (scratch.length < bound) {

@@ -87,7 +87,8 @@ public final class MeshNode implements AutoCloseable {
         NodeStartException.requireFree("network.registry-port", config.registry().bind(), config.network().registryPort());
         this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         this.store = storeWrapper.apply(DiskChunkStore.open(DiskStoreConfig.of(config.store().data().resolve("chunks"),
-                config.store().capacityBytes()).withFsync(config.store().fsync())));
+                config.store().capacityBytes()).withFsync(config.store().fsync())
+                .withCompression(config.store().compress())));
         this.localRecipes = new DirectoryRecipes(config.store().data().resolve("recipes"));
         this.metrics = new NodeMetrics(config.node().name().name(), config.node().pop().name(), store, served);
         this.hazelcast = Hazelcast.newHazelcastInstance(NodeHazelcast.config(config));

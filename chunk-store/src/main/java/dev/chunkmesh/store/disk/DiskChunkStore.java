@@ -201,6 +201,11 @@ public final class DiskChunkStore extends AbstractChunkStore {
     }
 
     @Override
+    protected boolean compresses() {
+        return config.compress();
+    }
+
+    @Override
     protected boolean readsAreChecked() {
         return true;
     }

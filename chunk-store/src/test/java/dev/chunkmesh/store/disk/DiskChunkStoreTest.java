@@ -209,6 +209,22 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
+    void withoutCompressionChunksItEncodesAreRawAndFramesFromPeersStayAsTheyCame() throws IOException {
+        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(dir.resolve("raw"), StoreLimits.unlimited(), true, false))) {
+            byte[] text = TestData.compressible(5, 70_000);
+            Digest d = store.put(text);
+            assertEquals(0, store.getFrame(d)[1], "kept raw");
+            assertArrayEquals(text, store.get(d));
+            byte[] other = TestData.compressible(6, 70_000);
+            byte[] zstd = ChunkFrame.encode(other);
+            assertEquals(1, zstd[1], "a compressed frame");
+            store.putFrame(Digest.sha256(other), zstd, PinSet.NONE);
+            assertArrayEquals(zstd, store.getFrame(Digest.sha256(other)), "stored as it travelled");
+            assertArrayEquals(other, store.get(Digest.sha256(other)));
+        }
+    }
+
+    @Test
     void aDamagedFrameIsNotServedAsAView() throws IOException {
         try (DiskChunkStore store = openAt(dir.resolve("s"))) {
             Digest d = store.put(TestData.splitMix(4, 40_000));

@@ -47,6 +47,8 @@ public final class ConfigKeys {
         key("store.capacity", "10GiB", "bytes of chunks the store may hold before evicting the least recently used");
         key("store.fsync", "true", "force every chunk to the device before it is visible; off trades durability across power loss"
                 + " (never correctness: every read is verified) for much faster writes on slow-sync disks");
+        key("store.compress", "true", "keep chunks the node chunks itself as zstd frames where that makes them smaller; off keeps them"
+                + " raw: more disk, less CPU on every pull and local hit of compressible layers (frames from peers are kept as they came)");
         key("origin.url", "", "default upstream registry, e.g. https://registry.example.com (empty: no origin)");
         key("origin.username", "", "user name for the origin, if it needs one");
         key("origin.password", "", "password or token for the origin (prefer MESH_ORIGIN_PASSWORD)");

@@ -137,10 +137,10 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     }
 
     /**
-     * The chunk store: its folder, how many bytes of chunks it may hold, and whether each chunk is
-     * forced to the device before it becomes visible.
+     * The chunk store: its folder, how many bytes of chunks it may hold, whether each chunk is forced
+     * to the device before it becomes visible, and whether chunks it encodes are compressed.
      */
-    public record Store(Path data, long capacityBytes, boolean fsync) {}
+    public record Store(Path data, long capacityBytes, boolean fsync, boolean compress) {}
 
     /**
      * The origin registries.

@@ -1,6 +1,7 @@
 package dev.chunkmesh.node.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,12 @@ class ConfigLoaderTest {
         assertEquals(200L << 30, c.store().capacityBytes());
         assertEquals(Duration.ofSeconds(4), c.pull().leaseTime());
         assertEquals("mesh-fra1", c.cluster().name());
+    }
+
+    @Test
+    void aStoreCompressesByDefaultAndCanKeepChunksRaw() {
+        assertTrue(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n1")).store().compress());
+        assertFalse(ConfigLoader.load(Optional.empty(), Map.of("MESH_STORE_COMPRESS", "false"), Map.of("node.name", "n1")).store().compress());
     }
 
     @Test
