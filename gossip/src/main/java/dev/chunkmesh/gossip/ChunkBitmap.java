@@ -64,6 +64,11 @@ public final class ChunkBitmap {
         return new ChunkBitmap(length, b);
     }
 
+    /** Sets in {@code target} every chunk this bitmap holds, leaving its other bits as they were. */
+    public void addTo(BitSet target) {
+        target.or(bits);
+    }
+
     public int count() {
         return bits.cardinality();
     }
