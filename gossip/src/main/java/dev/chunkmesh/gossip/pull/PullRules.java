@@ -24,7 +24,7 @@ import java.util.Objects;
 public record PullRules(int peerBatch, int peerWindow, int originWindow, int maxRequests, long maxOriginRangeBytes, Duration requestTimeout,
                         Duration stallTimeout, Duration leaseRetry, Duration advertiseInterval, int originAttempts, int uploadSlots,
                         Duration busyBackoff) {
-    /** Upload slots of a peer when none are configured: 8, {@code PeerSettings}' default. */
+    /** Upload slots of a peer when none are configured: 8, as a node's {@code pull.upload-slots} default. */
     public static final int DEFAULT_UPLOAD_SLOTS = 8;
     /** How long a busy peer rests when nothing else is configured: 100 ms. */
     public static final Duration DEFAULT_BUSY_BACKOFF = Duration.ofMillis(100);

@@ -146,7 +146,11 @@ public final class PeerChunkClient implements ChunkSource {
         return r.body() == null ? new byte[0] : r.body().getBytes();
     }
 
-    private PeerUnavailableException refusal(HttpResponse<Buffer> r) {
+    /** Why the peer did not serve: busy (503, all its upload slots taken), or unavailable. */
+    private RuntimeException refusal(HttpResponse<Buffer> r) {
+        if (r.statusCode() == 503 && r.getHeader(PeerApi.RETRY_AFTER) != null) {
+            return new PeerBusyException(name, PeerApi.retryAfter(r.getHeader(PeerApi.RETRY_AFTER)));
+        }
         String text = r.bodyAsString();
         return new PeerUnavailableException(name, r.statusCode(), "answered " + r.statusCode() + (text == null || text.isEmpty() ? "" : ": " + text), null);
     }
