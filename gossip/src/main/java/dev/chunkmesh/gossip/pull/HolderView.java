@@ -66,6 +66,11 @@ final class HolderView {
         resting.put(peer, until);
     }
 
+    /** Upload slots {@code peer} has free by the POP's view of its load (none if it has no slot left). */
+    int freeSlots(NodeId peer) {
+        return Math.max(0, uploadSlots - load.getOrDefault(peer, 0));
+    }
+
     /** Peers not to ask: excluded for this pull or penalised by the node. */
     Set<NodeId> skip() {
         Set<NodeId> skip = new HashSet<>(excluded);

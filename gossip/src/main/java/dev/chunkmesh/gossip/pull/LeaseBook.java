@@ -3,9 +3,7 @@ package dev.chunkmesh.gossip.pull;
 import dev.chunkmesh.store.Recipe;
 import java.time.Instant;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One pull's single-flight leases, as its {@link PullMachine} keeps them: the chunks whose leases are being
@@ -17,19 +15,21 @@ final class LeaseBook {
     private final PullRules rules;
     private final BitSet asked = new BitSet();
     private final BitSet held = new BitSet();
-    private final Map<Integer, Instant> wait = new HashMap<>();
+    /** By chunk, when its lease may be asked for again; null if it does not wait. */
+    private final Instant[] wait;
     private boolean crowded;
 
     LeaseBook(Recipe recipe, PullRules rules) {
         this.recipe = recipe;
         this.rules = rules;
+        this.wait = new Instant[recipe.chunks().size()];
     }
 
     /** Leases of {@code chunks} are being asked for. */
     void asking(List<Integer> chunks) {
         for (int i : chunks) {
             asked.set(i);
-            wait.remove(i);
+            wait[i] = null;
         }
     }
 
@@ -40,7 +40,7 @@ final class LeaseBook {
             if (l.granted().contains(i)) {
                 held.set(i);
             } else {
-                wait.put(i, retry);
+                wait[i] = retry;
             }
         }
         crowded |= !l.heldByOthers().isEmpty();
@@ -53,7 +53,7 @@ final class LeaseBook {
 
     /** Chunk {@code i} is stored: nothing waits on its lease any more. */
     void stored(int i) {
-        wait.remove(i);
+        wait[i] = null;
     }
 
     /** The leases of {@code chunks} were given back. */
@@ -81,7 +81,7 @@ final class LeaseBook {
 
     /** Whether another node held chunk {@code i}'s lease when last asked, and it is not yet time to ask again. */
     boolean waiting(int i, Instant now) {
-        Instant until = wait.get(i);
+        Instant until = wait[i];
         return until != null && now.isBefore(until);
     }
 

@@ -252,7 +252,7 @@ public final class PullMachine {
         List<Candidate> open = new ArrayList<>();
         long freeSlots = 0;
         for (Candidate c : candidates) {
-            int free = rules.peerWindow() - peerRequests.getOrDefault(c.node().id(), 0);
+            int free = room(c.node().id(), peerRequests);
             if (free > 0) {
                 open.add(c);
                 freeSlots += free;
@@ -269,7 +269,7 @@ public final class PullMachine {
         List<Integer> toLease = new ArrayList<>();
         for (Assignment a : plan.assignments()) {
             if (a instanceof Assignment.FromPeer p) {
-                int free = Math.min(rules.peerWindow() - peerRequests.getOrDefault(p.node().id(), 0), rules.maxRequests() - peerTotal);
+                int free = Math.min(room(p.node().id(), peerRequests), rules.maxRequests() - peerTotal);
                 List<Integer> order = new ArrayList<>(p.chunks());
                 order.sort(Comparator.comparingInt((Integer i) -> view.holderCount(i)).thenComparingInt(i -> i));
                 for (int k = 0; k < free && k * rules.peerBatch() < order.size(); k++) {
@@ -301,6 +301,11 @@ public final class PullMachine {
             originRequests++;
         }
         fetchLeased(out, originRequests, now);
+    }
+
+    /** Requests that may go to {@code peer} now: what its window leaves, and no more than its free upload slots. */
+    private int room(NodeId peer, Map<NodeId, Integer> peerRequests) {
+        return Math.min(rules.peerWindow() - peerRequests.getOrDefault(peer, 0), view.freeSlots(peer));
     }
 
     /** Range requests for leased chunks not yet asked for, adjacent ones joined, while the origin window has room. */
