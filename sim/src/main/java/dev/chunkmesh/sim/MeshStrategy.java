@@ -38,6 +38,8 @@ final class MeshStrategy extends Strategy {
     static final double REPLAN_SECONDS = 0.05;
     /** Without a change, a node's machines are ticked this often (their lease retries come due). */
     static final double LEASE_RETRY_SECONDS = 1.0;
+    /** Holders of a blob a view looks at, per candidate it shows, for ones with a free upload slot. */
+    static final int SCAN_PER_CANDIDATE = 4;
     /**
      * The machine's rules in the simulator: one span per request, at most the engine's transfers per node
      * in flight, timeouts beyond any simulated run.
@@ -55,6 +57,11 @@ final class MeshStrategy extends Strategy {
     private double now;
     private final double[] lastTick;
     private final long[] seenGeneration;
+    /**
+     * Nodes a peer answered busy since their machines last saw the cluster: they look again as soon as
+     * nothing is queued, as a real node's view of its peers' load (from their heartbeats) is always at hand.
+     */
+    private final boolean[] refused;
 
     /** A command of one of a node's machines, waiting for a free transfer slot. */
     private record Step(int blob, PullCommand command) {}
@@ -80,13 +87,20 @@ final class MeshStrategy extends Strategy {
         }
         this.lastTick = new double[w.nodes];
         this.seenGeneration = new long[w.nodes];
+        this.refused = new boolean[w.nodes];
         this.rules = new PullRules(1, 2, 4, w.scenario.engine().concurrency(), 1, Duration.ofDays(30), Duration.ofDays(30), Duration.ofSeconds(1),
-                Duration.ofMillis(50), 3);
+                Duration.ofMillis(50), 3).withUploadSlots(w.scenario.engine().uploadSlots(), PullRules.DEFAULT_BUSY_BACKOFF);
     }
 
     @Override
     String name() {
         return "mesh";
+    }
+
+    /** A node with nothing in flight looks at its cluster again after {@link #REPLAN_SECONDS}. */
+    @Override
+    double idleStep() {
+        return REPLAN_SECONDS;
     }
 
     private static int index(NodeInfo n) {
@@ -120,10 +134,11 @@ final class MeshStrategy extends Strategy {
                     enqueue(node, b, machines[node][b].start(view(node, b)));
                 }
             }
-        } else if (queue.isEmpty() && t - lastTick[node] >= REPLAN_SECONDS
-                && (seenGeneration[node] != clusters.generation(cluster) || t - lastTick[node] >= LEASE_RETRY_SECONDS)) {
+        } else if (queue.isEmpty() && (refused[node] || t - lastTick[node] >= REPLAN_SECONDS
+                && (seenGeneration[node] != clusters.generation(cluster) || t - lastTick[node] >= LEASE_RETRY_SECONDS))) {
             lastTick[node] = t;
-            boolean stale = seenGeneration[node] != clusters.generation(cluster);
+            boolean stale = refused[node] || seenGeneration[node] != clusters.generation(cluster);
+            refused[node] = false;
             seenGeneration[node] = clusters.generation(cluster);
             for (int b = 0; b < spanRecipes.length; b++) {
                 PullMachine m = machines[node][b];
@@ -165,6 +180,11 @@ final class MeshStrategy extends Strategy {
             int u = blobUnits[b][f.chunks().get(0)];
             if (dead[source]) {
                 answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.UNAVAILABLE, new IllegalStateException("dead")));
+                return null;
+            }
+            if (uploads[source] >= s.engine().uploadSlots()) {
+                refused[node] = true;
+                answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.BUSY, new IllegalStateException("all upload slots taken")));
                 return null;
             }
             return withRequest(start(node, u, source, tierOf(f.kind()), t), f.request());
@@ -231,23 +251,48 @@ final class MeshStrategy extends Strategy {
         answer(node, unitBlob[unit], PullEvent.Answered.ok(request, Set.of(unitIndexInBlob[unit])));
     }
 
-    /** What the node's machine for blob {@code b} sees: a sample of its cluster's live holders, and whom it distrusts. */
+    /**
+     * What the node's machine for blob {@code b} sees: up to {@code engine.candidates} of its cluster's live
+     * holders, those with a free upload slot and a span the node lacks first (among a sample of
+     * {@link #SCAN_PER_CANDIDATE} times as many), with their load; and whom it distrusts. A real node sees
+     * every holder and asks only those with a free slot; the sample keeps each view small.
+     */
     private PullEvent.Holders view(int node, int b) {
         List<Integer> pool = clusters.holders(clusters.of(node), b);
         Map<NodeInfo, ChunkBitmap> seen = new HashMap<>();
+        List<Integer> full = new ArrayList<>();
+        int want = s.engine().candidates();
         int n = pool.size();
         int begin = n == 0 ? 0 : rnd.nextInt(n);
-        for (int k = 0; k < n && seen.size() < s.engine().candidates(); k++) {
+        for (int k = 0; k < n && k < want * SCAN_PER_CANDIDATE && seen.size() < want; k++) {
             int h = pool.get((begin + k) % n);
             if (h != node && !dead[h]) {
-                seen.put(w.info[h], clusters.held(h, b));
+                if (uploads[h] < s.engine().uploadSlots() && lacks(node, b, clusters.held(h, b))) {
+                    seen.put(w.info[h], clusters.held(h, b));
+                } else {
+                    full.add(h);
+                }
             }
+        }
+        for (int k = 0; k < full.size() && seen.size() < want; k++) {
+            seen.put(w.info[full.get(k)], clusters.held(full.get(k), b));
         }
         Map<NodeId, Integer> load = new HashMap<>();
         seen.keySet().forEach(h -> load.put(h.id(), uploads[index(h)]));
         Set<NodeId> penalised = new HashSet<>();
         distrusted.get(node).forEach(d -> penalised.add(w.info[d].id()));
         return new PullEvent.Holders(seen, load, penalised);
+    }
+
+    /** Whether {@code claim} names a span of blob {@code b} that {@code node} neither holds nor is fetching. */
+    private boolean lacks(int node, int b, ChunkBitmap claim) {
+        int[] units = blobUnits[b];
+        for (int i = 0; i < units.length; i++) {
+            if (claim.has(i) && !held[node].get(units[i]) && !inflight[node].get(units[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Transfer.Tier tierOf(SourceKind k) {
