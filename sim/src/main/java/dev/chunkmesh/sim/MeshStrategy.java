@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -58,10 +59,11 @@ final class MeshStrategy extends Strategy {
     private final double[] lastTick;
     private final long[] seenGeneration;
     /**
-     * Nodes a peer answered busy since their machines last saw the cluster: they look again as soon as
-     * nothing is queued, as a real node's view of its peers' load (from their heartbeats) is always at hand.
+     * By node, the blobs (a bit each, the 64th for all beyond) whose machines a peer answered busy since they
+     * last saw the cluster: they look again as soon as nothing is queued, as a real node's view of its
+     * peers' load (from their heartbeats) is always at hand.
      */
-    private final boolean[] refused;
+    private final long[] refused;
 
     /** A command of one of a node's machines, waiting for a free transfer slot. */
     private record Step(int blob, PullCommand command) {}
@@ -87,7 +89,7 @@ final class MeshStrategy extends Strategy {
         }
         this.lastTick = new double[w.nodes];
         this.seenGeneration = new long[w.nodes];
-        this.refused = new boolean[w.nodes];
+        this.refused = new long[w.nodes];
         this.rules = new PullRules(1, 2, 4, w.scenario.engine().concurrency(), 1, Duration.ofDays(30), Duration.ofDays(30), Duration.ofSeconds(1),
                 Duration.ofMillis(50), 3).withUploadSlots(w.scenario.engine().uploadSlots(), PullRules.DEFAULT_BUSY_BACKOFF);
     }
@@ -134,16 +136,25 @@ final class MeshStrategy extends Strategy {
                     enqueue(node, b, machines[node][b].start(view(node, b)));
                 }
             }
-        } else if (queue.isEmpty() && (refused[node] || t - lastTick[node] >= REPLAN_SECONDS
-                && (seenGeneration[node] != clusters.generation(cluster) || t - lastTick[node] >= LEASE_RETRY_SECONDS))) {
+        } else if (queue.isEmpty() && t - lastTick[node] >= REPLAN_SECONDS
+                && (seenGeneration[node] != clusters.generation(cluster) || t - lastTick[node] >= LEASE_RETRY_SECONDS)) {
             lastTick[node] = t;
-            boolean stale = refused[node] || seenGeneration[node] != clusters.generation(cluster);
-            refused[node] = false;
+            boolean stale = seenGeneration[node] != clusters.generation(cluster);
+            refused[node] = 0;
             seenGeneration[node] = clusters.generation(cluster);
             for (int b = 0; b < spanRecipes.length; b++) {
                 PullMachine m = machines[node][b];
                 if (m != null && !m.over()) {
                     enqueue(node, b, m.on(stale ? view(node, b) : new PullEvent.Tick()));
+                }
+            }
+        } else if (queue.isEmpty() && refused[node] != 0) {
+            long blobs = refused[node];
+            refused[node] = 0;
+            for (int b = 0; b < spanRecipes.length; b++) {
+                PullMachine m = machines[node][b];
+                if ((blobs & bit(b)) != 0 && m != null && !m.over()) {
+                    enqueue(node, b, m.on(view(node, b)));
                 }
             }
         }
@@ -183,7 +194,7 @@ final class MeshStrategy extends Strategy {
                 return null;
             }
             if (uploads[source] >= s.engine().uploadSlots()) {
-                refused[node] = true;
+                refused[node] |= bit(b);
                 answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.BUSY, new IllegalStateException("all upload slots taken")));
                 return null;
             }
@@ -261,13 +272,14 @@ final class MeshStrategy extends Strategy {
         List<Integer> pool = clusters.holders(clusters.of(node), b);
         Map<NodeInfo, ChunkBitmap> seen = new HashMap<>();
         List<Integer> full = new ArrayList<>();
+        BitSet lacking = lacking(node, b);
         int want = s.engine().candidates();
         int n = pool.size();
         int begin = n == 0 ? 0 : rnd.nextInt(n);
         for (int k = 0; k < n && k < want * SCAN_PER_CANDIDATE && seen.size() < want; k++) {
             int h = pool.get((begin + k) % n);
             if (h != node && !dead[h]) {
-                if (uploads[h] < s.engine().uploadSlots() && lacks(node, b, clusters.held(h, b))) {
+                if (uploads[h] < s.engine().uploadSlots() && clusters.held(h, b).intersects(lacking)) {
                     seen.put(w.info[h], clusters.held(h, b));
                 } else {
                     full.add(h);
@@ -284,15 +296,20 @@ final class MeshStrategy extends Strategy {
         return new PullEvent.Holders(seen, load, penalised);
     }
 
-    /** Whether {@code claim} names a span of blob {@code b} that {@code node} neither holds nor is fetching. */
-    private boolean lacks(int node, int b, ChunkBitmap claim) {
+    /** Spans of blob {@code b} (by index in the blob) that {@code node} neither holds nor is fetching. */
+    private BitSet lacking(int node, int b) {
         int[] units = blobUnits[b];
+        BitSet out = new BitSet(units.length);
         for (int i = 0; i < units.length; i++) {
-            if (claim.has(i) && !held[node].get(units[i]) && !inflight[node].get(units[i])) {
-                return true;
+            if (!held[node].get(units[i]) && !inflight[node].get(units[i])) {
+                out.set(i);
             }
         }
-        return false;
+        return out;
+    }
+
+    private static long bit(int blob) {
+        return 1L << Math.min(blob, 63);
     }
 
     private static Transfer.Tier tierOf(SourceKind k) {

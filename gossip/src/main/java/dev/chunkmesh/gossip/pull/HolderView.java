@@ -84,7 +84,9 @@ final class HolderView {
      */
     List<Candidate> candidates(Map<NodeId, Integer> askedChunks, Instant now) {
         refresh();
-        resting.values().removeIf(until -> !now.isBefore(until));
+        if (!resting.isEmpty()) {
+            resting.values().removeIf(until -> !now.isBefore(until));
+        }
         List<Candidate> out = new ArrayList<>(usable.size());
         for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
             NodeId id = e.getKey().id();

@@ -259,11 +259,11 @@ public final class PullMachine {
             }
         }
         int requestRoom = rules.maxRequests() - peerTotal;
-        if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), originRequests < rules.originWindow(), waiting)) {
+        long leaseBudget = leases.budget(originRequests, inFlight);
+        if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), leaseBudget > 0, waiting)) {
             fetchLeased(out, originRequests, now);
             return;
         }
-        long leaseBudget = leases.budget(originRequests, inFlight);
         view.narrow(busy, candidates, Math.min(freeSlots, Math.max(0, requestRoom)) * rules.peerBatch() * 2, leaseBudget, waiting);
         Plan plan = Planner.plan(self, recipe, ChunkBitmap.of(n, busy), candidates, new PlanLimits(rules.maxOriginRangeBytes(), view.skip()));
         List<Integer> toLease = new ArrayList<>();
