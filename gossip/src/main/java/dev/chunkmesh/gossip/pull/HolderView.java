@@ -5,6 +5,7 @@ import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.plan.Candidate;
 import dev.chunkmesh.store.Recipe;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,8 @@ final class HolderView {
     private final Set<NodeId> excluded = new HashSet<>();
     /** Peers that answered busy, with when they may be asked again. */
     private final Map<NodeId, Instant> resting = new HashMap<>();
+    /** Peers whose answers since this time were all busy. */
+    private final Map<NodeId, Instant> busySince = new HashMap<>();
     private Map<NodeInfo, ChunkBitmap> holders = Map.of();
     private Map<NodeId, Integer> load = Map.of();
     private Set<NodeId> penalised = Set.of();
@@ -61,9 +64,23 @@ final class HolderView {
         dirty |= excluded.add(peer);
     }
 
-    /** {@code peer} answered busy: it is not asked before {@code until}, but its claims still count. */
-    void rest(NodeId peer, Instant until) {
-        resting.put(peer, until);
+    /**
+     * {@code peer} answered busy at {@code now}: it is not asked for {@code backoff}, but its claims still count;
+     * if it has answered nothing but busy for {@code patience}, it is left out for the rest of this pull (as a
+     * peer that does not answer is), so a node that is always busy cannot hold a chunk back from the origin.
+     */
+    void rest(NodeId peer, Instant now, Duration backoff, Duration patience) {
+        Instant since = busySince.computeIfAbsent(peer, p -> now);
+        if (now.isBefore(since.plus(patience))) {
+            resting.put(peer, now.plus(backoff));
+        } else {
+            exclude(peer);
+        }
+    }
+
+    /** {@code peer} served a request: its run of busy answers is over. */
+    void served(NodeId peer) {
+        busySince.remove(peer);
     }
 
     /** Upload slots {@code peer} has free by the POP's view of its load (none if it has no slot left). */

@@ -51,7 +51,8 @@ import java.util.function.IntPredicate;
  * blob, the pull takes leases for one origin range at a time, so the first copies leave the origin spread
  * over many nodes. A holder whose load fills its {@link PullRules#uploadSlots()} is not asked, and one that
  * answers busy rests for {@link PullRules#busyBackoff()}; their chunks go at once to a holder with a free
- * slot, or wait for one, never to the origin. A peer that fails or lacks what it claimed
+ * slot, or wait for one, never to the origin, unless the peer has answered nothing but busy for
+ * {@link PullRules#requestTimeout()}: then it is left out of the pull, as one that does not answer. A peer that fails or lacks what it claimed
  * is left out for the rest of the pull; one that sends wrong bytes or does not answer within
  * {@link PullRules#requestTimeout()} is also penalised, so other pulls do not wait on it. Stored chunks are
  * advertised within {@link PullRules#advertiseInterval()}, and origin chunks before their leases are given
@@ -175,8 +176,8 @@ public final class PullMachine {
             return;
         }
         switch (a.outcome()) {
-            case OK -> { }
-            case BUSY -> view.rest(r.peer().id(), clock.instant().plus(rules.busyBackoff()));
+            case OK -> view.served(r.peer().id());
+            case BUSY -> view.rest(r.peer().id(), clock.instant(), rules.busyBackoff(), rules.requestTimeout());
             case LACKED, UNAVAILABLE -> view.exclude(r.peer().id());
             case CORRUPT -> {
                 view.exclude(r.peer().id());

@@ -320,6 +320,18 @@ class PullMachineTest {
     }
 
     @Test
+    void aPeerThatAnswersNothingButBusyForTheRequestTimeoutIsLeftOutAndItsChunksGoToTheOrigin() {
+        PullMachine m = new PullMachine(self, Nodes.recipe(3, 1000), ChunkBitmap.empty(3), rules, clock);
+        FetchFromPeer ask = only(m.start(holders(Map.of(a, ChunkBitmap.full(3)))), FetchFromPeer.class).get(0);
+        assertTrue(only(m.on(Answered.failed(ask.request(), Outcome.BUSY, new IOException("busy"))), AcquireLeases.class).isEmpty());
+        clock.advance(Duration.ofSeconds(15));
+        FetchFromPeer again = only(m.on(new Tick()), FetchFromPeer.class).get(0);
+        List<PullCommand> cmds = m.on(Answered.failed(again.request(), Outcome.BUSY, new IOException("busy")));
+        assertEquals(List.of(0, 1, 2), only(cmds, AcquireLeases.class).get(0).chunks(), "busy for 15 s: its chunks go to the origin");
+        assertTrue(only(cmds, Penalise.class).isEmpty(), "left out of this pull, not penalised");
+    }
+
+    @Test
     void aHolderWhoseUploadSlotsAreAllTakenIsNotAskedUntilAViewShowsAFreeSlot() {
         PullRules slots = rules.withUploadSlots(4, Duration.ofMillis(100));
         PullMachine m = new PullMachine(self, recipe, ChunkBitmap.empty(100), slots, clock);
