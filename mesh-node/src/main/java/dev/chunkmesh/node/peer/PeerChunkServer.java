@@ -156,11 +156,13 @@ public final class PeerChunkServer extends VerticleBase {
     }
 
     /**
-     * Takes an upload slot for a chunk request, or answers 503 with Retry-After (busy) when all
-     * {@link PeerServerConfig#uploadSlots()} are taken, so the asking node turns to another holder.
+     * Takes an upload slot for a chunk request until its response is sent (or fails), or answers 503 with
+     * Retry-After (busy) when all {@link PeerServerConfig#uploadSlots()} are taken, so the asking node turns
+     * to another holder.
      */
     private boolean slot(RoutingContext ctx) {
         if (stats.tryBegin(config.uploadSlots())) {
+            ctx.addEndHandler(done -> stats.release());
             return true;
         }
         ctx.response().setStatusCode(503).putHeader(PeerApi.RETRY_AFTER, "1")
@@ -173,7 +175,7 @@ public final class PeerChunkServer extends VerticleBase {
         if (!slot(ctx)) {
             return;
         }
-        vertx.executeBlocking(() -> store.getFrame(d), false).andThen(r -> stats.end(r.succeeded() ? r.result().length : 0))
+        vertx.executeBlocking(() -> store.getFrame(d), false).andThen(r -> stats.served(r.succeeded() ? r.result().length : 0))
                 .onSuccess(frame -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame)))
                 .onFailure(ctx::fail);
     }
@@ -208,7 +210,7 @@ public final class PeerChunkServer extends VerticleBase {
                 }
             }
             return out;
-        }, false).andThen(r -> stats.end(r.succeeded() ? r.result().length() : 0)).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
+        }, false).andThen(r -> stats.served(r.succeeded() ? r.result().length() : 0)).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
     }
 
     private void recipe(RoutingContext ctx) {

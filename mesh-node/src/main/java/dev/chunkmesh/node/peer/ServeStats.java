@@ -22,10 +22,6 @@ public final class ServeStats {
         return busy.sum();
     }
 
-    void begin() {
-        active.incrementAndGet();
-    }
-
     /** Begins a transfer if fewer than {@code slots} are in flight; false (nothing begun) if all slots are taken. */
     boolean tryBegin(int slots) {
         int now;
@@ -39,8 +35,13 @@ public final class ServeStats {
         return true;
     }
 
-    void end(long served) {
-        active.decrementAndGet();
+    /** {@code served} bytes were read for a peer. */
+    void served(long served) {
         bytes.add(served);
+    }
+
+    /** A transfer begun with {@link #tryBegin} is over: its slot is free. */
+    void release() {
+        active.decrementAndGet();
     }
 }
