@@ -121,6 +121,18 @@ final class HolderView {
         return claimed;
     }
 
+    /** Bytes of {@code chunks} that some live holder of the POP claims, usable or not. */
+    long claimedBytes(List<Integer> chunks) {
+        refresh();
+        long bytes = 0;
+        for (int i : chunks) {
+            if (claimed.get(i)) {
+                bytes += recipe.chunks().get(i).length();
+            }
+        }
+        return bytes;
+    }
+
     /** How many usable holders claim chunk {@code i}. */
     int holderCount(int i) {
         refresh();

@@ -315,20 +315,10 @@ public final class PullMachine {
         wanted.andNot(inFlight);
         wanted.andNot(stored);
         for (OriginRanges.Run run : OriginRanges.of(wanted, recipe.chunks(), rules.maxOriginRangeBytes(), rules.originWindow() - originRequests)) {
-            originRange(out, run.chunks(), run.bytes(), now);
+            int id = send(Kind.ORIGIN, null, run.chunks(), now);
+            out.add(new FetchFromOrigin(id, recipe.chunks().get(run.chunks().get(0)).offset(), run.bytes(), run.chunks(),
+                    view.claimedBytes(run.chunks())));
         }
-    }
-
-    private void originRange(List<PullCommand> out, List<Integer> run, long bytes, Instant now) {
-        BitSet claimed = view.claimed();
-        long held = 0;
-        for (int i : run) {
-            if (claimed.get(i)) {
-                held += recipe.chunks().get(i).length();
-            }
-        }
-        int id = send(Kind.ORIGIN, null, run, now);
-        out.add(new FetchFromOrigin(id, recipe.chunks().get(run.get(0)).offset(), bytes, run, held));
     }
 
     private int send(Kind kind, NodeInfo peer, List<Integer> chunks, Instant now) {
