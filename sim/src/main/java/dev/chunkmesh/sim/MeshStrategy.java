@@ -247,9 +247,10 @@ final class MeshStrategy extends Strategy {
         answer(node, b, new PullEvent.LeasesAnswered(l.request(), granted, others));
     }
 
+    /** Tells a live node's machine what happened; a dead node's machine hears nothing more (it takes no lease after death). */
     private void answer(int node, int b, PullEvent e) {
         PullMachine m = machines[node] == null ? null : machines[node][b];
-        if (m != null) {
+        if (m != null && !dead[node]) {
             enqueue(node, b, m.on(e));
         }
     }
