@@ -64,6 +64,16 @@ public final class ChunkBitmap {
         return new ChunkBitmap(length, b);
     }
 
+    /** Whether this bitmap holds any chunk set in {@code chunks}. */
+    public boolean intersects(BitSet chunks) {
+        return bits.intersects(chunks);
+    }
+
+    /** Sets in {@code target} every chunk this bitmap holds, leaving its other bits as they were. */
+    public void addTo(BitSet target) {
+        target.or(bits);
+    }
+
     public int count() {
         return bits.cardinality();
     }

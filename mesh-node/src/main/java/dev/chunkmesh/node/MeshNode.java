@@ -102,7 +102,7 @@ public final class MeshNode implements AutoCloseable {
         PullService[] board = new PullService[1];
         RegistryServer[] mirrorBoard = new RegistryServer[1];
         PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(config.network().bind(), config.network().peerPort(),
-                config.cluster().secret(), config.tls(), config.network().limits()), (blob, from) -> board[0].prefix(blob, from), served,
+                config.cluster().secret(), config.tls(), config.network().limits(), config.pull().uploadSlots()), (blob, from) -> board[0].prefix(blob, from), served,
                 LowerTiers.late(() -> mirrorBoard[0]), config.tiers().lowerSecret());
         listen(vertx.deployVerticle(peerServer), "network.peer-port", config.network().bind(), config.network().peerPort());
         this.peerPort = peerServer.port();

@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   mesh_single_flight_waits_total{kind}      first pulls followed, chunks left to another node's fetch
  *   mesh_peer_fetched_bytes_total{peer}       chunk bytes taken from each peer
  *   mesh_peer_served_bytes_total              chunk bytes served to peers
+ *   mesh_peer_busy_answers_total              chunk requests answered busy (503): all upload slots were taken
  *   mesh_registry_served_bytes_total          blob bytes served to local clients
  *   mesh_registry_request_seconds{kind,status} histogram of mirror requests (manifest, blob)
  *   mesh_pulls_in_flight, mesh_peer_transfers_in_flight
@@ -99,6 +100,8 @@ public final class NodeMetrics implements PullEvents {
                 .description("Stored chunks found corrupt on read and moved aside").register(registry);
         FunctionCounter.builder("mesh_peer_served_bytes", served, ServeStats::bytesServed).baseUnit("bytes")
                 .description("Chunk bytes served to peers").register(registry);
+        FunctionCounter.builder("mesh_peer_busy_answers", served, ServeStats::busyAnswers)
+                .description("Chunk requests answered busy (503) because all upload slots were taken").register(registry);
         Gauge.builder("mesh_peer_transfers_in_flight", served, ServeStats::activeTransfers).description("Peer requests being served")
                 .register(registry);
         Gauge.builder("mesh_gossip_members", members, AtomicInteger::get).description("Live members of the POP this node sees")

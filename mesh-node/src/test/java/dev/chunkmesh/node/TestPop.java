@@ -74,7 +74,11 @@ public final class TestPop implements AutoCloseable {
     }
 
     public MeshNode start(Spec s, UnaryOperator<ChunkStore> wrapper) throws Exception {
-        MeshNode n = MeshNode.start(config(s, Map.of()), wrapper);
+        return start(s, Map.of(), wrapper);
+    }
+
+    public MeshNode start(Spec s, Map<String, String> extra, UnaryOperator<ChunkStore> wrapper) throws Exception {
+        MeshNode n = MeshNode.start(config(s, extra), wrapper);
         nodes.add(n);
         return n;
     }

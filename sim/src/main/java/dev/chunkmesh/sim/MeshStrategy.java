@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,8 @@ final class MeshStrategy extends Strategy {
     static final double REPLAN_SECONDS = 0.05;
     /** Without a change, a node's machines are ticked this often (their lease retries come due). */
     static final double LEASE_RETRY_SECONDS = 1.0;
+    /** Holders of a blob a view looks at, per candidate it shows, for ones with a free upload slot. */
+    static final int SCAN_PER_CANDIDATE = 4;
     /**
      * The machine's rules in the simulator: one span per request, at most the engine's transfers per node
      * in flight, timeouts beyond any simulated run.
@@ -55,6 +58,12 @@ final class MeshStrategy extends Strategy {
     private double now;
     private final double[] lastTick;
     private final long[] seenGeneration;
+    /**
+     * By node, the blobs (a bit each, the 64th for all beyond) whose machines a peer answered busy since they
+     * last saw the cluster: they look again as soon as nothing is queued, as a real node's view of its
+     * peers' load (from their heartbeats) is always at hand.
+     */
+    private final long[] refused;
 
     /** A command of one of a node's machines, waiting for a free transfer slot. */
     private record Step(int blob, PullCommand command) {}
@@ -80,13 +89,20 @@ final class MeshStrategy extends Strategy {
         }
         this.lastTick = new double[w.nodes];
         this.seenGeneration = new long[w.nodes];
+        this.refused = new long[w.nodes];
         this.rules = new PullRules(1, 2, 4, w.scenario.engine().concurrency(), 1, Duration.ofDays(30), Duration.ofDays(30), Duration.ofSeconds(1),
-                Duration.ofMillis(50), 3);
+                Duration.ofMillis(50), 3).withUploadSlots(w.scenario.engine().uploadSlots(), PullRules.DEFAULT_BUSY_BACKOFF);
     }
 
     @Override
     String name() {
         return "mesh";
+    }
+
+    /** A node with nothing in flight looks at its cluster again after {@link #REPLAN_SECONDS}. */
+    @Override
+    double idleStep() {
+        return REPLAN_SECONDS;
     }
 
     private static int index(NodeInfo n) {
@@ -124,11 +140,21 @@ final class MeshStrategy extends Strategy {
                 && (seenGeneration[node] != clusters.generation(cluster) || t - lastTick[node] >= LEASE_RETRY_SECONDS)) {
             lastTick[node] = t;
             boolean stale = seenGeneration[node] != clusters.generation(cluster);
+            refused[node] = 0;
             seenGeneration[node] = clusters.generation(cluster);
             for (int b = 0; b < spanRecipes.length; b++) {
                 PullMachine m = machines[node][b];
                 if (m != null && !m.over()) {
                     enqueue(node, b, m.on(stale ? view(node, b) : new PullEvent.Tick()));
+                }
+            }
+        } else if (queue.isEmpty() && refused[node] != 0) {
+            long blobs = refused[node];
+            refused[node] = 0;
+            for (int b = 0; b < spanRecipes.length; b++) {
+                PullMachine m = machines[node][b];
+                if ((blobs & bit(b)) != 0 && m != null && !m.over()) {
+                    enqueue(node, b, m.on(view(node, b)));
                 }
             }
         }
@@ -165,6 +191,11 @@ final class MeshStrategy extends Strategy {
             int u = blobUnits[b][f.chunks().get(0)];
             if (dead[source]) {
                 answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.UNAVAILABLE, new IllegalStateException("dead")));
+                return null;
+            }
+            if (uploads[source] >= s.engine().uploadSlots()) {
+                refused[node] |= bit(b);
+                answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.BUSY, new IllegalStateException("all upload slots taken")));
                 return null;
             }
             return withRequest(start(node, u, source, tierOf(f.kind()), t), f.request());
@@ -216,9 +247,10 @@ final class MeshStrategy extends Strategy {
         answer(node, b, new PullEvent.LeasesAnswered(l.request(), granted, others));
     }
 
+    /** Tells a live node's machine what happened; a dead node's machine hears nothing more (it takes no lease after death). */
     private void answer(int node, int b, PullEvent e) {
         PullMachine m = machines[node] == null ? null : machines[node][b];
-        if (m != null) {
+        if (m != null && !dead[node]) {
             enqueue(node, b, m.on(e));
         }
     }
@@ -231,23 +263,54 @@ final class MeshStrategy extends Strategy {
         answer(node, unitBlob[unit], PullEvent.Answered.ok(request, Set.of(unitIndexInBlob[unit])));
     }
 
-    /** What the node's machine for blob {@code b} sees: a sample of its cluster's live holders, and whom it distrusts. */
+    /**
+     * What the node's machine for blob {@code b} sees: up to {@code engine.candidates} of its cluster's live
+     * holders, those with a free upload slot and a span the node lacks first (among a sample of
+     * {@link #SCAN_PER_CANDIDATE} times as many), with their load; and whom it distrusts. A real node sees
+     * every holder and asks only those with a free slot; the sample keeps each view small.
+     */
     private PullEvent.Holders view(int node, int b) {
         List<Integer> pool = clusters.holders(clusters.of(node), b);
         Map<NodeInfo, ChunkBitmap> seen = new HashMap<>();
+        List<Integer> full = new ArrayList<>();
+        BitSet lacking = lacking(node, b);
+        int want = s.engine().candidates();
         int n = pool.size();
         int begin = n == 0 ? 0 : rnd.nextInt(n);
-        for (int k = 0; k < n && seen.size() < s.engine().candidates(); k++) {
+        for (int k = 0; k < n && k < want * SCAN_PER_CANDIDATE && seen.size() < want; k++) {
             int h = pool.get((begin + k) % n);
             if (h != node && !dead[h]) {
-                seen.put(w.info[h], clusters.held(h, b));
+                if (uploads[h] < s.engine().uploadSlots() && clusters.held(h, b).intersects(lacking)) {
+                    seen.put(w.info[h], clusters.held(h, b));
+                } else {
+                    full.add(h);
+                }
             }
+        }
+        for (int k = 0; k < full.size() && seen.size() < want; k++) {
+            seen.put(w.info[full.get(k)], clusters.held(full.get(k), b));
         }
         Map<NodeId, Integer> load = new HashMap<>();
         seen.keySet().forEach(h -> load.put(h.id(), uploads[index(h)]));
         Set<NodeId> penalised = new HashSet<>();
         distrusted.get(node).forEach(d -> penalised.add(w.info[d].id()));
         return new PullEvent.Holders(seen, load, penalised);
+    }
+
+    /** Spans of blob {@code b} (by index in the blob) that {@code node} neither holds nor is fetching. */
+    private BitSet lacking(int node, int b) {
+        int[] units = blobUnits[b];
+        BitSet out = new BitSet(units.length);
+        for (int i = 0; i < units.length; i++) {
+            if (!held[node].get(units[i]) && !inflight[node].get(units[i])) {
+                out.set(i);
+            }
+        }
+        return out;
+    }
+
+    private static long bit(int blob) {
+        return 1L << Math.min(blob, 63);
     }
 
     private static Transfer.Tier tierOf(SourceKind k) {

@@ -104,13 +104,16 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
      *     is 10); 0 (the default) keeps the fleet-wide tracker of {@link PieceP2p}
      * @param piecePipeline with {@code pieceConns}: piece requests in flight per connection (Kraken's
      *     {@code pipeline_limit}, 3 by default)
+     * @param uploadSlots the mesh's upload slots: span requests a node serves at once; a request beyond them is
+     *     answered busy, as a real node's peer API does (4 by default)
      */
     public record Engine(int concurrency, long spanBytes, long pieceBytes, int candidates, int batch, boolean maxMin, int pieceConns,
-                         int piecePipeline) {
+                         int piecePipeline, int uploadSlots) {
         public Engine {
-            if (concurrency < 1 || candidates < 1 || batch < 1 || spanBytes < 1 || pieceBytes < 1 || pieceConns < 0 || piecePipeline < 1) {
-                throw new IllegalArgumentException("engine: concurrency, candidates, batch, span, piece and piece-pipeline must be positive, "
-                        + "piece-conns 0 or more");
+            if (concurrency < 1 || candidates < 1 || batch < 1 || spanBytes < 1 || pieceBytes < 1 || pieceConns < 0 || piecePipeline < 1
+                    || uploadSlots < 1) {
+                throw new IllegalArgumentException("engine: concurrency, candidates, batch, span, piece, piece-pipeline and upload-slots must "
+                        + "be positive, piece-conns 0 or more");
             }
         }
     }

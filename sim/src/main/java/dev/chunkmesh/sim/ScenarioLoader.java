@@ -112,8 +112,8 @@ public final class ScenarioLoader {
         Fields e = f.child("engine");
         Scenario.Engine engine = new Scenario.Engine(e.integer("concurrency", 4), Units.size(e.text("span", "8MiB")),
                 Units.size(e.text("piece", "4MiB")), e.integer("candidates", 8), e.integer("batch", 200), sharing(e.text("sharing", "equal")),
-                e.integer("piece-conns", 0), e.integer("piece-pipeline", 3));
-        e.end(Set.of("concurrency", "span", "piece", "candidates", "batch", "sharing", "piece-conns", "piece-pipeline"));
+                e.integer("piece-conns", 0), e.integer("piece-pipeline", 3), e.integer("upload-slots", 4));
+        e.end(Set.of("concurrency", "span", "piece", "candidates", "batch", "sharing", "piece-conns", "piece-pipeline", "upload-slots"));
         f.end(Set.of("name", "seed", "origin", "pops", "hubs", "latency", "release", "rollout", "faults", "strategies", "engine"));
         return new Scenario(name, seed, origin, pops, hubs, latency, release, rollout, faults, strategies, engine);
     }

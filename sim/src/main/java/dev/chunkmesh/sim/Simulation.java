@@ -13,7 +13,8 @@ import java.util.function.DoubleConsumer;
  * link it crosses, an equal share of the link's capacity, and moves at the smallest of those shares; or,
  * with {@code engine.sharing: max-min}, links are shared max-min fairly ({@link FairShare}). During its
  * start latency a transfer already holds its share but moves nothing (a small pessimism).
- * Time jumps to the next wave, fault edge or transfer start, or to the moment about one in
+ * Time jumps to the next wave, fault edge or transfer start (by the strategy's {@link Strategy#idleStep()}
+ * when nothing is in flight), or to the moment about one in
  * {@code engine.batch} transfers in flight has finished (never less than a millisecond): transfers that
  * finish within such a step count as finished at its end, which bounds how late one can be reported.
  * Deterministic for a given scenario and seed.
@@ -22,6 +23,8 @@ final class Simulation {
     /** Virtual time after which unfinished pulls count as failed. */
     static final double LIMIT_SECONDS = 48 * 3600;
     private static final double MIN_STEP = 0.001;
+    /** With nothing in flight and no node left to start for this long of virtual time, the run ends. */
+    private static final double STALL_SECONDS = 100;
     private static final int[] NO_LINKS = new int[0];
 
 
@@ -65,7 +68,7 @@ final class Simulation {
         double[] tierBytes = new double[Transfer.Tier.values().length];
         double[] rootBytes = new double[w.pops];
         double[] finishing = new double[1024];
-        int stalled = 0;
+        double stalled = 0;
         Scenario.Faults faults = w.scenario.faults();
         boolean churned = faults.churn() <= 0;
         int done = 0;
@@ -169,10 +172,10 @@ final class Simulation {
             double nextStart = nextToStart < byStart.length ? start[byStart[nextToStart]] : Double.MAX_VALUE;
             step = Math.min(step, Math.min(nextStart, nextFault(t, churned)) - t);
             if (step == Double.MAX_VALUE || step > LIMIT_SECONDS) {
-                if (flows.isEmpty() && nextToStart >= byStart.length && stalled++ > 100) {
+                step = st.idleStep();
+                if (flows.isEmpty() && nextToStart >= byStart.length && (stalled += step) > STALL_SECONDS) {
                     break;
                 }
-                step = 1;
             } else {
                 stalled = 0;
             }

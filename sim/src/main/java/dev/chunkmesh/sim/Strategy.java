@@ -21,6 +21,8 @@ abstract class Strategy {
     final BitSet[] held;
     final BitSet[] inflight;
     final int[] uploads;
+    /** The most transfers any node served at once so far. */
+    int peakUploads;
     final int[] heldCount;
     final boolean[] dead;
     final List<Set<Integer>> distrusted = new ArrayList<>();
@@ -55,6 +57,11 @@ abstract class Strategy {
     /** Transfers a node keeps in flight at most: the engine's {@code concurrency} unless the strategy has its own rule. */
     int concurrency() {
         return s.engine().concurrency();
+    }
+
+    /** How far virtual time jumps when no transfer is in flight: the strategy starts nothing new sooner (1 s unless it says otherwise). */
+    double idleStep() {
+        return 1.0;
     }
 
     /** The next transfer for {@code node} at time {@code t}, or null if it has nothing it can start now. */
@@ -104,7 +111,7 @@ abstract class Strategy {
     Transfer start(int node, int unit, int source, Transfer.Tier tier, double t) {
         inflight[node].set(unit);
         if (source >= 0) {
-            uploads[source]++;
+            peakUploads = Math.max(peakUploads, ++uploads[source]);
         }
         return new Transfer(node, unit, source, tier, path(node, source, tier), t + latency(tier), unitBytes[unit]);
     }

@@ -52,9 +52,10 @@ public final class Planner {
         Map<SourceKind, Long> bytes = new EnumMap<>(SourceKind.class);
         List<Integer> missing = new ArrayList<>();
         int[] holderCount = new int[chunks.size()];
+        long localBytes = 0;
         for (int i = 0; i < chunks.size(); i++) {
             if (local.has(i)) {
-                bytes.merge(SourceKind.LOCAL, (long) chunks.get(i).length(), Long::sum);
+                localBytes += chunks.get(i).length();
                 continue;
             }
             missing.add(i);
@@ -63,6 +64,9 @@ public final class Planner {
                     holderCount[i]++;
                 }
             }
+        }
+        if (localBytes > 0) {
+            bytes.put(SourceKind.LOCAL, localBytes);
         }
         missing.sort(Comparator.comparingInt((Integer i) -> holderCount[i]).thenComparingInt(i -> i));
 

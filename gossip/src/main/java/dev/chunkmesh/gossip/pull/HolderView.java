@@ -5,10 +5,13 @@ import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.plan.Candidate;
 import dev.chunkmesh.store.Recipe;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +22,20 @@ import java.util.function.IntPredicate;
  * What the POP offers one pull, as its {@link PullMachine} sees it: the holders' claims and load, the peers
  * left out (penalised by the node, or excluded for this pull), and what follows from them, recomputed
  * only when one of them changes: who may be asked, which chunks anyone claims, and how many usable holders
- * claim each (for rarest first). Not thread-safe, like the machine.
+ * claim each (for rarest first). A usable holder is not asked while it rests after a busy answer or while
+ * its load fills its upload slots, but its claims still count: what only it holds waits for it, and never
+ * goes to the origin. Not thread-safe, like the machine.
  */
 final class HolderView {
     private final NodeId self;
     private final Recipe recipe;
     private final int n;
+    private final int uploadSlots;
     private final Set<NodeId> excluded = new HashSet<>();
+    /** Peers that answered busy, with when they may be asked again. */
+    private final Map<NodeId, Instant> resting = new HashMap<>();
+    /** Peers whose answers since this time were all busy. */
+    private final Map<NodeId, Instant> busySince = new HashMap<>();
     private Map<NodeInfo, ChunkBitmap> holders = Map.of();
     private Map<NodeId, Integer> load = Map.of();
     private Set<NodeId> penalised = Set.of();
@@ -34,8 +44,9 @@ final class HolderView {
     private int[] holderCount = new int[0];
     private boolean dirty = true;
 
-    HolderView(NodeId self, Recipe recipe) {
+    HolderView(NodeId self, Recipe recipe, int uploadSlots) {
         this.self = self;
+        this.uploadSlots = uploadSlots;
         this.recipe = recipe;
         this.n = recipe.chunks().size();
     }
@@ -53,6 +64,30 @@ final class HolderView {
         dirty |= excluded.add(peer);
     }
 
+    /**
+     * {@code peer} answered busy at {@code now}: it is not asked for {@code backoff}, but its claims still count;
+     * if it has answered nothing but busy for {@code patience}, it is left out for the rest of this pull (as a
+     * peer that does not answer is), so a node that is always busy cannot hold a chunk back from the origin.
+     */
+    void rest(NodeId peer, Instant now, Duration backoff, Duration patience) {
+        Instant since = busySince.computeIfAbsent(peer, p -> now);
+        if (now.isBefore(since.plus(patience))) {
+            resting.put(peer, now.plus(backoff));
+        } else {
+            exclude(peer);
+        }
+    }
+
+    /** {@code peer} served a request: its run of busy answers is over. */
+    void served(NodeId peer) {
+        busySince.remove(peer);
+    }
+
+    /** Upload slots {@code peer} has free by the POP's view of its load (none if it has no slot left). */
+    int freeSlots(NodeId peer) {
+        return Math.max(0, uploadSlots - load.getOrDefault(peer, 0));
+    }
+
     /** Peers not to ask: excluded for this pull or penalised by the node. */
     Set<NodeId> skip() {
         Set<NodeId> skip = new HashSet<>(excluded);
@@ -60,13 +95,22 @@ final class HolderView {
         return skip;
     }
 
-    /** The usable holders, by name, each loaded with its own transfers plus the chunks this pull has asked of it. */
-    List<Candidate> candidates(Map<NodeId, Integer> askedChunks) {
+    /**
+     * The usable holders that may be asked at {@code now} (not resting, upload slots not all taken), by name,
+     * each loaded with its own transfers plus the chunks this pull has asked of it.
+     */
+    List<Candidate> candidates(Map<NodeId, Integer> askedChunks, Instant now) {
         refresh();
+        if (!resting.isEmpty()) {
+            resting.values().removeIf(until -> !now.isBefore(until));
+        }
         List<Candidate> out = new ArrayList<>(usable.size());
         for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
             NodeId id = e.getKey().id();
-            out.add(new Candidate(e.getKey(), e.getValue(), load.getOrDefault(id, 0) + askedChunks.getOrDefault(id, 0)));
+            int serving = load.getOrDefault(id, 0);
+            if (serving < uploadSlots && !resting.containsKey(id)) {
+                out.add(new Candidate(e.getKey(), e.getValue(), serving + askedChunks.getOrDefault(id, 0)));
+            }
         }
         return out;
     }
@@ -75,6 +119,18 @@ final class HolderView {
     BitSet claimed() {
         refresh();
         return claimed;
+    }
+
+    /** Bytes of {@code chunks} that some live holder of the POP claims, usable or not. */
+    long claimedBytes(List<Integer> chunks) {
+        refresh();
+        long bytes = 0;
+        for (int i : chunks) {
+            if (claimed.get(i)) {
+                bytes += recipe.chunks().get(i).length();
+            }
+        }
+        return bytes;
     }
 
     /** How many usable holders claim chunk {@code i}. */
@@ -107,12 +163,20 @@ final class HolderView {
     }
 
     /**
-     * Marks busy the idle chunks no request could carry now: claimed ones beyond {@code peerLimit}, in
-     * rarest-first order, and unclaimed ones that are {@code waiting} on a lease or beyond
-     * {@code leaseBudget} bytes. The planner then works on what can start, not on the whole blob.
+     * Marks busy the idle chunks no request could carry now: claimed ones that no holder in {@code askable}
+     * claims (their holders rest or are full), claimed ones beyond {@code peerLimit} in rarest-first order,
+     * and unclaimed ones that are {@code waiting} on a lease or beyond {@code leaseBudget} bytes. The planner
+     * then works on what can start, not on the whole blob, and sends no chunk a usable holder claims to the origin.
      */
-    void narrow(BitSet busy, long peerLimit, long leaseBudget, IntPredicate waiting) {
+    void narrow(BitSet busy, List<Candidate> askable, long peerLimit, long leaseBudget, IntPredicate waiting) {
         refresh();
+        BitSet reachable = null;
+        if (askable.size() < usable.size()) {
+            reachable = new BitSet(n);
+            for (Candidate c : askable) {
+                c.held().addTo(reachable);
+            }
+        }
         long budget = leaseBudget;
         int claimedIdle = 0;
         for (int i = busy.nextClearBit(0); i < n; i = busy.nextClearBit(i + 1)) {
@@ -122,6 +186,8 @@ final class HolderView {
                 } else {
                     budget -= recipe.chunks().get(i).length();
                 }
+            } else if (reachable != null && !reachable.get(i)) {
+                busy.set(i);
             } else {
                 claimedIdle++;
             }

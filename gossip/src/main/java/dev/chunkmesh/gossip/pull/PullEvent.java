@@ -38,6 +38,11 @@ public sealed interface PullEvent {
         LACKED,
         /** The source could not be reached, failed, or did not answer in time. */
         UNAVAILABLE,
+        /**
+         * The peer refused at once because all its upload slots were taken: it is well, only full, so it is
+         * neither left out of the pull nor penalised, but rests for {@link PullRules#busyBackoff()}.
+         */
+        BUSY,
         /** The source sent bytes that are not the chunk asked for. */
         CORRUPT
     }

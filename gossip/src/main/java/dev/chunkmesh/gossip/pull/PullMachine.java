@@ -47,7 +47,12 @@ import java.util.function.IntPredicate;
  * first, in batches of {@link PullRules#peerBatch()}, with up to {@link PullRules#peerWindow()} requests in
  * flight per peer, refilled as each answer lands (no rounds). A chunk no usable holder claims comes from the
  * origin, only under its single-flight lease; one whose lease another node holds waits for that node to
- * advertise it, asking again every {@link PullRules#leaseRetry()}. A peer that fails or lacks what it claimed
+ * advertise it, asking again every {@link PullRules#leaseRetry()}. Once another node held a lease of the
+ * blob, the pull takes leases for one origin range at a time, so the first copies leave the origin spread
+ * over many nodes. A holder whose load fills its {@link PullRules#uploadSlots()} is not asked, and one that
+ * answers busy rests for {@link PullRules#busyBackoff()}; their chunks go at once to a holder with a free
+ * slot, or wait for one, never to the origin, unless the peer has answered nothing but busy for
+ * {@link PullRules#requestTimeout()}: then it is left out of the pull, as one that does not answer. A peer that fails or lacks what it claimed
  * is left out for the rest of the pull; one that sends wrong bytes or does not answer within
  * {@link PullRules#requestTimeout()} is also penalised, so other pulls do not wait on it. Stored chunks are
  * advertised within {@link PullRules#advertiseInterval()}, and origin chunks before their leases are given
@@ -66,9 +71,7 @@ public final class PullMachine {
     private final int n;
     private final BitSet stored = new BitSet();
     private final BitSet inFlight = new BitSet();
-    private final BitSet leaseAsked = new BitSet();
-    private final BitSet leased = new BitSet();
-    private final Map<Integer, Instant> leaseWait = new HashMap<>();
+    private final LeaseBook leases;
     private final Map<Integer, Request> requests = new LinkedHashMap<>();
     private final HolderView view;
     private int nextId = 1;
@@ -88,7 +91,8 @@ public final class PullMachine {
         this.rules = rules;
         this.clock = clock;
         this.n = recipe.chunks().size();
-        this.view = new HolderView(self.id(), recipe);
+        this.view = new HolderView(self.id(), recipe, rules.uploadSlots());
+        this.leases = new LeaseBook(recipe, rules);
         if (local.length() != n) {
             throw new IllegalArgumentException("local bitmap has " + local.length() + " chunks, the recipe " + n);
         }
@@ -148,7 +152,7 @@ public final class PullMachine {
         for (int i : a.stored()) {
             if (i >= 0 && i < n) {
                 stored.set(i);
-                leaseWait.remove(i);
+                leases.stored(i);
             }
         }
         if (stored.cardinality() > before) {
@@ -161,7 +165,7 @@ public final class PullMachine {
         r.chunks().forEach(inFlight::clear);
         if (r.kind() == Kind.ORIGIN) {
             flushAdvert(out, true);
-            r.chunks().forEach(leased::clear);
+            leases.released(r.chunks());
             out.add(new ReleaseLeases(r.chunks()));
             if (a.outcome() == Outcome.OK) {
                 originFailures = 0;
@@ -172,7 +176,8 @@ public final class PullMachine {
             return;
         }
         switch (a.outcome()) {
-            case OK -> { }
+            case OK -> view.served(r.peer().id());
+            case BUSY -> view.rest(r.peer().id(), clock.instant(), rules.busyBackoff(), rules.requestTimeout());
             case LACKED, UNAVAILABLE -> view.exclude(r.peer().id());
             case CORRUPT -> {
                 view.exclude(r.peer().id());
@@ -187,15 +192,7 @@ public final class PullMachine {
         if (r == null) {
             return;
         }
-        Instant retry = clock.instant().plus(rules.leaseRetry());
-        for (int i : r.chunks()) {
-            leaseAsked.clear(i);
-            if (l.granted().contains(i)) {
-                leased.set(i);
-            } else {
-                leaseWait.put(i, retry);
-            }
-        }
+        leases.answered(r.chunks(), l, clock.instant().plus(rules.leaseRetry()));
     }
 
     private void tick(List<PullCommand> out) {
@@ -208,7 +205,7 @@ public final class PullMachine {
                         + Duration.between(r.sent(), now).toSeconds() + " s");
                 if (r.kind() == Kind.LEASES) {
                     requests.remove(r.id());
-                    r.chunks().forEach(leaseAsked::clear);
+                    leases.unanswered(r.chunks());
                 } else {
                     answered(Answered.failed(r.id(), Outcome.UNAVAILABLE, late), out);
                     if (r.kind() == Kind.PEER && silent.add(r.peer().id())) {
@@ -247,33 +244,33 @@ public final class PullMachine {
                 originRequests++;
             }
         }
-        List<Candidate> candidates = view.candidates(peerChunks);
+        Instant now = clock.instant();
+        List<Candidate> candidates = view.candidates(peerChunks, now);
         BitSet busy = (BitSet) stored.clone();
         busy.or(inFlight);
-        busy.or(leaseAsked);
-        busy.or(leased);
-        Instant now = clock.instant();
-        IntPredicate waiting = i -> waitingOnLease(i, now);
+        leases.markBusy(busy);
+        IntPredicate waiting = i -> leases.waiting(i, now);
         List<Candidate> open = new ArrayList<>();
         long freeSlots = 0;
         for (Candidate c : candidates) {
-            int free = rules.peerWindow() - peerRequests.getOrDefault(c.node().id(), 0);
+            int free = room(c.node().id(), peerRequests);
             if (free > 0) {
                 open.add(c);
                 freeSlots += free;
             }
         }
         int requestRoom = rules.maxRequests() - peerTotal;
-        if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), originRequests < rules.originWindow(), waiting)) {
+        long leaseBudget = leases.budget(originRequests, inFlight);
+        if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), leaseBudget > 0, waiting)) {
             fetchLeased(out, originRequests, now);
             return;
         }
-        view.narrow(busy, Math.min(freeSlots, Math.max(0, requestRoom)) * rules.peerBatch() * 2, leaseBudget(originRequests), waiting);
+        view.narrow(busy, candidates, Math.min(freeSlots, Math.max(0, requestRoom)) * rules.peerBatch() * 2, leaseBudget, waiting);
         Plan plan = Planner.plan(self, recipe, ChunkBitmap.of(n, busy), candidates, new PlanLimits(rules.maxOriginRangeBytes(), view.skip()));
         List<Integer> toLease = new ArrayList<>();
         for (Assignment a : plan.assignments()) {
             if (a instanceof Assignment.FromPeer p) {
-                int free = Math.min(rules.peerWindow() - peerRequests.getOrDefault(p.node().id(), 0), rules.maxRequests() - peerTotal);
+                int free = Math.min(room(p.node().id(), peerRequests), rules.maxRequests() - peerTotal);
                 List<Integer> order = new ArrayList<>(p.chunks());
                 order.sort(Comparator.comparingInt((Integer i) -> view.holderCount(i)).thenComparingInt(i -> i));
                 for (int k = 0; k < free && k * rules.peerBatch() < order.size(); k++) {
@@ -285,7 +282,7 @@ public final class PullMachine {
                 }
             } else {
                 for (int i : a.chunks()) {
-                    if (!waitingOnLease(i, now)) {
+                    if (!leases.waiting(i, now)) {
                         toLease.add(i);
                     }
                 }
@@ -293,15 +290,13 @@ public final class PullMachine {
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
             toLease.sort(null);
-            long budget = leaseBudget(originRequests);
             int take = 0;
-            for (long used = 0; take < toLease.size() && used < budget; take++) {
+            for (long used = 0; take < toLease.size() && used < leaseBudget; take++) {
                 used += recipe.chunks().get(toLease.get(take)).length();
             }
             toLease = new ArrayList<>(toLease.subList(0, take));
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
-            toLease.forEach(leaseWait::remove);
             int id = send(Kind.LEASES, null, toLease, now);
             out.add(new AcquireLeases(id, toLease));
             originRequests++;
@@ -309,60 +304,28 @@ public final class PullMachine {
         fetchLeased(out, originRequests, now);
     }
 
-    /** Whether another node held chunk {@code i}'s lease when last asked, and it is not yet time to ask again. */
-    private boolean waitingOnLease(int i, Instant now) {
-        Instant wait = leaseWait.get(i);
-        return wait != null && now.isBefore(wait);
-    }
-
-    /**
-     * Bytes of chunks whose leases may be taken now: leases are taken only for what the free origin window
-     * can fetch soon, so that none lapses while it waits.
-     */
-    private long leaseBudget(int originRequests) {
-        if (originRequests >= rules.originWindow()) {
-            return 0;
-        }
-        return (rules.originWindow() - originRequests) * rules.maxOriginRangeBytes() - leasedUnfetchedBytes();
-    }
-
-    private long leasedUnfetchedBytes() {
-        long bytes = 0;
-        for (int i = leased.nextSetBit(0); i >= 0; i = leased.nextSetBit(i + 1)) {
-            if (!inFlight.get(i)) {
-                bytes += recipe.chunks().get(i).length();
-            }
-        }
-        return bytes;
+    /** Requests that may go to {@code peer} now: what its window leaves, and no more than its free upload slots. */
+    private int room(NodeId peer, Map<NodeId, Integer> peerRequests) {
+        return Math.min(rules.peerWindow() - peerRequests.getOrDefault(peer, 0), view.freeSlots(peer));
     }
 
     /** Range requests for leased chunks not yet asked for, adjacent ones joined, while the origin window has room. */
     private void fetchLeased(List<PullCommand> out, int originRequests, Instant now) {
-        BitSet wanted = (BitSet) leased.clone();
+        BitSet wanted = (BitSet) leases.held().clone();
         wanted.andNot(inFlight);
         wanted.andNot(stored);
         for (OriginRanges.Run run : OriginRanges.of(wanted, recipe.chunks(), rules.maxOriginRangeBytes(), rules.originWindow() - originRequests)) {
-            originRange(out, run.chunks(), run.bytes(), now);
+            int id = send(Kind.ORIGIN, null, run.chunks(), now);
+            out.add(new FetchFromOrigin(id, recipe.chunks().get(run.chunks().get(0)).offset(), run.bytes(), run.chunks(),
+                    view.claimedBytes(run.chunks())));
         }
-    }
-
-    private void originRange(List<PullCommand> out, List<Integer> run, long bytes, Instant now) {
-        BitSet claimed = view.claimed();
-        long held = 0;
-        for (int i : run) {
-            if (claimed.get(i)) {
-                held += recipe.chunks().get(i).length();
-            }
-        }
-        int id = send(Kind.ORIGIN, null, run, now);
-        out.add(new FetchFromOrigin(id, recipe.chunks().get(run.get(0)).offset(), bytes, run, held));
     }
 
     private int send(Kind kind, NodeInfo peer, List<Integer> chunks, Instant now) {
         int id = nextId++;
         requests.put(id, new Request(id, kind, peer, List.copyOf(chunks), now));
         if (kind == Kind.LEASES) {
-            chunks.forEach(leaseAsked::set);
+            leases.asking(chunks);
         } else {
             chunks.forEach(inFlight::set);
         }
@@ -379,9 +342,8 @@ public final class PullMachine {
     }
 
     private void giveUp(List<PullCommand> out, String reason, Optional<Throwable> cause) {
-        if (!leased.isEmpty()) {
-            List<Integer> mine = leased.stream().boxed().toList();
-            leased.clear();
+        List<Integer> mine = leases.releaseAll();
+        if (!mine.isEmpty()) {
             out.add(new ReleaseLeases(mine));
         }
         over = true;

@@ -286,4 +286,78 @@ class PullMachineTest {
         assertEquals(1, only(cmds, AcquireLeases.class).size());
         assertEquals(new NodeId("self"), self.id());
     }
+
+    @Test
+    void aBusyPeerIsNeitherLeftOutNorPenalisedItsChunksGoToAnotherHolderAndItIsAskedAgainAfterItsRest() {
+        PullRules oneEach = new PullRules(16, 1, 2, 2, 10_000, Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofMillis(200),
+                Duration.ofMillis(50), 3).withUploadSlots(4, Duration.ofMillis(100));
+        PullMachine m = new PullMachine(self, recipe, ChunkBitmap.empty(100), oneEach, clock);
+        List<FetchFromPeer> asks = only(m.start(holders(Map.of(a, ChunkBitmap.full(100), b, ChunkBitmap.full(100)))), FetchFromPeer.class);
+        FetchFromPeer toA = asks.stream().filter(f -> f.peer().equals(a)).findFirst().orElseThrow();
+        FetchFromPeer toB = asks.stream().filter(f -> f.peer().equals(b)).findFirst().orElseThrow();
+        List<PullCommand> afterBusy = m.on(Answered.failed(toA.request(), Outcome.BUSY, new IOException("503, all upload slots taken")));
+        assertTrue(only(afterBusy, Penalise.class).isEmpty(), "busy is not misbehaviour");
+        assertTrue(only(afterBusy, FetchFromPeer.class).isEmpty(), "a rests and b's window is full: " + afterBusy);
+        List<FetchFromPeer> next = only(m.on(Answered.ok(toB.request(), new HashSet<>(toB.chunks()))), FetchFromPeer.class);
+        assertEquals(1, next.size());
+        assertEquals(b, next.get(0).peer());
+        assertEquals(toA.chunks(), next.get(0).chunks(), "a's chunks went to b, rarest first among equals by index");
+        clock.advance(Duration.ofMillis(100));
+        List<FetchFromPeer> rested = only(m.on(new Tick()), FetchFromPeer.class);
+        assertEquals(List.of(a), rested.stream().map(FetchFromPeer::peer).toList(), "a is asked again once its rest is over");
+    }
+
+    @Test
+    void aChunkOnlyABusyPeerHoldsWaitsForItAndNeverGoesToTheOrigin() {
+        PullMachine m = new PullMachine(self, Nodes.recipe(3, 1000), ChunkBitmap.empty(3), rules, clock);
+        FetchFromPeer ask = only(m.start(holders(Map.of(a, ChunkBitmap.full(3)))), FetchFromPeer.class).get(0);
+        List<PullCommand> afterBusy = m.on(Answered.failed(ask.request(), Outcome.BUSY, new IOException("busy")));
+        assertTrue(only(afterBusy, AcquireLeases.class).isEmpty() && only(afterBusy, FetchFromOrigin.class).isEmpty(), afterBusy.toString());
+        clock.advance(Duration.ofMillis(50));
+        assertTrue(m.on(new Tick()).isEmpty(), "still resting");
+        clock.advance(Duration.ofMillis(50));
+        assertEquals(List.of(0, 1, 2), only(m.on(new Tick()), FetchFromPeer.class).get(0).chunks());
+    }
+
+    @Test
+    void aPeerThatAnswersNothingButBusyForTheRequestTimeoutIsLeftOutAndItsChunksGoToTheOrigin() {
+        PullMachine m = new PullMachine(self, Nodes.recipe(3, 1000), ChunkBitmap.empty(3), rules, clock);
+        FetchFromPeer ask = only(m.start(holders(Map.of(a, ChunkBitmap.full(3)))), FetchFromPeer.class).get(0);
+        assertTrue(only(m.on(Answered.failed(ask.request(), Outcome.BUSY, new IOException("busy"))), AcquireLeases.class).isEmpty());
+        clock.advance(Duration.ofSeconds(15));
+        FetchFromPeer again = only(m.on(new Tick()), FetchFromPeer.class).get(0);
+        List<PullCommand> cmds = m.on(Answered.failed(again.request(), Outcome.BUSY, new IOException("busy")));
+        assertEquals(List.of(0, 1, 2), only(cmds, AcquireLeases.class).get(0).chunks(), "busy for 15 s: its chunks go to the origin");
+        assertTrue(only(cmds, Penalise.class).isEmpty(), "left out of this pull, not penalised");
+    }
+
+    @Test
+    void aHolderWhoseUploadSlotsAreAllTakenIsNotAskedUntilAViewShowsAFreeSlot() {
+        PullRules slots = rules.withUploadSlots(4, Duration.ofMillis(100));
+        PullMachine m = new PullMachine(self, recipe, ChunkBitmap.empty(100), slots, clock);
+        List<PullCommand> cmds = m.start(new Holders(Map.of(a, ChunkBitmap.full(100), b, bits(100, 0, 50)), Map.of(a.id(), 4), Set.of()));
+        List<FetchFromPeer> asks = only(cmds, FetchFromPeer.class);
+        assertTrue(!asks.isEmpty() && asks.stream().allMatch(f -> f.peer().equals(b)), "a serves 4 of its 4 slots: " + asks);
+        assertTrue(only(cmds, AcquireLeases.class).isEmpty(), "what only a holds waits for a, not the origin");
+        List<FetchFromPeer> later = only(m.on(new Holders(Map.of(a, ChunkBitmap.full(100), b, bits(100, 0, 50)), Map.of(a.id(), 3), Set.of())),
+                FetchFromPeer.class);
+        assertTrue(later.stream().anyMatch(f -> f.peer().equals(a) && f.chunks().contains(50)), "a has a free slot again: " + later);
+        assertEquals(1, later.stream().filter(f -> f.peer().equals(a)).count(), "one request for its one free slot, not a window of four");
+    }
+
+    @Test
+    void onceAnotherNodeHoldsALeaseOfTheBlobThePullTakesLeasesForOneOriginRangeAtATime() {
+        PullMachine m = machine(ChunkBitmap.empty(100));
+        AcquireLeases ask = only(m.start(holders(Map.of())), AcquireLeases.class).get(0);
+        assertEquals(20, ask.chunks().size(), "alone, leases for the whole origin window of two ranges");
+        Map<Integer, NodeId> elsewhere = new java.util.HashMap<>();
+        for (int i = 10; i < 20; i++) {
+            elsewhere.put(i, a.id());
+        }
+        List<PullCommand> granted = m.on(new LeasesAnswered(ask.request(), Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), elsewhere));
+        FetchFromOrigin range = only(granted, FetchFromOrigin.class).get(0);
+        assertTrue(only(granted, AcquireLeases.class).isEmpty(), "a shares the first copies: no second range while one is in flight");
+        AcquireLeases next = only(m.on(Answered.ok(range.request(), new HashSet<>(range.chunks()))), AcquireLeases.class).get(0);
+        assertEquals(List.of(20, 21, 22, 23, 24, 25, 26, 27, 28, 29), next.chunks(), "one range's worth, past the chunks a holds");
+    }
 }

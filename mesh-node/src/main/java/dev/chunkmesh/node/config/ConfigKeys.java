@@ -70,6 +70,8 @@ public final class ConfigKeys {
         key("pull.peer-batch", "32", "chunks asked of a peer in one request (1-256)");
         key("pull.peer-window", "4", "requests in flight to one peer at once, refilled as each answer lands");
         key("pull.max-origin-range", "16MiB", "adjacent origin chunks are joined into Range requests up to this size");
+        key("pull.upload-slots", "8", "peer chunk requests this node serves at once; one more is answered 503 (busy) and the asking node"
+                + " tries another holder; keep it the same across a POP");
         key("pull.lease-time", "10s", "single-flight lease lifetime; a dead fetcher's lease lapses after it");
         key("pull.stall-timeout", "60s", "a pull with no progress for this long fails");
         key("pull.penalty-time", "60s", "how long a peer that sent bad bytes is left out");

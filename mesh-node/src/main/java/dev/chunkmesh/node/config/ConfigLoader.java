@@ -179,7 +179,7 @@ public final class ConfigLoader {
                 duration("registry.access-ttl"), bool("registry.access-log"));
         PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"), integer("pull.peer-window"),
                 size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
-                Duration.ofMillis(50)));
+                Duration.ofMillis(50), integer("pull.upload-slots")));
         ChunkerParams chunker = get("chunker", x -> new ChunkerParams(Math.toIntExact(size("chunker.min")),
                 Math.toIntExact(size("chunker.avg")), Math.toIntExact(size("chunker.max")), ChunkerParams.DEFAULTS.normalization()));
         Optional<Path> trust = optional("catalog.trusted-keys").map(Path::of);

@@ -17,6 +17,7 @@ import java.util.List;
  *   POST /v1/chunks            body: up to {@value #MAX_BATCH} digests, one per line;
  *                              200 with, for each chunk held, 32 raw digest bytes, a 4-byte
  *                              big-endian frame length, then the frame
+ *   (both chunk requests: 503 with Retry-After when all the node's upload slots are taken; ask another holder)
  *
  *   GET  /v1/recipes/{blob}?from=N
  *                              200 with the part of the blob's recipe this node can serve from
@@ -42,8 +43,18 @@ public final class PeerApi {
     public static final int BATCH_HEAD = 36;
     static final String CHUNKS = "/v1/chunks";
     static final String RECIPES = "/v1/recipes";
+    static final String RETRY_AFTER = "Retry-After";
 
     private PeerApi() {
+    }
+
+    /** A Retry-After header's delay: whole seconds (an HTTP date or anything else counts as 1 s). */
+    static java.time.Duration retryAfter(String header) {
+        try {
+            return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
+        } catch (NumberFormatException e) {
+            return java.time.Duration.ofSeconds(1);
+        }
     }
 
     static int parseFrom(String text) {

@@ -88,7 +88,7 @@ public final class PeerChunkClient implements ChunkSource {
                 .recover(e -> Future.failedFuture(new PeerUnavailableException(name, 0, e.getMessage(), e)))
                 .compose(r -> {
                     if (r.statusCode() != 200) {
-                        return Future.failedFuture(refusal(r.statusCode(), splitter.text()));
+                        return Future.failedFuture(refusal(r.statusCode(), r.getHeader(PeerApi.RETRY_AFTER), splitter.text()));
                     }
                     Map<Digest, byte[]> frames;
                     try {
@@ -127,11 +127,15 @@ public final class PeerChunkClient implements ChunkSource {
         return r.body() == null ? new byte[0] : r.body().getBytes();
     }
 
-    private PeerUnavailableException refusal(HttpResponse<Buffer> r) {
-        return refusal(r.statusCode(), r.bodyAsString());
+    private RuntimeException refusal(HttpResponse<Buffer> r) {
+        return refusal(r.statusCode(), r.getHeader(PeerApi.RETRY_AFTER), r.bodyAsString());
     }
 
-    private PeerUnavailableException refusal(int status, String text) {
+    /** Why the peer did not serve: busy (503 with Retry-After: all its upload slots taken), or unavailable. */
+    private RuntimeException refusal(int status, String retryAfter, String text) {
+        if (status == 503 && retryAfter != null) {
+            return new PeerBusyException(name, PeerApi.retryAfter(retryAfter));
+        }
         return new PeerUnavailableException(name, status, "answered " + status + (text == null || text.isEmpty() ? "" : ": " + text), null);
     }
 }

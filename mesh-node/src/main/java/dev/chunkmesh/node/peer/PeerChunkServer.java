@@ -159,10 +159,27 @@ public final class PeerChunkServer extends VerticleBase {
         }
     }
 
+    /**
+     * Takes an upload slot for a chunk request until its response is sent (or fails), or answers 503 with
+     * Retry-After (busy) when all {@link PeerServerConfig#uploadSlots()} are taken, so the asking node turns
+     * to another holder.
+     */
+    private boolean slot(RoutingContext ctx) {
+        if (stats.tryBegin(config.uploadSlots())) {
+            ctx.addEndHandler(done -> stats.release());
+            return true;
+        }
+        ctx.response().setStatusCode(503).putHeader(PeerApi.RETRY_AFTER, "1")
+                .end("all " + config.uploadSlots() + " upload slots are taken; ask another holder");
+        return false;
+    }
+
     private void getChunk(RoutingContext ctx) {
         Digest d = Digest.parse(ctx.pathParam("digest"));
-        stats.begin();
-        vertx.executeBlocking(() -> store.getFrame(d), false).andThen(r -> stats.end(r.succeeded() ? r.result().length : 0))
+        if (!slot(ctx)) {
+            return;
+        }
+        vertx.executeBlocking(() -> store.getFrame(d), false).andThen(r -> stats.served(r.succeeded() ? r.result().length : 0))
                 .onSuccess(frame -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame)))
                 .onFailure(ctx::fail);
     }
@@ -183,8 +200,11 @@ public final class PeerChunkServer extends VerticleBase {
         if (digests.size() > PeerApi.MAX_BATCH) {
             throw new IllegalArgumentException("a batch holds at most " + PeerApi.MAX_BATCH + " digests, got " + digests.size());
         }
-        stats.begin();
-        vertx.executeBlocking(() -> batchAnswer(digests), false).andThen(r -> stats.end(r.succeeded() ? r.result().length() : 0)).onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
+        if (!slot(ctx)) {
+            return;
+        }
+        vertx.executeBlocking(() -> batchAnswer(digests), false).andThen(r -> stats.served(r.succeeded() ? r.result().length() : 0))
+                .onSuccess(out -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(out)).onFailure(ctx::fail);
     }
 
     /**

@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param tls when present, the API is served over TLS and every peer must present a certificate
  *     signed by the mesh CA (mTLS); the files are re-read when they change
  * @param limits the server's time bounds
+ * @param uploadSlots chunk requests served at once; one more is answered 503 with Retry-After (busy)
  */
-public record PeerServerConfig(String host, int port, String clusterSecret, Optional<TlsFiles> tls, ServerLimits limits) {
+public record PeerServerConfig(String host, int port, String clusterSecret, Optional<TlsFiles> tls, ServerLimits limits, int uploadSlots) {
+    /** Upload slots when none are configured ({@code pull.upload-slots}' default). */
+    public static final int DEFAULT_UPLOAD_SLOTS = 8;
 
     /** Plain HTTP with the cluster secret only, default limits. */
     public PeerServerConfig(String host, int port, String clusterSecret) {
@@ -27,10 +30,18 @@ public record PeerServerConfig(String host, int port, String clusterSecret, Opti
         this(host, port, clusterSecret, tls, ServerLimits.DEFAULTS);
     }
 
+    /** {@link #DEFAULT_UPLOAD_SLOTS} upload slots. */
+    public PeerServerConfig(String host, int port, String clusterSecret, Optional<TlsFiles> tls, ServerLimits limits) {
+        this(host, port, clusterSecret, tls, limits, DEFAULT_UPLOAD_SLOTS);
+    }
+
     public PeerServerConfig {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(host, "host");
+        if (uploadSlots < 1) {
+            throw new IllegalArgumentException("upload slots must be >= 1, got " + uploadSlots);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("peer port must be 0-65535, got " + port);
         }

@@ -14,6 +14,7 @@ import dev.chunkmesh.gossip.pull.PullEvent.Outcome;
 import dev.chunkmesh.gossip.pull.PullMachine;
 import dev.chunkmesh.gossip.pull.PullRules;
 import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.peer.PeerBusyException;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
@@ -94,7 +95,8 @@ final class PipelinedFetch {
         }
         PullSettings s = deps.settings();
         PullRules rules = new PullRules(s.peerBatch(), s.peerWindow(), s.originWindow(), s.peerWindow() * 4, s.maxOriginRangeBytes(), s.requestTimeout(),
-                s.stallTimeout(), s.leaseRetry(), s.pollInterval(), PullRules.defaults().originAttempts());
+                s.stallTimeout(), s.leaseRetry(), s.pollInterval(), PullRules.defaults().originAttempts())
+                .withUploadSlots(s.uploadSlots(), PullRules.DEFAULT_BUSY_BACKOFF);
         this.machine = new PullMachine(deps.self(), recipe, progress.bitmap(), rules, clock);
     }
 
@@ -251,7 +253,8 @@ final class PipelinedFetch {
         }
         deps.peers().of(f.peer()).fetchFrames(List.copyOf(wanted.keySet())).onComplete(r -> {
             if (r.failed()) {
-                Outcome why = r.cause() instanceof ChunkCorruptException ? Outcome.CORRUPT : Outcome.UNAVAILABLE;
+                Outcome why = r.cause() instanceof ChunkCorruptException ? Outcome.CORRUPT
+                        : r.cause() instanceof PeerBusyException ? Outcome.BUSY : Outcome.UNAVAILABLE;
                 deliver(Answered.failed(f.request(), why, r.cause()));
                 return;
             }

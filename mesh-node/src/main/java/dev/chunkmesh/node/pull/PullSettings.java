@@ -13,12 +13,15 @@ import java.util.Objects;
  * @param stallTimeout a pull that makes no progress for this long fails
  * @param penaltyTime how long a peer that sent bad bytes is left out of plans
  * @param pollInterval how often a node waiting on another node's single-flight fetch looks again
+ * @param uploadSlots peer chunk requests this node serves at once (one more is answered 503, busy); the same across
+ *     the POP, so a node does not ask a peer whose heartbeat shows this many transfers
  */
 public record PullSettings(int parallelFetches, int peerBatch, int peerWindow, long maxOriginRangeBytes, Duration leaseTime,
-                           Duration stallTimeout, Duration penaltyTime, Duration pollInterval) {
+                           Duration stallTimeout, Duration penaltyTime, Duration pollInterval, int uploadSlots) {
     public PullSettings {
-        if (parallelFetches < 1 || peerBatch < 1 || peerBatch > 256 || peerWindow < 1 || maxOriginRangeBytes < 1) {
-            throw new IllegalArgumentException("parallel fetches >= 1, peer batch 1-256, peer window >= 1 and origin range >= 1 byte are required");
+        if (parallelFetches < 1 || peerBatch < 1 || peerBatch > 256 || peerWindow < 1 || maxOriginRangeBytes < 1 || uploadSlots < 1) {
+            throw new IllegalArgumentException("parallel fetches >= 1, peer batch 1-256, peer window >= 1, origin range >= 1 byte and upload"
+                    + " slots >= 1 are required");
         }
         Objects.requireNonNull(leaseTime, "leaseTime");
         Objects.requireNonNull(stallTimeout, "stallTimeout");
@@ -26,10 +29,16 @@ public record PullSettings(int parallelFetches, int peerBatch, int peerWindow, l
         Objects.requireNonNull(pollInterval, "pollInterval");
     }
 
-    /** 8 fetches in flight, batches of 32 chunks, 4 per peer, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty. */
+    /** 8 fetches in flight, batches of 32 chunks, 4 per peer, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty, 8 upload slots. */
     public static PullSettings defaults() {
         return new PullSettings(8, 32, 4, 16L << 20, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), 8);
+    }
+
+    /** These settings with {@code slots} upload slots. */
+    public PullSettings withUploadSlots(int slots) {
+        return new PullSettings(parallelFetches, peerBatch, peerWindow, maxOriginRangeBytes, leaseTime, stallTimeout, penaltyTime, pollInterval,
+                slots);
     }
 
     /** Origin Range requests in flight per pull: the fetch threads bound them across pulls too. */

@@ -172,4 +172,43 @@ class PeerChunkApiTest {
         assertEquals(401, await(web.post(server.port(), "127.0.0.1", "/v1/chunks").putHeader(PeerAuth.HEADER, stale)
                 .sendBuffer(Buffer.buffer(asked))).statusCode(), "a signature ten minutes old");
     }
+
+    @Test
+    void aPeerWithAllItsUploadSlotsTakenAnswersBusyAndTakesRequestsAgainOnceOneIsSent(Vertx vertx) throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ChunkStore slow = new ForwardingChunkStore(store) {
+            @Override
+            public byte[] getFrame(Digest d) {
+                reading.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.getFrame(d);
+            }
+        };
+        PeerChunkServer server = new PeerChunkServer(slow, new PeerServerConfig("127.0.0.1", 0, SECRET, java.util.Optional.empty(),
+                dev.chunkmesh.node.http.ServerLimits.DEFAULTS, 1));
+        await(vertx.deployVerticle(server));
+        PeerChunkClient client = new PeerChunkClient(vertx, WebClient.create(vertx), "peer-a", "127.0.0.1", server.port(),
+                new PeerAuth(SECRET, Clock.systemUTC()));
+        Future<byte[]> first = client.fetch(digest);
+        assertEquals(true, reading.await(20, TimeUnit.SECONDS), "the first request holds the one slot");
+        PeerBusyException busy = assertThrows(PeerBusyException.class, () -> await(client.fetchAll(List.of(digest))));
+        assertEquals("peer-a", busy.peer());
+        assertEquals(Duration.ofSeconds(1), busy.retryAfter());
+        release.countDown();
+        assertArrayEquals(raw, await(first));
+        byte[] again = null;
+        for (int attempt = 0; again == null && attempt < 40; attempt++) {
+            try {
+                again = await(client.fetch(digest));
+            } catch (PeerBusyException stillSending) {
+                Thread.sleep(50);
+            }
+        }
+        assertArrayEquals(raw, again, "the slot is free again once the first answer is sent");
+    }
 }

@@ -1,0 +1,107 @@
+package dev.chunkmesh.gossip.pull;
+
+import dev.chunkmesh.store.Recipe;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * One pull's single-flight leases, as its {@link PullMachine} keeps them: the chunks whose leases are being
+ * asked for, those held, those another node held when last asked (with when to ask again), and whether the
+ * POP is pulling the blob together (some lease was held by another node). Not thread-safe, like the machine.
+ */
+final class LeaseBook {
+    private final Recipe recipe;
+    private final PullRules rules;
+    private final BitSet asked = new BitSet();
+    private final BitSet held = new BitSet();
+    /** By chunk, when its lease may be asked for again; null if it does not wait. */
+    private final Instant[] wait;
+    private boolean crowded;
+
+    LeaseBook(Recipe recipe, PullRules rules) {
+        this.recipe = recipe;
+        this.rules = rules;
+        this.wait = new Instant[recipe.chunks().size()];
+    }
+
+    /** Leases of {@code chunks} are being asked for. */
+    void asking(List<Integer> chunks) {
+        for (int i : chunks) {
+            asked.set(i);
+            wait[i] = null;
+        }
+    }
+
+    /** The lease store answered for {@code chunks}: {@code granted} are held now, the others wait until {@code retry}. */
+    void answered(List<Integer> chunks, PullEvent.LeasesAnswered l, Instant retry) {
+        for (int i : chunks) {
+            asked.clear(i);
+            if (l.granted().contains(i)) {
+                held.set(i);
+            } else {
+                wait[i] = retry;
+            }
+        }
+        crowded |= !l.heldByOthers().isEmpty();
+    }
+
+    /** The lease store did not answer for {@code chunks}: they may be asked for again. */
+    void unanswered(List<Integer> chunks) {
+        chunks.forEach(asked::clear);
+    }
+
+    /** Chunk {@code i} is stored: nothing waits on its lease any more. */
+    void stored(int i) {
+        wait[i] = null;
+    }
+
+    /** The leases of {@code chunks} were given back. */
+    void released(List<Integer> chunks) {
+        chunks.forEach(held::clear);
+    }
+
+    /** Gives back every lease held; returns their chunks. */
+    List<Integer> releaseAll() {
+        List<Integer> mine = held.stream().boxed().toList();
+        held.clear();
+        return mine;
+    }
+
+    /** Chunks held under lease. */
+    BitSet held() {
+        return held;
+    }
+
+    /** Marks in {@code busy} the chunks whose leases are asked for or held. */
+    void markBusy(BitSet busy) {
+        busy.or(asked);
+        busy.or(held);
+    }
+
+    /** Whether another node held chunk {@code i}'s lease when last asked, and it is not yet time to ask again. */
+    boolean waiting(int i, Instant now) {
+        Instant until = wait[i];
+        return until != null && now.isBefore(until);
+    }
+
+    /**
+     * Bytes of chunks whose leases may be taken now: only what the free origin window can fetch soon, so that
+     * none lapses while it waits. Once another node of the POP held a lease of the blob, the window is one
+     * range: each node then takes a small share of the first copies, and they leave the origin spread over
+     * many nodes, each of which serves its share to the others at once.
+     */
+    long budget(int originRequests, BitSet inFlight) {
+        int window = crowded ? 1 : rules.originWindow();
+        if (originRequests >= window) {
+            return 0;
+        }
+        long unfetched = 0;
+        for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
+            if (!inFlight.get(i)) {
+                unfetched += recipe.chunks().get(i).length();
+            }
+        }
+        return (window - originRequests) * rules.maxOriginRangeBytes() - unfetched;
+    }
+}

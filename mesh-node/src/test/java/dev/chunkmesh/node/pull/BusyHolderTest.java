@@ -1,0 +1,88 @@
+package dev.chunkmesh.node.pull;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chunkmesh.gossip.plan.SourceKind;
+import dev.chunkmesh.node.MeshNode;
+import dev.chunkmesh.node.TestPop;
+import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.registry.OciImages;
+import dev.chunkmesh.registry.RegistryHarness;
+import dev.chunkmesh.store.ChunkStore;
+import dev.chunkmesh.store.Digest;
+import dev.chunkmesh.store.ForwardingChunkStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A holder with one upload slot and a slow disk, asked for several batches at once: it answers all but one
+ * busy (503), and the puller waits for it rather than going to the origin, and gets every byte from it.
+ */
+class BusyHolderTest {
+
+    @TempDir
+    Path dir;
+
+    /** Reads each chunk 10 ms late, so a peer's batch holds its upload slot for a while. */
+    static final class SlowDisk extends ForwardingChunkStore {
+        SlowDisk(ChunkStore d) {
+            super(d);
+        }
+
+        @Override
+        public byte[] getFrame(Digest digest) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.getFrame(digest);
+        }
+    }
+
+    @Test
+    void aHolderWithItsUploadSlotsTakenAnswersBusyAndThePullWaitsForItInsteadOfTheOrigin() throws Exception {
+        try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"))) {
+            OciImages oci = new OciImages(dir.resolve("oci"));
+            oci.tag("v1", oci.manifest(List.of(oci.layer(OciImages.files(177, 16, 400_000), OciImages.Compression.NONE)), "linux", "amd64"));
+            oci.push("v1", registry, "team/app");
+            Spec h = Spec.pop("holder", "127.0.0.1", "pop1");
+            Spec s = Spec.pop("seeker", "127.0.0.2", "pop1");
+            try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), List.of(h, s))) {
+                MeshNode holder = pop.start(h, Map.of("pull.upload-slots", "1"), SlowDisk::new);
+                MeshNode seeker = pop.start(s);
+                pop.awaitMembers(2);
+                List<BlobRequest> image = ImageBlobs.of(holder.upstreams().defaultOrigin(), "team/app", "v1");
+                long size = ThreeNodePopTest.size(image);
+                assertEquals(size, ThreeNodePopTest.pull(holder, image).bytesBySource().get(SourceKind.ORIGIN));
+
+                long before = registry.bytesSent("/blobs/");
+                BatchPull.Result r = ThreeNodePopTest.pull(seeker, image);
+                assertEquals(0, registry.bytesSent("/blobs/") - before, "nothing the busy holder holds went to the origin");
+                assertEquals(size, r.bytesBySource().get(SourceKind.SAME_POP), "every byte from the holder: " + r.bytesBySource());
+                for (BlobRequest b : image) {
+                    assertEquals(b.blob(), MeshFaultsTest.wholeDigest(seeker, b.blob()), "byte for byte");
+                }
+                long busy = counter(holder.metrics().scrape(), "mesh_peer_busy_answers_total");
+                assertTrue(busy > 0, "batches beyond the one slot were answered busy");
+                System.out.printf("busy holder: %d requests answered busy, %d bytes all from the holder%n", busy, size);
+            }
+        }
+    }
+
+    private static long counter(String scrape, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(scrape);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(2));
+        }
+        return (long) total;
+    }
+}
