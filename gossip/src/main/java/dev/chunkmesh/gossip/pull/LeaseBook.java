@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * One pull's single-flight leases, as its {@link PullMachine} keeps them: the chunks whose leases are being
- * asked for, those held, those another node held when last asked (with when to ask again), and whether the
- * POP is pulling the blob together (some lease was held by another node). Not thread-safe, like the machine.
+ * asked for, those held, and those another node held when last asked (with when to ask again). Not
+ * thread-safe, like the machine.
  */
 final class LeaseBook {
     private final Recipe recipe;
@@ -17,7 +17,6 @@ final class LeaseBook {
     private final BitSet held = new BitSet();
     /** By chunk, when its lease may be asked for again; null if it does not wait. */
     private final Instant[] wait;
-    private boolean crowded;
 
     LeaseBook(Recipe recipe, PullRules rules) {
         this.recipe = recipe;
@@ -43,7 +42,6 @@ final class LeaseBook {
                 wait[i] = retry;
             }
         }
-        crowded |= !l.heldByOthers().isEmpty();
     }
 
     /** The lease store did not answer for {@code chunks}: they may be asked for again. */
@@ -87,12 +85,10 @@ final class LeaseBook {
 
     /**
      * Bytes of chunks whose leases may be taken now: only what the free origin window can fetch soon, so that
-     * none lapses while it waits. Once another node of the POP held a lease of the blob, the window is one
-     * range: each node then takes a small share of the first copies, and they leave the origin spread over
-     * many nodes, each of which serves its share to the others at once.
+     * none lapses while it waits.
      */
     long budget(int originRequests, BitSet inFlight) {
-        int window = crowded ? 1 : rules.originWindow();
+        int window = rules.originWindow();
         if (originRequests >= window) {
             return 0;
         }

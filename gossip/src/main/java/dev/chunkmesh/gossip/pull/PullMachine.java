@@ -47,9 +47,7 @@ import java.util.function.IntPredicate;
  * first, in batches of {@link PullRules#peerBatch()}, with up to {@link PullRules#peerWindow()} requests in
  * flight per peer, refilled as each answer lands (no rounds). A chunk no usable holder claims comes from the
  * origin, only under its single-flight lease; one whose lease another node holds waits for that node to
- * advertise it, asking again every {@link PullRules#leaseRetry()}. Once another node held a lease of the
- * blob, the pull takes leases for one origin range at a time, so the first copies leave the origin spread
- * over many nodes. A holder whose load fills its {@link PullRules#uploadSlots()} is not asked, and one that
+ * advertise it, asking again every {@link PullRules#leaseRetry()}. A holder whose load fills its {@link PullRules#uploadSlots()} is not asked, and one that
  * answers busy rests for {@link PullRules#busyBackoff()}; their chunks go at once to a holder with a free
  * slot, or wait for one, never to the origin, unless the peer has answered nothing but busy for
  * {@link PullRules#requestTimeout()}: then it is left out of the pull, as one that does not answer. A peer that fails or lacks what it claimed

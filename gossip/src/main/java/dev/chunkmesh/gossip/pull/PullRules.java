@@ -8,8 +8,7 @@ import java.util.Objects;
  *
  * @param peerBatch chunks asked of a peer in one request
  * @param peerWindow requests in flight to one peer at a time; a peer's window is refilled as each answer lands
- * @param originWindow Range requests in flight to the origin at a time (per pull), while no other node of the POP
- *     holds a lease of the blob; once one does, one range at a time, so that the first copies are spread
+ * @param originWindow Range requests in flight to the origin at a time (per pull)
  * @param maxRequests peer requests in flight at a time for the whole pull, over all peers
  * @param maxOriginRangeBytes adjacent origin chunks are joined into one Range request up to this size
  * @param requestTimeout a peer request unanswered for this long counts as failed and its peer is left out

@@ -344,20 +344,4 @@ class PullMachineTest {
         assertTrue(later.stream().anyMatch(f -> f.peer().equals(a) && f.chunks().contains(50)), "a has a free slot again: " + later);
         assertEquals(1, later.stream().filter(f -> f.peer().equals(a)).count(), "one request for its one free slot, not a window of four");
     }
-
-    @Test
-    void onceAnotherNodeHoldsALeaseOfTheBlobThePullTakesLeasesForOneOriginRangeAtATime() {
-        PullMachine m = machine(ChunkBitmap.empty(100));
-        AcquireLeases ask = only(m.start(holders(Map.of())), AcquireLeases.class).get(0);
-        assertEquals(20, ask.chunks().size(), "alone, leases for the whole origin window of two ranges");
-        Map<Integer, NodeId> elsewhere = new java.util.HashMap<>();
-        for (int i = 10; i < 20; i++) {
-            elsewhere.put(i, a.id());
-        }
-        List<PullCommand> granted = m.on(new LeasesAnswered(ask.request(), Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), elsewhere));
-        FetchFromOrigin range = only(granted, FetchFromOrigin.class).get(0);
-        assertTrue(only(granted, AcquireLeases.class).isEmpty(), "a shares the first copies: no second range while one is in flight");
-        AcquireLeases next = only(m.on(Answered.ok(range.request(), new HashSet<>(range.chunks()))), AcquireLeases.class).get(0);
-        assertEquals(List.of(20, 21, 22, 23, 24, 25, 26, 27, 28, 29), next.chunks(), "one range's worth, past the chunks a holds");
-    }
 }
