@@ -168,9 +168,16 @@ public final class ChunkFrame {
             throw new ChunkCorruptException(expected, "frame claims " + rawLength + " bytes, more than the largest chunk (" + MAX_RAW_LENGTH + ")");
         }
         java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocateDirect((int) rawLength);
+        unzstd(expected, rawLength, () -> DECOMPRESSORS.get().decompressDirectByteBuffer(raw, 0, (int) rawLength, frame, p + HEADER_SIZE,
+                frame.remaining() - HEADER_SIZE));
+        return raw;
+    }
+
+    /** Runs a zstd decode of a payload announced as {@code rawLength} bytes; anything but exactly that is corrupt. */
+    private static void unzstd(Digest expected, long rawLength, java.util.function.LongSupplier decode) {
         long n;
         try {
-            n = DECOMPRESSORS.get().decompressDirectByteBuffer(raw, 0, (int) rawLength, frame, p + HEADER_SIZE, frame.remaining() - HEADER_SIZE);
+            n = decode.getAsLong();
         } catch (ZstdException e) {
             throw new ChunkCorruptException(expected, "zstd payload does not decode: " + e.getMessage());
         }
@@ -180,7 +187,6 @@ public final class ChunkFrame {
         if (n != rawLength) {
             throw new ChunkCorruptException(expected, "zstd payload decodes to " + n + " bytes, header says " + rawLength);
         }
-        return raw;
     }
 
     private static byte[] decodeUnverified(Digest expected, byte[] frame) {
@@ -206,18 +212,7 @@ public final class ChunkFrame {
             }
             case ZSTD: {
                 byte[] raw = new byte[(int) rawLength];
-                long n;
-                try {
-                    n = DECOMPRESSORS.get().decompressByteArray(raw, 0, raw.length, frame, HEADER_SIZE, payload);
-                } catch (ZstdException e) {
-                    throw new ChunkCorruptException(expected, "zstd payload does not decode: " + e.getMessage());
-                }
-                if (Zstd.isError(n)) {
-                    throw new ChunkCorruptException(expected, "zstd payload does not decode: " + Zstd.getErrorName(n));
-                }
-                if (n != rawLength) {
-                    throw new ChunkCorruptException(expected, "zstd payload decodes to " + n + " bytes, header says " + rawLength);
-                }
+                unzstd(expected, rawLength, () -> DECOMPRESSORS.get().decompressByteArray(raw, 0, raw.length, frame, HEADER_SIZE, payload));
                 return raw;
             }
             default:
