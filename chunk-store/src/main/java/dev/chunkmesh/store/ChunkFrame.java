@@ -58,9 +58,7 @@ public final class ChunkFrame {
     /** {@link #encode(byte[], int, int)}, or a raw frame without trying zstd when {@code compress} is false. */
     public static byte[] encode(byte[] raw, int offset, int length, boolean compress) {
         if (!compress) {
-            byte[] frame = header(RAW, length, length);
-            System.arraycopy(raw, offset, frame, HEADER_SIZE, length);
-            return frame;
+            return rawFrame(raw, offset, length);
         }
         int bound = (int) Zstd.compressBound(length);
         byte[] scratch = SCRATCH.get();
@@ -82,9 +80,14 @@ public final class ChunkFrame {
             frame = header(ZSTD, length, compressed);
             System.arraycopy(scratch, 0, frame, HEADER_SIZE, compressed);
         } else {
-            frame = header(RAW, length, length);
-            System.arraycopy(raw, offset, frame, HEADER_SIZE, length);
+            frame = rawFrame(raw, offset, length);
         }
+        return frame;
+    }
+
+    private static byte[] rawFrame(byte[] raw, int offset, int length) {
+        byte[] frame = header(RAW, length, length);
+        System.arraycopy(raw, offset, frame, HEADER_SIZE, length);
         return frame;
     }
 

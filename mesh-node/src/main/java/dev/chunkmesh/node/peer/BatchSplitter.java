@@ -8,7 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -73,10 +75,8 @@ final class BatchSplitter implements WriteStream<Buffer> {
     }
 
     private void startFrame() {
-        byte[] d = new byte[32];
-        System.arraycopy(head, 0, d, 0, 32);
-        current = Digest.ofBytes(d);
-        int length = ((head[32] & 0xff) << 24) | ((head[33] & 0xff) << 16) | ((head[34] & 0xff) << 8) | (head[35] & 0xff);
+        current = Digest.ofBytes(Arrays.copyOf(head, 32));
+        int length = ByteBuffer.wrap(head).getInt(32);
         if (!wanted.contains(current)) {
             failure = new ChunkCorruptException(current, "peer " + peer + " sent a chunk that was not asked for");
         } else if (length < 0 || length > MAX_FRAME) {

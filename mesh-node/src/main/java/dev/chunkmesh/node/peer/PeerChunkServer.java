@@ -179,8 +179,9 @@ public final class PeerChunkServer extends VerticleBase {
         if (!slot(ctx)) {
             return;
         }
-        vertx.executeBlocking(() -> store.getFrame(d), false).andThen(r -> stats.served(r.succeeded() ? r.result().length : 0))
-                .onSuccess(frame -> ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(frame)))
+        vertx.executeBlocking(() -> store.getFrameBuffer(d), false).andThen(r -> stats.served(r.succeeded() ? r.result().remaining() : 0))
+                .onSuccess(frame -> ctx.response().putHeader("Content-Type", "application/octet-stream")
+                        .end(BufferInternal.buffer(Unpooled.wrappedBuffer(frame))))
                 .onFailure(ctx::fail);
     }
 
