@@ -55,7 +55,7 @@ final class DepartureListener implements MembershipListener {
     }
 
     private void withdrawDeparted(MembershipEvent e) {
-        String name = e.getMember().getAttribute(MeshNode.NODE_ATTRIBUTE);
+        String name = e.getMember().getAttribute(NodeHazelcast.NODE_ATTRIBUTE);
         if (name == null || closed.getAsBoolean() || !memberOf.apply(new NodeId(name)).equals(Optional.of(e.getMember().getUuid()))) {
             return;
         }

@@ -10,6 +10,9 @@ import java.util.Set;
 
 /** How a node's embedded Hazelcast member is configured from the node's settings. */
 final class NodeHazelcast {
+    /** The member attribute that names the node a Hazelcast member runs for (not sealed: a claim, checked against heartbeats). */
+    static final String NODE_ATTRIBUTE = "mesh.node";
+
     private NodeHazelcast() {
     }
 
@@ -17,7 +20,7 @@ final class NodeHazelcast {
     static Config config(NodeConfig c) {
         Config h = new HazelcastSettings(c.cluster().hazelcastName(), c.network().bind(), c.network().hazelcastPort(), c.network().members(),
                 c.network().kubernetesServiceDns()).toConfig("mesh-" + c.node().name().name() + "-" + System.nanoTime());
-        h.getMemberAttributeConfig().setAttribute(MeshNode.NODE_ATTRIBUTE, c.node().name().name());
+        h.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, c.node().name().name());
         // A micro-hub joins its parent POP's cluster as a lite member: it sees the POP's state but owns none of it.
         h.setLiteMember(c.node().parentPop().isPresent());
         // A silent member is dropped after member-timeout; the halves of a split POP then look for each
@@ -37,7 +40,7 @@ final class NodeHazelcast {
         while (System.nanoTime() < deadline) {
             Set<String> heard = new HashSet<>();
             membership.alive().forEach(h -> heard.add(h.node().id().name()));
-            if (hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(MeshNode.NODE_ATTRIBUTE))
+            if (hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
                     .allMatch(name -> name == null || heard.contains(name))) {
                 return;
             }

@@ -1,18 +1,21 @@
 package dev.chunkmesh.node.admin;
 
 import dev.chunkmesh.catalog.Names;
-import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.NodeMetrics;
 import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.node.http.Endpoint;
 import dev.chunkmesh.node.http.HeadDeadline;
-import dev.chunkmesh.node.http.ServerLimits;
+import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.pull.BatchPull;
 import dev.chunkmesh.node.pull.BlobRequest;
 import dev.chunkmesh.node.pull.ImageBlobs;
 import dev.chunkmesh.node.pull.PullReport;
+import dev.chunkmesh.node.pull.PullService;
+import dev.chunkmesh.node.registry.ImageNames;
 import dev.chunkmesh.store.Digest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -50,30 +53,47 @@ import java.util.concurrent.Callable;
 public final class AdminServer extends VerticleBase {
     private static final io.vertx.core.buffer.Buffer DASHBOARD = dashboardPage();
     private static final long PULL_BODY = 64 * 1024;
-    private final MeshNode node;
-    private final String host;
-    private final int port;
+
+    /**
+     * Exactly what the admin API reads and drives of its node.
+     *
+     * @param origin where a pull asked for by the admin API fetches what the POP lacks
+     * @param names learns which image a pulled blob belongs to
+     * @param gossip the workers that may wait on Hazelcast, where the status is rendered
+     */
+    public record Parts(NodeStanding standing, NodeMetrics metrics, PullService pulls, Origin origin, ImageNames names,
+                        StatusJson status, Prefetch prefetch, WorkerExecutor gossip) {
+        public Parts {
+            Objects.requireNonNull(standing, "standing");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(pulls, "pulls");
+            Objects.requireNonNull(origin, "origin");
+            Objects.requireNonNull(names, "names");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(prefetch, "prefetch");
+            Objects.requireNonNull(gossip, "gossip");
+        }
+    }
+
+    private final Parts node;
+    private final Endpoint at;
     private final Optional<AdminToken> token;
     private final long maxBody;
-    private final Prefetch prefetch;
     private HttpServer server;
     private HeadDeadline deadline;
 
-    public AdminServer(MeshNode node, String host, int port, NodeConfig.Admin settings) {
+    public AdminServer(Parts node, Endpoint at, NodeConfig.Admin settings) {
         this.node = Objects.requireNonNull(node, "node");
-        this.host = Objects.requireNonNull(host, "host");
-        this.port = port;
+        this.at = Objects.requireNonNull(at, "at");
         this.token = settings.token();
         this.maxBody = settings.maxBody();
-        this.prefetch = new Prefetch(node);
     }
 
     @Override
     public Future<?> start() {
-        ServerLimits limits = node.config().network().limits();
-        deadline = new HeadDeadline(vertx, limits.headTimeout());
-        return deadline.serve(vertx.createHttpServer(limits.apply(new HttpServerOptions().setHttp2ClearTextEnabled(false))), router())
-                .listen(port, host).onSuccess(s -> server = s);
+        deadline = new HeadDeadline(vertx, at.limits().headTimeout());
+        return deadline.serve(vertx.createHttpServer(at.limits().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false))), router())
+                .listen(at.port(), at.host()).onSuccess(s -> server = s);
     }
 
     @Override
@@ -121,11 +141,11 @@ public final class AdminServer extends VerticleBase {
      * problems that make it so (the node still serves what it and its POP hold, so it stays ready).
      */
     private void health(RoutingContext ctx) {
-        boolean up = node.joined();
-        List<String> problems = node.problems();
+        boolean up = node.standing().joined();
+        List<String> problems = node.standing().problems();
         String status = !up ? "not joined" : problems.isEmpty() ? "ok" : "degraded";
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", status).put("node", node.info().id().name())
+                .end(new JsonObject().put("status", status).put("node", node.standing().self().id().name())
                         .put("problems", new JsonArray(problems)).encode());
     }
 
@@ -139,8 +159,9 @@ public final class AdminServer extends VerticleBase {
     }
 
     private void status(RoutingContext ctx) {
-        node.onGossipWorker(() -> StatusJson.of(node)).onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json")
-                .end(json.encodePrettily())).onFailure(ctx::fail);
+        node.gossip().executeBlocking(node.status()::render, false)
+                .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encodePrettily()))
+                .onFailure(ctx::fail);
     }
 
     private void pull(RoutingContext ctx) {
@@ -157,12 +178,12 @@ public final class AdminServer extends VerticleBase {
         Callable<List<BlobRequest>> what;
         if (blob != null) {
             Digest d = Digest.parse(blob);
-            what = () -> List.of(new BlobRequest(node.upstreams().defaultOrigin(), repository, d, -1));
+            what = () -> List.of(new BlobRequest(node.origin(), repository, d, -1));
         } else {
             String ref = reference.startsWith(Digest.PREFIX) ? Digest.parse(reference).toString() : Names.requireTag(reference);
             what = () -> {
-                List<BlobRequest> blobs = ImageBlobs.of(node.upstreams().defaultOrigin(), repository, ref);
-                node.manifests().names().pulled(repository, ref, blobs.stream().map(BlobRequest::blob).toList());
+                List<BlobRequest> blobs = ImageBlobs.of(node.origin(), repository, ref);
+                node.names().pulled(repository, ref, blobs.stream().map(BlobRequest::blob).toList());
                 return blobs;
             };
         }
@@ -171,7 +192,7 @@ public final class AdminServer extends VerticleBase {
 
     private void prefetch(RoutingContext ctx) {
         byte[] file = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        blocking(() -> prefetch.admit(file)).onSuccess(blobs -> stream(ctx, new BatchPull(node.pulls(), blobs))).onFailure(ctx::fail);
+        blocking(() -> node.prefetch().admit(file)).onSuccess(blobs -> stream(ctx, new BatchPull(node.pulls(), blobs))).onFailure(ctx::fail);
     }
 
     /** Streams progress lines until the batch ends, then its outcome. */

@@ -57,13 +57,14 @@ public final class UpperTier {
     /**
      * @param nodes the upper tier's peer API addresses, {@code host:port}
      * @param idle a blob body silent for this long fails its reader
+     * @param clock what the requests' signatures are timed by
      */
-    public UpperTier(List<String> nodes, String secret, Optional<TlsFiles> tls, Bandwidth bandwidth, Duration idle) {
+    public UpperTier(List<String> nodes, String secret, Optional<TlsFiles> tls, Bandwidth bandwidth, Duration idle, Clock clock) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("an upper tier needs at least one node address");
         }
         this.nodes = List.copyOf(nodes);
-        this.auth = new PeerAuth(secret, Clock.systemUTC());
+        this.auth = new PeerAuth(secret, clock);
         this.tls = tls;
         this.bandwidth = bandwidth;
         this.idle = idle;

@@ -4,6 +4,7 @@ import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.registry.Credentials;
 import dev.chunkmesh.registry.RegistryClient;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -33,11 +34,12 @@ public final class Upstreams {
         this.byHost = Map.of();
     }
 
-    public static Upstreams of(NodeConfig c) {
+    /** The origins node {@code c} is configured with; {@code clock} times the signatures of requests to an upper tier. */
+    public static Upstreams of(NodeConfig c, Clock clock) {
         Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
         Duration idle = c.pull().stallTimeout();
         if (!c.tiers().upper().isEmpty()) {
-            return new Upstreams(new UpperTier(c.tiers().upper(), c.tiers().upperSecret(), c.tls(), shared, idle));
+            return new Upstreams(new UpperTier(c.tiers().upper(), c.tiers().upperSecret(), c.tls(), shared, idle, clock));
         }
         Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared, idle))
                 .orElseGet(NoOrigin::new);

@@ -43,23 +43,25 @@ public final class PeerChunkServer extends VerticleBase {
     private long reloadTimer = -1;
     private HeadDeadline deadline;
 
+    /** A server that knows no recipes and serves no lower tier, checking signatures against the system clock (tests). */
     public PeerChunkServer(ChunkStore store, PeerServerConfig config) {
-        this(store, config, RecipeBoard.NONE, new ServeStats(), LowerTiers.NONE, config.clusterSecret());
+        this(store, config, RecipeBoard.NONE, new ServeStats(), LowerTiers.NONE, config.clusterSecret(), Clock.systemUTC());
     }
 
     /**
      * @param lowerTiers serves the POPs that name this one as their upper tier
      * @param lowerTiersSecret what their requests must be signed with ({@code tiers.lower-secret})
+     * @param clock what a request's signature time is checked against
      */
     public PeerChunkServer(ChunkStore store, PeerServerConfig config, RecipeBoard recipes, ServeStats stats, LowerTiers lowerTiers,
-                           String lowerTiersSecret) {
+                           String lowerTiersSecret, Clock clock) {
         this.lowerTiers = Objects.requireNonNull(lowerTiers, "lowerTiers");
-        this.lowerTiersAuth = new PeerAuth(lowerTiersSecret, Clock.systemUTC());
+        this.lowerTiersAuth = new PeerAuth(lowerTiersSecret, clock);
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.recipes = Objects.requireNonNull(recipes, "recipes");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.auth = new PeerAuth(config.clusterSecret(), Clock.systemUTC());
+        this.auth = new PeerAuth(config.clusterSecret(), clock);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.chunkmesh.node.registry;
 
 import dev.chunkmesh.gossip.Recipes;
 import dev.chunkmesh.node.http.HeadDeadline;
-import dev.chunkmesh.node.http.ServerLimits;
+import dev.chunkmesh.node.http.Endpoint;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.peer.LowerTiers;
@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import dev.chunkmesh.node.pull.PullReport;
 import dev.chunkmesh.store.ChunkRef;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -48,23 +49,32 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
         void request(MirrorRequest finished);
     }
 
-    /** What a request was for, learnt as it is parsed and served. */
-    private static final class Seen {
-        String kind = "other";
-        String repository = "";
-        String reference = "";
-        java.util.concurrent.CompletableFuture<dev.chunkmesh.node.pull.PullReport> pull;
-        boolean told;
-        Runnable onClose = () -> { };
-        /** Body bytes sent, file regions included (the response counts only what went through it). */
-        long bytes;
-    }
-
     /** Bytes a blob response may have queued for the socket before the streamer waits: several chunks. */
     static final int WRITE_QUEUE_BYTES = 4 << 20;
 
     /** Larger request heads are refused (431) before any parsing. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    /**
+     * What the mirror serves from.
+     *
+     * @param upstreams the origins, picked by {@code ?ns=}
+     * @param manifests manifests as the origin gave them, kept for when it is down
+     * @param local the recipes this node holds; {@code pop} those its POP shares
+     * @param clock times how long a client's access check at the origin is trusted
+     */
+    public record Parts(PullService pulls, Upstreams upstreams, ManifestCache manifests, ChunkStore store, Recipes local, Recipes pop,
+                        Clock clock) {
+        public Parts {
+            Objects.requireNonNull(pulls, "pulls");
+            Objects.requireNonNull(upstreams, "upstreams");
+            Objects.requireNonNull(manifests, "manifests");
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(local, "local");
+            Objects.requireNonNull(pop, "pop");
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
 
     private final PullService pulls;
     private final Upstreams upstreams;
@@ -72,37 +82,33 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
     private final ChunkStore store;
     private final Recipes local;
     private final Recipes pop;
-    private final String host;
-    private final int port;
+    private final Endpoint at;
     private final LongAdder bytesServed = new LongAdder();
     private final Observer observer;
     private final AccessGate access;
-    private final ServerLimits limits;
     private HttpServer server;
     private HeadDeadline deadline;
 
-    public RegistryServer(PullService pulls, Upstreams upstreams, ManifestCache manifests, ChunkStore store, Recipes local, Recipes pop,
-                          String host, int port, Observer observer, Duration accessTtl, ServerLimits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
+    /** {@code accessTtl}: how long the origin's answer to a client's access check is trusted; {@code observer} hears every request. */
+    public RegistryServer(Parts parts, Endpoint at, Duration accessTtl, Observer observer) {
+        this.at = Objects.requireNonNull(at, "at");
         this.observer = Objects.requireNonNull(observer, "observer");
-        this.access = new AccessGate(accessTtl, java.time.Clock.systemUTC());
-        this.pulls = Objects.requireNonNull(pulls, "pulls");
-        this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
-        this.manifests = Objects.requireNonNull(manifests, "manifests");
-        this.store = Objects.requireNonNull(store, "store");
-        this.local = Objects.requireNonNull(local, "local");
-        this.pop = Objects.requireNonNull(pop, "pop");
-        this.host = Objects.requireNonNull(host, "host");
-        this.port = port;
+        this.access = new AccessGate(accessTtl, parts.clock());
+        this.pulls = parts.pulls();
+        this.upstreams = parts.upstreams();
+        this.manifests = parts.manifests();
+        this.store = parts.store();
+        this.local = parts.local();
+        this.pop = parts.pop();
     }
 
     @Override
     public Future<?> start() {
-        HttpServerOptions options = limits.apply(new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096));
-        deadline = new HeadDeadline(vertx, limits.headTimeout());
+        HttpServerOptions options = at.limits().apply(new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096));
+        deadline = new HeadDeadline(vertx, at.limits().headTimeout());
         return deadline.serve(vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest),
                         req -> handle(req, req.uri(), Optional.ofNullable(req.getParam("ns")), false))
-                .listen(port, host).onSuccess(s -> server = s);
+                .listen(at.port(), at.host()).onSuccess(s -> server = s);
     }
 
     @Override
@@ -166,12 +172,12 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
     private void handle(HttpServerRequest req, String uri, Optional<String> ns, boolean tier) {
         HttpServerResponse res = req.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
         long start = System.nanoTime();
-        Seen seen = new Seen();
-        res.endHandler(v -> tell(req, seen, res.getStatusCode(), start));
+        SeenRequest seen = new SeenRequest();
+        res.endHandler(v -> seen.tell(req, res.getStatusCode(), start, observer));
         res.closeHandler(v -> {
             seen.onClose.run();
             // An HTTP/2 stream may close before its end handler runs: a response that ended was not aborted.
-            tell(req, seen, res.ended() ? res.getStatusCode() : 0, start);
+            seen.tell(req, res.ended() ? res.getStatusCode() : 0, start, observer);
         });
         try {
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
@@ -231,28 +237,10 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
         }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.manifest(e, m)));
     }
 
-    /** Tells the observer once how the request ended; for a blob, after its pull has ended too. */
-    private void tell(HttpServerRequest req, Seen seen, int status, long start) {
-        if (seen.told) {
-            return;
-        }
-        seen.told = true;
-        long nanos = System.nanoTime() - start;
-        long bytes = Math.max(req.response().bytesWritten(), seen.bytes);
-        String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
-        if (seen.pull == null) {
-            observer.request(new MirrorRequest(req.method().name(), seen.kind, seen.repository, seen.reference, status, bytes, nanos, client,
-                    Optional.empty()));
-            return;
-        }
-        seen.pull.whenComplete((report, failed) -> observer.request(new MirrorRequest(req.method().name(), seen.kind, seen.repository,
-                seen.reference, status, bytes, nanos, client, Optional.ofNullable(report))));
-    }
-
     /** What serving a blob starts from: its size and, when this node holds every chunk of it, its recipe. */
     private record Held(long size, Optional<Recipe> recipe) {}
 
-    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b, Seen seen,
+    private void blob(HttpServerRequest req, HttpServerResponse res, String upstream, Origin origin, RegistryPath.Blob b, SeenRequest seen,
                       boolean tier) {
         Optional<String> auth = Optional.ofNullable(req.getHeader("Authorization"));
         vertx.executeBlocking(() -> {
@@ -292,7 +280,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
      * until it matches. A range of a blob not held is served only after its pull has checked the whole
      * blob, from the recipe that pull kept: a range has no end at which a wrong byte could be caught.
      */
-    private void stream(HttpServerRequest req, Origin origin, RegistryPath.Blob b, Seen seen, Held held, ByteRange r, boolean whole) {
+    private void stream(HttpServerRequest req, Origin origin, RegistryPath.Blob b, SeenRequest seen, Held held, ByteRange r, boolean whole) {
         HttpServerResponse res = req.response();
         res.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         if (held.recipe().isPresent()) {
@@ -321,7 +309,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
     }
 
     /** Streams {@code r} of a blob this node holds by {@code recipe}, checked chunk by chunk; a chunk found unreadable turns it into a pull. */
-    private void streamHeld(HttpServerRequest req, Origin origin, RegistryPath.Blob b, Seen seen, Recipe recipe, ByteRange r) {
+    private void streamHeld(HttpServerRequest req, Origin origin, RegistryPath.Blob b, SeenRequest seen, Recipe recipe, ByteRange r) {
         long start = System.nanoTime();
         List<ChunkRef> chunks = recipe.chunks();
         CompletableFuture<PullReport> hit = new CompletableFuture<>();
@@ -335,7 +323,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
     }
 
     /** Starts a pull of the POP for the blob once asked: its feed of chunks as they are stored. */
-    private Supplier<BlobStreamer.Feed> pull(Origin origin, RegistryPath.Blob b, Seen seen) {
+    private Supplier<BlobStreamer.Feed> pull(Origin origin, RegistryPath.Blob b, SeenRequest seen) {
         return () -> {
             PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
             seen.pull = p.result();
@@ -343,7 +331,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
         };
     }
 
-    private Consumer<Long> sent(Seen seen) {
+    private Consumer<Long> sent(SeenRequest seen) {
         return n -> {
             bytesServed.add(n);
             seen.bytes += n;

@@ -85,7 +85,7 @@ class PeerTlsTest {
 
     private int serve(Vertx vertx, LowerTiers tiers) throws Exception {
         PeerChunkServer s = new PeerChunkServer(store, new PeerServerConfig("127.0.0.1", 0, SECRET, Optional.of(server)), RecipeBoard.NONE,
-                new ServeStats(), tiers, SECRET);
+                new ServeStats(), tiers, SECRET, Clock.systemUTC());
         await(vertx.deployVerticle(s));
         return s.port();
     }
@@ -179,7 +179,7 @@ class PeerTlsTest {
     }
 
     private Origin upper(String address, TlsFiles tls) {
-        return new UpperTier(List.of(address), SECRET, Optional.of(tls), new Bandwidth(0), Duration.ofSeconds(20)).origin(Optional.empty())
+        return new UpperTier(List.of(address), SECRET, Optional.of(tls), new Bandwidth(0), Duration.ofSeconds(20), Clock.systemUTC()).origin(Optional.empty())
                 .orElseThrow();
     }
 
