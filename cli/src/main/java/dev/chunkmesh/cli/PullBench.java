@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * warm), and through a POP of two mesh nodes (cold, then warm from the peer), plus curl of a held layer
  * from the node's mirror and from docker-registry; then the same with a userspace link of 100 Mbit/s and
  * 20 ms in front of the origin only. Each figure is the median of {@code --rounds}, every round on fresh
- * caches and fresh nodes.
+ * caches and fresh nodes, after {@code --warmup} uncounted mesh copies that warm the JIT compiler of the
+ * JVM the nodes share.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = "skopeo pulls: direct, docker-registry pull-through cache, mesh cold/warm; on loopback and behind a slow link.")
@@ -43,6 +44,10 @@ final class PullBench implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "Rounds per figure; the median is reported (default: ${DEFAULT-VALUE}).")
     int rounds = 3;
+
+    @Option(names = "--warmup", description = "Mesh copies on loopback before the counted rounds, to warm this JVM's JIT compiler "
+            + "(default: ${DEFAULT-VALUE}; the nodes' times fell for about 4 rounds in a profile).")
+    int warmup = 3;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Work folder, emptied first (default: ${DEFAULT-VALUE}).")
     Path dir = Path.of("data", "bench-pull");
@@ -100,6 +105,23 @@ final class PullBench implements Callable<Integer> {
         return 0;
     }
 
+    /** A fresh POP of two nodes in {@code round}. */
+    private DemoMesh startPop(URI origin, Path round) throws Exception {
+        List<DemoMesh.Member> pop = List.of(new DemoMesh.Member("bench-a", "127.0.0.1", "pop-bench", Optional.empty()),
+                new DemoMesh.Member("bench-b", "127.0.0.2", "pop-bench", Optional.empty()));
+        Map<String, String> settings = new LinkedHashMap<>(Map.of("registry.access-log", "false", "store.fsync", Boolean.toString(fsync)));
+        settings.putAll(nodeSettings);
+        return DemoMesh.start(round.resolve("nodes"), origin, pop, settings);
+    }
+
+    /** A cold and a warm mesh copy on a fresh POP, in seconds. */
+    private double[] meshCopies(URI origin, Path round) throws Exception {
+        try (DemoMesh mesh = startPop(origin, round)) {
+            return new double[] {timedCopy(URI.create(mesh.nodes().get(0).registryUrl()).getAuthority(), round.resolve("mesh-cold")),
+                    timedCopy(URI.create(mesh.nodes().get(1).registryUrl()).getAuthority(), round.resolve("mesh-warm"))};
+        }
+    }
+
     /** Every figure for one origin URL; returns medians by name for the goals. */
     private Map<String, Double> run(URI origin, String label, List<String> out, String layer) throws Exception {
         int n = rounds;
@@ -113,23 +135,24 @@ final class PullBench implements Callable<Integer> {
         String coldSources = "";
         String warmSources = "";
         long layerSize = Files.size(dir.resolve("image/blobs/sha256").resolve(layer.substring("sha256:".length())));
-        boolean warmUp = label.equals("loopback");
-        for (int r = warmUp ? -1 : 0; r < n; r++) {
-            if (r == 0) {
-                System.err.printf(Locale.ROOT, "  (round 0 was a warm-up of this JVM's JIT compiler, not counted: nodes run for days)%n");
+        if (label.equals("loopback")) {
+            for (int w = 1; w <= warmup; w++) {
+                Path round = Files.createDirectories(dir.resolve("warmup-" + w));
+                double[] times = meshCopies(origin, round);
+                FileTrees.deleteRecursively(round);
+                System.err.printf(Locale.ROOT, "  warm-up %d of %d (not counted; this JVM's JIT compiler: nodes run for days): mesh cold %.2f / warm %.2f s%n",
+                        w, warmup, times[0], times[1]);
             }
-            int k = Math.max(r, 0);
+        }
+        for (int r = 0; r < n; r++) {
+            int k = r;
             Path round = Files.createDirectories(dir.resolve("round-" + (label.equals("loopback") ? "loopback" : "slow") + "-" + (r + 1)));
             direct[k] = timedCopy(origin.getAuthority(), round.resolve("direct"));
             try (RegistryProcess cache = RegistryProcess.start(round.resolve("cache"), Optional.of(origin))) {
                 cacheCold[k] = timedCopy(cache.authority(), round.resolve("cache-cold"));
                 cacheWarm[k] = timedCopy(cache.authority(), round.resolve("cache-warm"));
             }
-            List<DemoMesh.Member> pop = List.of(new DemoMesh.Member("bench-a", "127.0.0.1", "pop-bench", Optional.empty()),
-                    new DemoMesh.Member("bench-b", "127.0.0.2", "pop-bench", Optional.empty()));
-            Map<String, String> settings = new LinkedHashMap<>(Map.of("registry.access-log", "false", "store.fsync", Boolean.toString(fsync)));
-            settings.putAll(nodeSettings);
-            try (DemoMesh mesh = DemoMesh.start(round.resolve("nodes"), origin, pop, settings)) {
+            try (DemoMesh mesh = startPop(origin, round)) {
                 MeshNode a = mesh.nodes().get(0);
                 MeshNode b = mesh.nodes().get(1);
                 meshCold[k] = timedCopy(URI.create(a.registryUrl()).getAuthority(), round.resolve("mesh-cold"));
