@@ -16,8 +16,6 @@ import dev.chunkmesh.gossip.Seal;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -36,9 +34,7 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
     static HazelcastInstance second;
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return MemberPorts.free("127.0.0.1");
     }
 
     @BeforeAll

@@ -1,8 +1,7 @@
 package dev.chunkmesh.node.config;
 
+import dev.chunkmesh.gossip.hazelcast.MemberPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -24,9 +23,7 @@ public record LocalMesh(String cluster, String secret, List<String> members) {
 
     /** A port free right now on {@code address} (a loopback alias such as 127.0.0.2), for a node's Hazelcast member. */
     public static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return s.getLocalPort();
-        }
+        return MemberPorts.free(address);
     }
 
     /** The settings, as flags for {@link ConfigLoader}, of one node of this mesh. */
