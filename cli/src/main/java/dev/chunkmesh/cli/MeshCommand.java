@@ -1,5 +1,7 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.cli.bench.BenchCommand;
+import dev.chunkmesh.cli.demo.DemoCommand;
 import dev.chunkmesh.store.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,7 +1,9 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chunkmesh.cli.FileTrees;
+import dev.chunkmesh.cli.MeshCommand;
 import dev.chunkmesh.cli.demo.LayoutRegistry;
 import dev.chunkmesh.node.config.LocalMesh;
 import dev.chunkmesh.registry.oci.OciLayout;

@@ -1,5 +1,7 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
+import dev.chunkmesh.cli.FileTrees;
+import dev.chunkmesh.cli.Progress;
 import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.disk.DiskChunkStore;

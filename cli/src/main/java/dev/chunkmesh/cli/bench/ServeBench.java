@@ -1,5 +1,6 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
+import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;

@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.demo;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * binary, of varied sizes. Version 2 edits a few of them (insertions, an overwrite, an append), as a
  * release that changes a little of a layer would.
  */
-final class DemoLayers {
+public final class DemoLayers {
     private DemoLayers() {
     }
 
@@ -49,7 +49,7 @@ final class DemoLayers {
     }
 
     /** {@code length} bytes from {@code seed}: lines of words when {@code text}, else random bytes. */
-    static byte[] content(long seed, int length, boolean text) {
+    public static byte[] content(long seed, int length, boolean text) {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] b = new byte[length];
         if (text) {

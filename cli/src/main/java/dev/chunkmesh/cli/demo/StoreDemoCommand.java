@@ -1,5 +1,7 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.demo;
 
+import dev.chunkmesh.cli.FileTrees;
+import dev.chunkmesh.cli.Progress;
 import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;

@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
 import dev.chunkmesh.node.config.LocalMesh;
 import java.io.IOException;

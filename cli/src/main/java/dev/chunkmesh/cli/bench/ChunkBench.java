@@ -1,17 +1,19 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
+import dev.chunkmesh.cli.ChunkerOptions;
+import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.ChunkFrame;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.ForwardingChunkStore;
-import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import dev.chunkmesh.store.PinSet;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import dev.chunkmesh.store.chunker.StreamChunker;
 import dev.chunkmesh.store.disk.DiskChunkStore;
 import dev.chunkmesh.store.disk.DiskStoreConfig;
 import dev.chunkmesh.store.ingest.BlobIngester;
+import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chunk", mixinStandardHelpOptions = true,
         description = "Throughput of SHA-256, the chunker and the full ingest, side by side on the same input.")
-final class ChunkBench implements Callable<Integer> {
+public final class ChunkBench implements Callable<Integer> {
 
     @Option(names = "--size", paramLabel = "SIZE", description = "Input size (default: 512MiB).")
     ByteSize size = ByteSize.parse("512MiB");
@@ -194,7 +196,8 @@ final class ChunkBench implements Callable<Integer> {
         md.digest();
     }
 
-    static byte[] input(int n, String kind) {
+    /** {@code n} bytes of {@code kind} ("random" or "text"), the same on every call (a fixed seed). */
+    public static byte[] input(int n, String kind) {
         byte[] out = new byte[n];
         SplittableRandom random = new SplittableRandom(42);
         switch (kind) {

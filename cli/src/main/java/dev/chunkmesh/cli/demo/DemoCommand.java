@@ -1,6 +1,5 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.demo;
 
-import dev.chunkmesh.cli.demo.MeshDemo;
 import dev.chunkmesh.store.ByteSize;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {StoreDemoCommand.class},
         description = {"Start a small mesh (3 POP nodes, 1 micro-hub) and a built-in origin on loopback, pull an image through each",
                 "node's registry mirror, and show where the bytes came from. 'mesh demo store' shows the chunk store alone."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "Where the demo keeps its files; emptied first (default: ./data/demo).")
     Path data = Path.of("data", "demo");

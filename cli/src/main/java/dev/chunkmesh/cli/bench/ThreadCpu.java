@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

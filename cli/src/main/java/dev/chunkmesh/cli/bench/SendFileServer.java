@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;

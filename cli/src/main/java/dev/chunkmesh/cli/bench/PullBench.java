@@ -1,6 +1,8 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.chunkmesh.cli.FileTrees;
+import dev.chunkmesh.cli.demo.DemoLayers;
 import dev.chunkmesh.cli.demo.DemoMesh;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;

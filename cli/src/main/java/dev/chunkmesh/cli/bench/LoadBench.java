@@ -1,5 +1,6 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.cli.bench;
 
+import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.cli.demo.DemoImage;
 import dev.chunkmesh.cli.demo.LayoutRegistry;
 import dev.chunkmesh.node.MeshNode;
