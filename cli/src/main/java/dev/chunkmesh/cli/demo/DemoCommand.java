@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * names), the image pulled through each node's registry mirror, and a table of where the bytes came
  * from. Stops cleanly on Ctrl-C; {@code --once} stops at once.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {StoreDemoCommand.class},
+@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoStoreCommand.class},
         description = {"Start a small mesh (3 POP nodes, 1 micro-hub) and a built-in origin on loopback, pull an image through each",
                 "node's registry mirror, and show where the bytes came from. 'mesh demo store' shows the chunk store alone."})
 public final class DemoCommand implements Callable<Integer> {

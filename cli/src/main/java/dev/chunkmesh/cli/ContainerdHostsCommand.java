@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "containerd-hosts", mixinStandardHelpOptions = true,
         description = "Write containerd hosts.toml files that send pulls of each upstream through the node's mirror.")
-final class HostsTomlCommand implements Callable<Integer> {
+final class ContainerdHostsCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "containerd's hosts folder (default: ${DEFAULT-VALUE}).")
     Path dir = Path.of("/etc/containerd/certs.d");

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = "Run the chunk store on two versions of a generated layer and print what it did.")
-final class StoreDemoCommand implements Callable<Integer> {
+final class DemoStoreCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "Where the demo keeps its files (default: ./data/demo-store).")
     Path data = Path.of("data", "demo-store");
