@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
 import dev.chunkmesh.node.config.LocalMesh;
 import java.io.IOException;

@@ -1,10 +1,11 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chunkmesh.cli.CliRun;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;

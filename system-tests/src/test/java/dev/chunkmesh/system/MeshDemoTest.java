@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.Hazelcast;
+import dev.chunkmesh.cli.CliRun;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.net.ConnectException;

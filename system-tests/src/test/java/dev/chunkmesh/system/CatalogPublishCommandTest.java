@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chunkmesh.cli.CatalogVerifyCommand;
+import dev.chunkmesh.cli.CliRun;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.nio.file.Path;

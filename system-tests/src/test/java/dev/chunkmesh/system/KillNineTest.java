@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

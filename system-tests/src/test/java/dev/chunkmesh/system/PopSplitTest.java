@@ -1,4 +1,4 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
 
 import com.fasterxml.jackson.databind.JsonNode;

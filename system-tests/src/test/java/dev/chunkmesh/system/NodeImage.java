@@ -1,5 +1,6 @@
-package dev.chunkmesh.cli;
+package dev.chunkmesh.system;
 
+import dev.chunkmesh.cli.MeshCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
