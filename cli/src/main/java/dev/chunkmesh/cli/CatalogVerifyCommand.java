@@ -17,10 +17,10 @@ import picocli.CommandLine.Parameters;
 /** {@code mesh catalog verify --trust KEY_OR_DIR FILE}: exit 0 and one line, or exit 3 and the reason. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Verify a signed catalog: signature by a trusted key, expiry, and rollback against the newest catalog seen.")
-final class CatalogVerifyCommand implements Callable<Integer> {
+public final class CatalogVerifyCommand implements Callable<Integer> {
 
     /** Exit code of a refused catalog, apart from usage (2) and other errors (1). */
-    static final int REFUSED = 3;
+    public static final int REFUSED = 3;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The signed catalog.")
     Path file;

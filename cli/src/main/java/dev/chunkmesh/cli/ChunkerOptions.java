@@ -5,7 +5,7 @@ import dev.chunkmesh.store.chunker.ChunkerParams;
 import picocli.CommandLine.Option;
 
 /** The chunker's parameters as command-line options, shared by every command that chunks. */
-final class ChunkerOptions {
+public final class ChunkerOptions {
     @Option(names = "--min", paramLabel = "SIZE", description = "Minimum chunk size (default: 16KiB).")
     ByteSize min = new ByteSize(ChunkerParams.DEFAULTS.minSize());
 
@@ -18,7 +18,8 @@ final class ChunkerOptions {
     @Option(names = "--level", paramLabel = "0-3", description = "Normalization level (default: 2).")
     int level = ChunkerParams.DEFAULTS.normalization();
 
-    ChunkerParams params() {
+    /** The parameters as given; throws IllegalArgumentException when they are out of range or min <= avg <= max fails. */
+    public ChunkerParams params() {
         return new ChunkerParams(min.asInt("--min"), avg.asInt("--avg"), max.asInt("--max"), level);
     }
 }

@@ -1,5 +1,7 @@
 package dev.chunkmesh.cli;
 
+import dev.chunkmesh.cli.bench.BenchCommand;
+import dev.chunkmesh.cli.demo.DemoCommand;
 import dev.chunkmesh.store.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mesh", mixinStandardHelpOptions = true, version = "chunk mesh 0.1.0",
         description = "A peer-to-peer distribution mesh for container images and other large immutable blobs.",
         subcommands = {DemoCommand.class, NodeCommand.class, PullCommand.class, PrefetchCommand.class, StatusCommand.class,
-                SimCommand.class, CaCommand.class, HostsTomlCommand.class, ChunkCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                SimCommand.class, CaCommand.class, ContainerdHostsCommand.class, ChunkCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MeshCommand implements Runnable {
 
     @CommandLine.Spec

@@ -23,7 +23,7 @@ public final class Progress {
     }
 
     /** A bar counting items. */
-    static ProgressBar count(String task, long total) {
+    public static ProgressBar count(String task, long total) {
         return builder(task, total).build();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chunkmesh.cli.bench.ChunkBench;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.nio.file.Files;

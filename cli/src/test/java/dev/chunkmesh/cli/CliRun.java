@@ -6,10 +6,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Runs the mesh command line in-process and captures what it prints. */
-record CliRun(int exitCode, String out, String err) {
+/** Runs the mesh command line in-process and captures what it prints (shared with system-tests). */
+public record CliRun(int exitCode, String out, String err) {
 
-    static synchronized CliRun run(String... args) {
+    /** Runs {@code mesh ARGS} with System.out and System.err captured; one run at a time. */
+    public static synchronized CliRun run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chunkmesh.cli.FileTrees;
+import dev.chunkmesh.cli.Progress;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.NodeMetrics;
@@ -121,7 +122,7 @@ public final class MeshDemo {
         long total = blobs.stream().mapToLong(BlobRequest::size).sum();
         Map<SourceKind, Long> before = bytes(node);
         long start = System.nanoTime();
-        try (ProgressBar bar = dev.chunkmesh.cli.Progress.bytes("pull via " + node.info().id(), total)) {
+        try (ProgressBar bar = Progress.bytes("pull via " + node.info().id(), total)) {
             MirrorPull.pull(mirror, blobs, bar::stepBy);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
