@@ -141,7 +141,7 @@ public final class ConfigLoader {
         PopId pop = get("node.pop", PopId::new);
         Optional<PopId> parent = optional("node.parent-pop").map(s -> get("node.parent-pop", PopId::new));
         NodeId name = optional("node.name").map(s -> get("node.name", NodeId::new)).orElseGet(ConfigLoader::hostName);
-        NodeConfig.Identity identity = new NodeConfig.Identity(name, pop, parent);
+        NodeConfig.Node identity = new NodeConfig.Node(name, pop, parent);
         if (parent.isPresent() && parent.get().equals(pop)) {
             throw new ConfigException("node.parent-pop: a micro-hub's parent cannot be its own POP '" + popText + "'");
         }
@@ -173,9 +173,9 @@ public final class ConfigLoader {
                 duration("cluster.member-timeout"), duration("cluster.merge-interval"));
         NodeConfig.Store store = new NodeConfig.Store(Path.of(text("store.data")), size("store.capacity"), bool("store.fsync"),
                 bool("store.compress"));
-        NodeConfig.Upstream origin = new NodeConfig.Upstream(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
+        NodeConfig.Origins origin = new NodeConfig.Origins(optional("origin.url").map(u -> get("origin.url", ConfigLoader::url)),
                 optional("origin.username"), optional("origin.password"), size("origin.bandwidth"), upstreams());
-        NodeConfig.Mirror registry = new NodeConfig.Mirror(text("network.registry-bind"), duration("registry.tag-ttl"),
+        NodeConfig.Registry registry = new NodeConfig.Registry(text("network.registry-bind"), duration("registry.tag-ttl"),
                 duration("registry.access-ttl"), bool("registry.access-log"));
         PullSettings pull = get("pull", x -> new PullSettings(integer("pull.parallel-fetches"), integer("pull.peer-batch"), integer("pull.peer-window"),
                 size("pull.max-origin-range"), duration("pull.lease-time"), duration("pull.stall-timeout"), duration("pull.penalty-time"),
