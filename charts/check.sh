@@ -48,7 +48,7 @@ for values in default "$here/ci/custom-values.yaml" "$here/ci/edge-values.yaml";
   # The admin token Secret the pod mounts, made here: the admin API listens on the pod's (host's) address.
   mkdir -p "$out/admin" && echo "check-only-admin-token-0123456789" > "$out/admin/token"
   sed -i "s#/etc/chunk-mesh/admin/#$out/admin/#" "$out/node.yaml"
-  MESH_CLUSTER_SECRET=check-only-secret-0123456789 MESH_NODE_NAME=check MESH_NETWORK_BIND=10.0.0.1 MESH_NETWORK_ADMIN_BIND=10.0.0.1 \
+  MESH_CLUSTER_SECRET=check-only-secret-0123456789 UPSTREAM_PASSWORD_0=check-only-password MESH_NODE_NAME=check MESH_NETWORK_BIND=10.0.0.1 MESH_NETWORK_ADMIN_BIND=10.0.0.1 \
     java -jar "$jar" node run --config "$out/node.yaml" --check
   if grep -q "alert:" "$out/alert-rules.yaml"; then
     promtool check rules "$out/alert-rules.yaml"

@@ -44,7 +44,8 @@ public final class ConfigKeys {
         key("cluster.member-timeout", "15s", "Hazelcast drops a member it has not heard from for this long (how soon a POP split is seen)");
         key("cluster.merge-interval", "30s", "how often the halves of a split POP cluster look for each other to merge again");
         key("store.data", "./data/node", "folder of the chunk store and recipes");
-        key("store.capacity", "10GiB", "bytes of chunks the store may hold before evicting the least recently used");
+        key("store.capacity", "10GiB", "bytes of chunks the store may hold; past 90% it evicts down to 80%, oldest stored first, skipping"
+                + " chunks pinned by pulls under way and, for one pass, chunks read since they were stored (second chance)");
         key("store.fsync", "true", "force every chunk to the device before it is visible; off trades durability across power loss"
                 + " (never correctness: every read is verified) for much faster writes on slow-sync disks");
         key("store.compress", "true", "keep chunks the node chunks itself as zstd frames where that makes them smaller; off keeps them"

@@ -23,11 +23,13 @@ import java.util.Optional;
  * Everything a node is told at start, as one immutable tree whose parts match the YAML sections
  * (and the Helm chart's values): {@code node}, {@code network}, {@code cluster}, {@code store},
  * {@code origin}, {@code pull}, {@code chunker}, {@code catalog}, {@code registry}, {@code tls}, {@code admin},
- * {@code tiers}.
+ * {@code tiers}. A section is a nested record named after it ({@code origin} is {@link Origins}: the default origin and
+ * the named upstreams) or its component's own record ({@link PullSettings}, {@link ChunkerParams}, {@link TlsFiles});
+ * {@code catalog} is its one key, {@code trustedKeys}.
  * {@link ConfigKeys} documents every key and its default; {@link ConfigLoader} builds this from
  * defaults, a file, the environment and flags.
  */
-public record NodeConfig(Identity node, Network network, Cluster cluster, Store store, Upstream origin, Mirror registry,
+public record NodeConfig(Node node, Network network, Cluster cluster, Store store, Origins origin, Registry registry,
                          PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls, Admin admin,
                          Tiers tiers) {
 
@@ -72,15 +74,15 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
         }
     }
 
-    /** Who the node is: its name, POP and, for a micro-hub, the parent POP. */
-    public record Identity(NodeId name, PopId pop, Optional<PopId> parentPop) {
+    /** The {@code node} section: who the node is, its name, POP and, for a micro-hub, the parent POP. */
+    public record Node(NodeId name, PopId pop, Optional<PopId> parentPop) {
         public Tier tier() {
             return parentPop.isPresent() ? Tier.MICRO_HUB : Tier.POP;
         }
     }
 
     /**
-     * Where the node listens. Port 0 takes any free port (tests).
+     * The {@code network} section: where the node listens. Port 0 takes any free port (tests).
      *
      * @param bind the node's private address: peer API and Hazelcast listen only here
      * @param adminBind the admin API's address; loopback unless the node has an admin token
@@ -97,7 +99,7 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     }
 
     /**
-     * The POP cluster the node joins.
+     * The {@code cluster} section: the POP cluster the node joins.
      *
      * @param name the Hazelcast cluster name, one per POP; a micro-hub joins its parent POP's
      * @param secret shared by all nodes; peers refuse requests without it
@@ -137,13 +139,13 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     }
 
     /**
-     * The chunk store: its folder, how many bytes of chunks it may hold, whether each chunk is forced
+     * The {@code store} section: the chunk store, its folder, how many bytes of chunks it may hold, whether each chunk is forced
      * to the device before it becomes visible, and whether chunks it encodes are compressed.
      */
     public record Store(Path data, long capacityBytes, boolean fsync, boolean compress) {}
 
     /**
-     * The origin registries.
+     * The {@code origin} section: the origin registries.
      *
      * @param url the default origin, for requests that name no upstream; empty when the node has none
      *     (it can then only serve what the POP holds)
@@ -151,15 +153,15 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
      * @param upstreams by the host containerd names in {@code ?ns=} (for example {@code docker.io}):
      *     the registry to use for it
      */
-    public record Upstream(Optional<URI> url, Optional<String> username, Optional<String> password, long bytesPerSecond,
+    public record Origins(Optional<URI> url, Optional<String> username, Optional<String> password, long bytesPerSecond,
                            Map<String, Named> upstreams) {
-        public Upstream {
+        public Origins {
             upstreams = Map.copyOf(upstreams);
         }
 
         @Override
         public String toString() {
-            return "Upstream[url=" + url + ", username=" + username + ", password " + (password.isPresent() ? "set" : "unset")
+            return "Origins[url=" + url + ", username=" + username + ", password " + (password.isPresent() ? "set" : "unset")
                     + ", bytesPerSecond=" + bytesPerSecond + ", upstreams=" + upstreams + "]";
         }
     }
@@ -173,17 +175,17 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     }
 
     /**
-     * The OCI registry mirror that local runtimes pull through.
+     * The {@code registry} section: the OCI registry mirror that local runtimes pull through.
      *
-     * @param bind its address; loopback unless the runtimes are on other hosts
+     * @param bind its address ({@code network.registry-bind}); loopback unless the runtimes are on other hosts
      * @param tagTtl how long a tag resolved at the origin is trusted before asking again
      * @param accessTtl how long the origin's answer to a client's credentials for a repository is kept
      * @param accessLog whether every request is logged (method, repository, reference, status, bytes, time, sources)
      */
-    public record Mirror(String bind, Duration tagTtl, Duration accessTtl, boolean accessLog) {}
+    public record Registry(String bind, Duration tagTtl, Duration accessTtl, boolean accessLog) {}
 
     /**
-     * The admin API's guard and bounds.
+     * The {@code admin} section: the admin API's guard and bounds.
      *
      * @param token when present, every request but health, metrics and the dashboard page must carry it
      * @param maxBody the largest request body read (into memory, never onto disk); a larger one gets 413
@@ -203,7 +205,7 @@ public record NodeConfig(Identity node, Network network, Cluster cluster, Store 
     }
 
     /**
-     * How this POP links to the tiers above and below it.
+     * The {@code tiers} section: how this POP links to the tiers above and below it.
      *
      * @param upper the peer API addresses ({@code host:port}) of the upper tier's nodes; empty for a root tier
      * @param upperSecret what requests to the upper tier are signed with
