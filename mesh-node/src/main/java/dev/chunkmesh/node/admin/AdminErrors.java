@@ -4,10 +4,10 @@ import dev.chunkmesh.catalog.json.JsonFormatException;
 import dev.chunkmesh.catalog.sign.CatalogRefusedException;
 import dev.chunkmesh.node.http.Failures;
 import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.node.origin.OriginNotFoundException;
 import dev.chunkmesh.registry.RegistryException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.FileNotFoundException;
 
 /**
  * Maps failures of the admin API to HTTP statuses, with {@code {"error": "..."}} bodies. Each HTTP surface
@@ -45,7 +45,7 @@ final class AdminErrors {
         if (t instanceof CatalogRefusedException) {
             return 403;
         }
-        if (t instanceof FileNotFoundException) {
+        if (t instanceof OriginNotFoundException) {
             return 404;
         }
         if (t instanceof NoOrigin.NoOriginException) {

@@ -2,11 +2,11 @@ package dev.chunkmesh.node.registry;
 
 import dev.chunkmesh.node.http.Failures;
 import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.node.origin.OriginNotFoundException;
 import dev.chunkmesh.registry.RegistryException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.FileNotFoundException;
 import java.util.logging.Logger;
 
 /**
@@ -22,7 +22,7 @@ final class RegistryErrors {
 
     static RegistryError manifest(Throwable e, RegistryPath.Manifest m) {
         e = Failures.unwrap(e);
-        if (e instanceof FileNotFoundException) {
+        if (e instanceof OriginNotFoundException) {
             return new RegistryError(404, "MANIFEST_UNKNOWN", "manifest " + m.reference() + " of " + m.name() + " is unknown to the origin");
         }
         return upstream(e);
@@ -30,7 +30,7 @@ final class RegistryErrors {
 
     static RegistryError blob(Throwable e, RegistryPath.Blob b) {
         e = Failures.unwrap(e);
-        if (e instanceof FileNotFoundException) {
+        if (e instanceof OriginNotFoundException) {
             return new RegistryError(404, "BLOB_UNKNOWN", "blob " + b.digest() + " of " + b.name() + " is unknown here and to the origin");
         }
         return upstream(e);
