@@ -10,6 +10,7 @@ import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.Nodes;
 import dev.chunkmesh.gossip.Seal;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,7 +144,7 @@ class HazelcastMembershipTest {
                         ready.countDown();
                     }
                 }
-            } catch (java.io.IOException gone) {
+            } catch (IOException gone) {
                 // the child was killed
             }
         });
@@ -194,7 +196,7 @@ class HazelcastMembershipTest {
         return h;
     }
 
-    private static List<Integer> ports(int n) throws java.io.IOException {
+    private static List<Integer> ports(int n) throws IOException {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(HazelcastAvailabilityTest.freePort());
@@ -210,7 +212,7 @@ class HazelcastMembershipTest {
         return m.alive().stream().map(h -> h.node().id().name()).toList();
     }
 
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> message) throws InterruptedException {
+    private static void await(BooleanSupplier condition, Supplier<String> message) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
