@@ -176,7 +176,7 @@ public final class MeshNode implements AutoCloseable {
         try {
             var s = store.stats();
             pop.membership().heartbeat(new Health(self, Clock.systemUTC().instant(), Math.max(0, s.capacityBytes() - s.usedBytes()),
-                    served.activeTransfers(), 0));
+                    served.activeTransfers()));
             joined = true;
             metrics.heartbeat(pop.membership().alive().size());
         } catch (RuntimeException e) {

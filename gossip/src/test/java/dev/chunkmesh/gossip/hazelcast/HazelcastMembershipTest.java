@@ -80,7 +80,7 @@ class HazelcastMembershipTest {
         one.heartbeat(health("a", 1));
         await(() -> names(two).equals(List.of("a")), () -> "b hears a: " + names(two));
         intruder.heartbeat(health("ghost", 1));
-        intruder.heartbeat(new Health(Nodes.popNode("a", "pop1"), Instant.now().plus(Duration.ofHours(1)), 1, 0, 0));
+        intruder.heartbeat(new Health(Nodes.popNode("a", "pop1"), Instant.now().plus(Duration.ofHours(1)), 1, 0));
         intruder.leave(Nodes.popNode("a", "pop1").id());
         await(() -> two.forgeries() >= 3 && one.forgeries() >= 3, () -> "forgeries counted: " + two.forgeries() + " / " + one.forgeries());
         one.heartbeat(health("a", 2));
@@ -205,7 +205,7 @@ class HazelcastMembershipTest {
     }
 
     private static Health health(String name, long free) {
-        return new Health(Nodes.popNode(name, "pop1"), Instant.now(), free, 0, 0);
+        return new Health(Nodes.popNode(name, "pop1"), Instant.now(), free, 0);
     }
 
     private static List<String> names(HazelcastMembership m) {
