@@ -3,6 +3,7 @@ package dev.chunkmesh.catalog;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,8 @@ public record Catalog(long sequence, Instant created, Optional<Instant> expires,
             throw new IllegalArgumentException("catalog sequence must be >= 1, got " + sequence);
         }
         Objects.requireNonNull(created, "created");
-        created = created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        expires = expires.map(e -> e.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        created = created.truncatedTo(ChronoUnit.SECONDS);
+        expires = expires.map(e -> e.truncatedTo(ChronoUnit.SECONDS));
         if (expires.isPresent() && !expires.get().isAfter(created)) {
             throw new IllegalArgumentException("catalog expiry " + expires.get() + " must be after its creation " + created);
         }

@@ -1,5 +1,6 @@
 package dev.chunkmesh.store;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -44,8 +45,8 @@ public abstract class AbstractChunkStore implements ChunkStore {
      * {@link #readFrame} as a buffer, for media that can hand out a view of what they read instead of a
      * copy; by default a wrap of {@link #readFrame}.
      */
-    protected java.nio.ByteBuffer readFrameBuffer(Digest digest, long position, int size) {
-        return java.nio.ByteBuffer.wrap(readFrame(digest, position, size));
+    protected ByteBuffer readFrameBuffer(Digest digest, long position, int size) {
+        return ByteBuffer.wrap(readFrame(digest, position, size));
     }
 
     /** The bytes at {@code position} are no longer a chunk of this store (evicted, deleted, a duplicate). */
@@ -100,13 +101,13 @@ public abstract class AbstractChunkStore implements ChunkStore {
     }
 
     @Override
-    public java.nio.ByteBuffer getBuffer(Digest digest) {
+    public ByteBuffer getBuffer(Digest digest) {
         return raw(digest, true);
     }
 
     /** The chunk's raw bytes from its checked frame; a frame that does not decode drops the chunk. */
-    private java.nio.ByteBuffer raw(Digest digest, boolean view) {
-        java.nio.ByteBuffer frame = checkedFrame(digest, view);
+    private ByteBuffer raw(Digest digest, boolean view) {
+        ByteBuffer frame = checkedFrame(digest, view);
         try {
             return ChunkFrame.rawView(digest, frame);
         } catch (ChunkCorruptException e) {
@@ -121,12 +122,12 @@ public abstract class AbstractChunkStore implements ChunkStore {
     }
 
     @Override
-    public java.nio.ByteBuffer getFrameBuffer(Digest digest) {
+    public ByteBuffer getFrameBuffer(Digest digest) {
         return checkedFrame(digest, true).asReadOnlyBuffer();
     }
 
     /** The bytes of {@code b}: its array if it is exactly that, else a copy. */
-    private static byte[] array(java.nio.ByteBuffer b) {
+    private static byte[] array(ByteBuffer b) {
         if (b.hasArray() && b.arrayOffset() + b.position() == 0 && b.remaining() == b.array().length) {
             return b.array();
         }
@@ -136,16 +137,16 @@ public abstract class AbstractChunkStore implements ChunkStore {
     }
 
     /** The stored frame, checked; as a view of what the medium holds when {@code view}, else read into memory. */
-    private java.nio.ByteBuffer checkedFrame(Digest digest, boolean view) {
+    private ByteBuffer checkedFrame(Digest digest, boolean view) {
         OptionalLong location = index.touch(digest);
         if (location.isEmpty()) {
             throw new ChunkMissingException(digest);
         }
         long position = ChunkIndex.position(location.getAsLong());
         int size = ChunkIndex.size(location.getAsLong());
-        java.nio.ByteBuffer frame;
+        ByteBuffer frame;
         try {
-            frame = view ? readFrameBuffer(digest, position, size) : java.nio.ByteBuffer.wrap(readFrame(digest, position, size));
+            frame = view ? readFrameBuffer(digest, position, size) : ByteBuffer.wrap(readFrame(digest, position, size));
             if (!readsAreChecked()) {
                 ChunkFrame.decode(digest, array(frame));
             }
@@ -215,8 +216,8 @@ public abstract class AbstractChunkStore implements ChunkStore {
     }
 
     @Override
-    public CompletableFuture<java.nio.ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
-        java.nio.ByteBuffer raw;
+    public CompletableFuture<ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        ByteBuffer raw;
         try {
             raw = ChunkFrame.verifiedView(expected, frame);
         } catch (ChunkCorruptException e) {

@@ -4,7 +4,10 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import dev.chunkmesh.store.chunker.ChunkerParams;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.function.LongSupplier;
 
 /**
  * The form a chunk takes on disk and on the wire: a 6-byte header, then the payload.
@@ -28,7 +31,7 @@ public final class ChunkFrame {
     /** Zstandard level used for chunks: fast, and most of the gain on layer data. */
     public static final int DEFAULT_LEVEL = 1;
     /** No chunk is larger than the chunker's largest maximum; a header claiming more is corrupt. */
-    static final long MAX_RAW_LENGTH = dev.chunkmesh.store.chunker.ChunkerParams.MAXIMUM_MAX;
+    static final long MAX_RAW_LENGTH = ChunkerParams.MAXIMUM_MAX;
 
     private static final ThreadLocal<ZstdCompressCtx> COMPRESSORS = ThreadLocal.withInitial(() -> {
         ZstdCompressCtx ctx = new ZstdCompressCtx();
@@ -116,8 +119,8 @@ public final class ChunkFrame {
      *
      * @throws ChunkCorruptException if the frame is malformed or its content is not {@code expected}
      */
-    public static java.nio.ByteBuffer verifiedView(Digest expected, byte[] frame) {
-        java.nio.ByteBuffer raw = rawView(expected, java.nio.ByteBuffer.wrap(frame));
+    public static ByteBuffer verifiedView(Digest expected, byte[] frame) {
+        ByteBuffer raw = rawView(expected, ByteBuffer.wrap(frame));
         MessageDigest sha = Digest.newSha256();
         sha.update(raw.duplicate());
         Digest actual = Digest.ofBytes(sha.digest());
@@ -143,7 +146,7 @@ public final class ChunkFrame {
      *
      * @throws ChunkCorruptException if the frame is malformed
      */
-    public static java.nio.ByteBuffer rawView(Digest expected, java.nio.ByteBuffer frame) {
+    public static ByteBuffer rawView(Digest expected, ByteBuffer frame) {
         if (frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == RAW) {
             int p = frame.position();
             long rawLength = frame.getInt(p + 2) & 0xFFFFFFFFL;
@@ -157,27 +160,27 @@ public final class ChunkFrame {
         }
         byte[] bytes = new byte[frame.remaining()];
         frame.duplicate().get(bytes);
-        return java.nio.ByteBuffer.wrap(decodeUnverified(expected, bytes));
+        return ByteBuffer.wrap(decodeUnverified(expected, bytes));
     }
 
     /**
      * A zstd frame held off-heap (a mapped segment) decoded into off-heap memory, without copying the
      * frame first: what a socket write takes without a further copy.
      */
-    private static java.nio.ByteBuffer decodeDirect(Digest expected, java.nio.ByteBuffer frame) {
+    private static ByteBuffer decodeDirect(Digest expected, ByteBuffer frame) {
         int p = frame.position();
         long rawLength = frame.getInt(p + 2) & 0xFFFFFFFFL;
         if (rawLength > MAX_RAW_LENGTH) {
             throw new ChunkCorruptException(expected, "frame claims " + rawLength + " bytes, more than the largest chunk (" + MAX_RAW_LENGTH + ")");
         }
-        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocateDirect((int) rawLength);
+        ByteBuffer raw = ByteBuffer.allocateDirect((int) rawLength);
         unzstd(expected, rawLength, () -> DECOMPRESSORS.get().decompressDirectByteBuffer(raw, 0, (int) rawLength, frame, p + HEADER_SIZE,
                 frame.remaining() - HEADER_SIZE));
         return raw;
     }
 
     /** Runs a zstd decode of a payload announced as {@code rawLength} bytes; anything but exactly that is corrupt. */
-    private static void unzstd(Digest expected, long rawLength, java.util.function.LongSupplier decode) {
+    private static void unzstd(Digest expected, long rawLength, LongSupplier decode) {
         long n;
         try {
             n = decode.getAsLong();
@@ -232,7 +235,7 @@ public final class ChunkFrame {
     }
 
     private static long readLength(byte[] frame) {
-        return java.nio.ByteBuffer.wrap(frame).getInt(2) & 0xFFFFFFFFL;
+        return ByteBuffer.wrap(frame).getInt(2) & 0xFFFFFFFFL;
     }
 
     private static byte[] header(byte codec, int rawLength, int payload) {

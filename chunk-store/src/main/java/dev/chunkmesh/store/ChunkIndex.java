@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -93,13 +94,13 @@ public final class ChunkIndex {
      * The position and size of a held chunk, marking it used (it will survive the next eviction pass
      * that reaches it); empty if it is not held.
      */
-    public synchronized java.util.OptionalLong touch(Digest digest) {
+    public synchronized OptionalLong touch(Digest digest) {
         int s = table.find(digest);
         if (s < 0) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
         table.words[s] |= REFERENCED;
-        return java.util.OptionalLong.of(table.words[s] & ~REFERENCED);
+        return OptionalLong.of(table.words[s] & ~REFERENCED);
     }
 
     /** Position of a packed location word from {@link #touch}. */
@@ -170,15 +171,15 @@ public final class ChunkIndex {
     }
 
     /** Forgets a chunk; returns its position and size (see {@link #touch}) if it was held. */
-    public synchronized java.util.OptionalLong remove(Digest digest) {
+    public synchronized OptionalLong remove(Digest digest) {
         int s = table.find(digest);
         if (s < 0) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
         long w = table.words[s] & ~REFERENCED;
         used -= sizeOf(w);
         table.remove(s);
-        return java.util.OptionalLong.of(w);
+        return OptionalLong.of(w);
     }
 
     /**

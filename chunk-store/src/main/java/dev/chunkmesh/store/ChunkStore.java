@@ -1,5 +1,6 @@
 package dev.chunkmesh.store;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -47,8 +48,8 @@ public interface ChunkStore extends AutoCloseable {
      * The chunk's raw bytes, checked like {@link #get}, as a buffer that may be a view of what the store
      * read (no copy for chunks stored uncompressed). The caller may read it but must not change it.
      */
-    default java.nio.ByteBuffer getBuffer(Digest digest) {
-        return java.nio.ByteBuffer.wrap(get(digest));
+    default ByteBuffer getBuffer(Digest digest) {
+        return ByteBuffer.wrap(get(digest));
     }
 
     /**
@@ -61,8 +62,8 @@ public interface ChunkStore extends AutoCloseable {
      * {@link #getFrame} as a read-only buffer: a view of what the store holds (its mapped segment), not a
      * copy, where it can. The frame was checked like {@link #getFrame}'s.
      */
-    default java.nio.ByteBuffer getFrameBuffer(Digest digest) {
-        return java.nio.ByteBuffer.wrap(getFrame(digest)).asReadOnlyBuffer();
+    default ByteBuffer getFrameBuffer(Digest digest) {
+        return ByteBuffer.wrap(getFrame(digest)).asReadOnlyBuffer();
     }
 
     /**
@@ -138,10 +139,10 @@ public interface ChunkStore extends AutoCloseable {
      * caller that uses them next (a whole-blob hash): the frame is decoded and hashed once, not again on a
      * read. The caller may read the buffer but must not change it.
      */
-    default CompletableFuture<java.nio.ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+    default CompletableFuture<ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
         try {
             byte[] raw = ChunkFrame.decode(expected, frame);
-            return putAsync(expected, raw, pins).thenApply(v -> java.nio.ByteBuffer.wrap(raw));
+            return putAsync(expected, raw, pins).thenApply(v -> ByteBuffer.wrap(raw));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

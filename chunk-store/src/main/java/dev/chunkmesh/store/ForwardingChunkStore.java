@@ -1,6 +1,8 @@
 package dev.chunkmesh.store;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -42,12 +44,12 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+    public CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
         return delegate.putAsync(raw, pins);
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> putAsync(Digest expected, byte[] raw, PinSet pins) {
+    public CompletableFuture<Void> putAsync(Digest expected, byte[] raw, PinSet pins) {
         return delegate.putAsync(expected, raw, pins);
     }
 
@@ -57,12 +59,12 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
+    public CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
         return delegate.putFrameAsync(expected, frame, pins);
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<java.nio.ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+    public CompletableFuture<ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
         return delegate.putFrameKeepingRawAsync(expected, frame, pins);
     }
 

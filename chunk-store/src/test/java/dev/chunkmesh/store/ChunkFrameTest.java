@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -77,8 +78,8 @@ class ChunkFrameTest {
         assertEquals(Digest.sha256(raw), e.actual().orElseThrow());
     }
 
-    private static java.nio.ByteBuffer offHeap(byte[] frame) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(frame.length + 10);
+    private static ByteBuffer offHeap(byte[] frame) {
+        ByteBuffer b = ByteBuffer.allocateDirect(frame.length + 10);
         b.position(10);
         b.put(frame).flip().position(10);
         return b.slice();
@@ -88,7 +89,7 @@ class ChunkFrameTest {
     void aFrameHeldOffHeapDecodesOffHeapToTheSameBytes() {
         for (byte[] raw : new byte[][] {TestData.compressible(9, 70_000), TestData.splitMix(9, 70_000)}) {
             Digest d = Digest.sha256(raw);
-            java.nio.ByteBuffer view = ChunkFrame.rawView(d, offHeap(ChunkFrame.encode(raw)));
+            ByteBuffer view = ChunkFrame.rawView(d, offHeap(ChunkFrame.encode(raw)));
             assertTrue(view.isDirect(), "ready for a socket without a copy");
             byte[] got = new byte[view.remaining()];
             view.get(got);

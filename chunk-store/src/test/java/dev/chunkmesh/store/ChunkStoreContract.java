@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,7 +65,7 @@ public abstract class ChunkStoreContract {
         ChunkStore store = open(StoreLimits.unlimited());
         for (byte[] raw : List.of(chunk(9, 70_000), TestData.compressible(9, 70_000))) {
             Digest d = store.put(raw);
-            java.nio.ByteBuffer view = store.getFrameBuffer(d);
+            ByteBuffer view = store.getFrameBuffer(d);
             assertTrue(view.isReadOnly(), "a caller cannot write into the store through it");
             byte[] bytes = new byte[view.remaining()];
             view.get(bytes);
@@ -87,7 +89,7 @@ public abstract class ChunkStoreContract {
         ChunkStore store = open(StoreLimits.unlimited());
         for (byte[] raw : List.of(TestData.compressible(21, 90_000), chunk(22, 70_000))) {
             Digest d = Digest.sha256(raw);
-            java.nio.ByteBuffer back = store.putFrameKeepingRawAsync(d, ChunkFrame.encode(raw), PinSet.NONE).join();
+            ByteBuffer back = store.putFrameKeepingRawAsync(d, ChunkFrame.encode(raw), PinSet.NONE).join();
             byte[] got = new byte[back.remaining()];
             back.duplicate().get(got);
             assertArrayEquals(raw, got);
@@ -95,7 +97,7 @@ public abstract class ChunkStoreContract {
         }
         byte[] other = chunk(23, 5000);
         Digest claimed = Digest.sha256(chunk(24, 5000));
-        java.util.concurrent.CompletionException e = assertThrows(java.util.concurrent.CompletionException.class,
+        CompletionException e = assertThrows(CompletionException.class,
                 () -> store.putFrameKeepingRawAsync(claimed, ChunkFrame.encode(other), PinSet.NONE).join());
         assertTrue(e.getCause() instanceof ChunkCorruptException);
         assertFalse(store.has(claimed));

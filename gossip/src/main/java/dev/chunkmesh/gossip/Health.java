@@ -8,13 +8,12 @@ import java.util.Objects;
  *
  * @param freeBytes free room in its chunk store
  * @param activeTransfers chunk transfers it is serving now
- * @param uploadBytesPerSecond recent upload rate
  */
-public record Health(NodeInfo node, Instant heartbeat, long freeBytes, int activeTransfers, long uploadBytesPerSecond) {
+public record Health(NodeInfo node, Instant heartbeat, long freeBytes, int activeTransfers) {
     public Health {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(heartbeat, "heartbeat");
-        if (freeBytes < 0 || activeTransfers < 0 || uploadBytesPerSecond < 0) {
+        if (freeBytes < 0 || activeTransfers < 0) {
             throw new IllegalArgumentException("health figures cannot be negative");
         }
     }

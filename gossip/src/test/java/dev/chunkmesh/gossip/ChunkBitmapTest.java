@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChunkBitmapTest {
@@ -31,7 +32,7 @@ class ChunkBitmapTest {
         assertThrows(IllegalArgumentException.class, () -> new NodeId("Node_1"));
         assertThrows(IllegalArgumentException.class, () -> new PopId("-pop"));
         assertThrows(IllegalArgumentException.class, () -> new NodeInfo(new NodeId("h"), new PopId("hub"), Tier.MICRO_HUB,
-                java.util.Optional.empty(), "h:1"));
+                Optional.empty(), "h:1"));
         assertEquals("fra-1", new PopId("fra-1").name());
     }
 }

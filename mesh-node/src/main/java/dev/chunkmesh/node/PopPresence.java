@@ -109,7 +109,7 @@ final class PopPresence implements NodeStanding {
         try {
             var s = store.stats();
             pop.membership().heartbeat(new Health(self, clock.instant(), Math.max(0, s.capacityBytes() - s.usedBytes()),
-                    served.activeTransfers(), 0));
+                    served.activeTransfers()));
             joined = true;
             metrics.heartbeat(pop.membership().alive().size());
         } catch (RuntimeException e) {

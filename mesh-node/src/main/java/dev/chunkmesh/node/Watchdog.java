@@ -3,7 +3,6 @@ package dev.chunkmesh.node;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.origin.NoOrigin;
 import dev.chunkmesh.node.origin.Origin;
-import dev.chunkmesh.registry.RegistryClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -118,7 +117,7 @@ final class Watchdog {
         String what = origin.source() == SourceKind.PARENT ? "the upper tier" : "the origin";
         Optional<String> now;
         try {
-            RegistryClient.Access a = origin.access("", "", Optional.empty());
+            Origin.Access a = origin.access("", "", Optional.empty());
             now = a.status() >= 500 ? Optional.of(what + " answers " + a.status() + " to GET /v2/") : Optional.empty();
         } catch (IOException | RuntimeException e) {
             now = Optional.of(what + " cannot be reached: " + e.getMessage());

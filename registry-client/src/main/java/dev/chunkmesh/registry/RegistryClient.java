@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A read-only client of the OCI distribution API: manifests (OCI and Docker v2 schema 2), blobs and
@@ -43,7 +44,7 @@ public final class RegistryClient implements ImageSource {
     private Duration bodyIdle = Duration.ofSeconds(60);
     private Signer signer = Signer.NONE;
     private final Map<String, String> authByScope = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder retries = new LongAdder();
 
     /**
      * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}; a

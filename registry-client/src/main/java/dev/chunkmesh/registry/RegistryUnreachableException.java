@@ -1,6 +1,9 @@
 package dev.chunkmesh.registry;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 
 /** The registry could not be reached at all (no connection, or no answer in time), after every retry. */
 public final class RegistryUnreachableException extends RegistryException {
@@ -12,13 +15,13 @@ public final class RegistryUnreachableException extends RegistryException {
 
     /** What went wrong on the way to the registry, in words an operator can act on (the JDK often gives no message). */
     static String describe(IOException e) {
-        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+        if (e instanceof HttpConnectTimeoutException) {
             return "connecting timed out (is the registry's address right, and reachable from this host?)";
         }
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof ConnectException) {
             return "cannot connect: nothing answers there (connection refused or no route)";
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
+        if (e instanceof HttpTimeoutException) {
             return "the registry did not answer in time";
         }
         String m = e.getMessage();

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +43,7 @@ class BearerAuthTest {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/token", ex -> {
             tokenRequests.add(ex.getRequestURI().getRawQuery() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
-            boolean ok = ("Basic " + java.util.Base64.getEncoder().encodeToString("alice:secret".getBytes()))
+            boolean ok = ("Basic " + Base64.getEncoder().encodeToString("alice:secret".getBytes()))
                     .equals(ex.getRequestHeaders().getFirst("Authorization"));
             respond(ex, ok ? 200 : 401, ok ? "{\"token\":\"t0k3n\"}".getBytes() : new byte[0], "application/json");
         });
@@ -77,7 +80,7 @@ class BearerAuthTest {
 
     private RegistryClient client(Optional<Credentials> credentials) {
         return new RegistryClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), credentials,
-                java.net.http.HttpClient.newHttpClient(), 3, java.time.Duration.ofMillis(10));
+                HttpClient.newHttpClient(), 3, Duration.ofMillis(10));
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.chunkmesh.registry;
 
 import dev.chunkmesh.registry.oci.OciLayout;
+import dev.chunkmesh.store.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,12 +84,12 @@ public final class OciImages extends OciLayout {
 
     /** Generated files: text-like and binary, of varied sizes; {@code seed} picks the set. */
     public static List<File> files(long seed, int count, int maxSize) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         List<File> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int size = 1000 + r.nextInt(maxSize);
-            byte[] content = r.nextInt(2) == 0 ? dev.chunkmesh.store.TestData.compressible(r.nextLong(), size)
-                    : dev.chunkmesh.store.TestData.splitMix(r.nextLong(), size);
+            byte[] content = r.nextInt(2) == 0 ? TestData.compressible(r.nextLong(), size)
+                    : TestData.splitMix(r.nextLong(), size);
             out.add(new File("usr/lib/app/file-" + seed + "-" + i + ".bin", content));
         }
         return out;

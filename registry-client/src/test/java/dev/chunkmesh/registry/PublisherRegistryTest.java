@@ -11,6 +11,7 @@ import dev.chunkmesh.catalog.CatalogDelta;
 import dev.chunkmesh.catalog.ImageEntry;
 import dev.chunkmesh.catalog.Publisher;
 import dev.chunkmesh.catalog.oci.Descriptor;
+import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.chunker.ChunkerParams;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,10 +187,10 @@ class PublisherRegistryTest {
             whole = in.readAllBytes();
         }
         long before = registry.bytesSent("/blobs/" + l2.blob().digest());
-        dev.chunkmesh.store.ChunkRef middle = recipe.chunks().get(recipe.chunks().size() / 2);
+        ChunkRef middle = recipe.chunks().get(recipe.chunks().size() / 2);
         byte[] part = client().blobRange("team/app", l2.blob().digest(), middle.offset(), middle.length());
         assertEquals(middle.digest(), Digest.sha256(part), "the range is exactly the chunk");
-        assertArrayEquals(java.util.Arrays.copyOfRange(whole, (int) middle.offset(), (int) middle.end()), part);
+        assertArrayEquals(Arrays.copyOfRange(whole, (int) middle.offset(), (int) middle.end()), part);
         assertEquals(middle.length(), registry.bytesSent("/blobs/" + l2.blob().digest()) - before,
                 "the origin's access log shows only the chunk's bytes sent");
         assertThrows(RegistryException.class, () -> client().blobRange("team/app", l2.blob().digest(), l2.blob().size(), 10));
@@ -204,7 +206,7 @@ class PublisherRegistryTest {
         assertEquals(l2.blob().digest(), Digest.sha256(whole));
         long from = whole.length / 3;
         try (InputStream in = client().blobFrom("team/app", l2.blob().digest(), from)) {
-            assertArrayEquals(java.util.Arrays.copyOfRange(whole, (int) from, whole.length), in.readAllBytes());
+            assertArrayEquals(Arrays.copyOfRange(whole, (int) from, whole.length), in.readAllBytes());
         }
     }
 

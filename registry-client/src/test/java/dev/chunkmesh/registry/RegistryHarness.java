@@ -3,6 +3,7 @@ package dev.chunkmesh.registry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +40,7 @@ public final class RegistryHarness implements AutoCloseable {
 
     /** Starts a registry with its storage and log under {@code dir}. */
     public static RegistryHarness start(Path dir) throws IOException, InterruptedException {
-        return start(dir, java.util.Optional.empty());
+        return start(dir, Optional.empty());
     }
 
     /**
@@ -44,13 +48,13 @@ public final class RegistryHarness implements AutoCloseable {
      * user; {@code /v2/} then answers 401 with a Basic challenge.
      */
     public static RegistryHarness startWithHtpasswd(Path dir, String user, String password) throws IOException, InterruptedException {
-        return start(dir, java.util.Optional.of(new String[] {user, password}));
+        return start(dir, Optional.of(new String[] {user, password}));
     }
 
-    private static RegistryHarness start(Path dir, java.util.Optional<String[]> auth) throws IOException, InterruptedException {
+    private static RegistryHarness start(Path dir, Optional<String[]> auth) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(Path.of(BINARY)), "Debian's docker-registry is not installed (apt-get install docker-registry)");
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path config = dir.resolve("registry.yml");
@@ -72,11 +76,11 @@ public final class RegistryHarness implements AutoCloseable {
         if (auth.isPresent()) {
             Path htpasswd = dir.resolve("htpasswd");
             byte[] salt = new byte[16];
-            new java.security.SecureRandom().nextBytes(salt);
+            new SecureRandom().nextBytes(salt);
             Files.writeString(htpasswd, auth.get()[0] + ":"
                     + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y", auth.get()[1].toCharArray(), salt, 6) + "\n");
             Files.writeString(config, String.join("\n", "auth:", "  htpasswd:", "    realm: mesh-test", "    path: " + htpasswd, ""),
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
         }
         Path log = dir.resolve("registry.log");
         Process p = new ProcessBuilder(BINARY, "serve", config.toString()).redirectErrorStream(true)

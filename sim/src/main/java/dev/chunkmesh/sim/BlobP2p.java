@@ -34,7 +34,7 @@ final class BlobP2p extends Strategy {
                 continue;
             }
             int peer = leastLoaded(node, holders.get(w.pop[node]).get(u), s.engine().candidates());
-            return peer >= 0 ? start(node, u, peer, Transfer.Tier.PEER, t) : start(node, u, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t);
+            return peer >= 0 ? start(node, u, peer, Transfer.From.PEER, t) : start(node, u, Transfer.ORIGIN, Transfer.From.ORIGIN, t);
         }
         return null;
     }

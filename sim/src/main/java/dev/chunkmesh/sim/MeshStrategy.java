@@ -3,7 +3,6 @@ package dev.chunkmesh.sim;
 import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
-import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.gossip.pull.PullCommand;
 import dev.chunkmesh.gossip.pull.PullEvent;
 import dev.chunkmesh.gossip.pull.PullMachine;
@@ -105,14 +104,6 @@ final class MeshStrategy extends Strategy {
         return REPLAN_SECONDS;
     }
 
-    private static int index(NodeInfo n) {
-        return index(n.id());
-    }
-
-    private static int index(NodeId id) {
-        return Integer.parseInt(id.name().substring(1));
-    }
-
     private void at(double t) {
         now = Math.max(now, t);
         Instant instant = Instant.EPOCH.plusNanos((long) (t * 1e9));
@@ -187,7 +178,7 @@ final class MeshStrategy extends Strategy {
         int b = step.blob();
         PullCommand c = step.command();
         if (c instanceof PullCommand.FetchFromPeer f) {
-            int source = index(f.peer());
+            int source = w.index(f.peer().id());
             int u = blobUnits[b][f.chunks().get(0)];
             if (dead[source]) {
                 answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.UNAVAILABLE, new IllegalStateException("dead")));
@@ -198,7 +189,7 @@ final class MeshStrategy extends Strategy {
                 answer(node, b, PullEvent.Answered.failed(f.request(), PullEvent.Outcome.BUSY, new IllegalStateException("all upload slots taken")));
                 return null;
             }
-            return withRequest(start(node, u, source, tierOf(f.kind()), t), f.request());
+            return withRequest(start(node, u, source, Transfer.From.of(f.kind()), t), f.request());
         }
         if (c instanceof PullCommand.FetchFromOrigin o) {
             int u = blobUnits[b][o.chunks().get(0)];
@@ -206,7 +197,7 @@ final class MeshStrategy extends Strategy {
                 upper.ask(node, u, o.request(), t);
                 return null;
             }
-            return withRequest(start(node, u, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t), o.request());
+            return withRequest(start(node, u, Transfer.ORIGIN, Transfer.From.ORIGIN, t), o.request());
         }
         if (c instanceof PullCommand.AcquireLeases l) {
             leases(node, b, l);
@@ -217,7 +208,7 @@ final class MeshStrategy extends Strategy {
         } else if (c instanceof PullCommand.Advertise a) {
             upper.nowHeld(clusters.of(node), b, clusters.advertise(node, b, a.held()), a.held(), now);
         } else if (c instanceof PullCommand.Penalise p) {
-            distrusted.get(node).add(index(p.peer()));
+            distrusted.get(node).add(w.index(p.peer()));
         }
         return null;
     }
@@ -291,7 +282,7 @@ final class MeshStrategy extends Strategy {
             seen.put(w.info[full.get(k)], clusters.held(full.get(k), b));
         }
         Map<NodeId, Integer> load = new HashMap<>();
-        seen.keySet().forEach(h -> load.put(h.id(), uploads[index(h)]));
+        seen.keySet().forEach(h -> load.put(h.id(), uploads[w.index(h.id())]));
         Set<NodeId> penalised = new HashSet<>();
         distrusted.get(node).forEach(d -> penalised.add(w.info[d].id()));
         return new PullEvent.Holders(seen, load, penalised);
@@ -311,14 +302,6 @@ final class MeshStrategy extends Strategy {
 
     private static long bit(int blob) {
         return 1L << Math.min(blob, 63);
-    }
-
-    private static Transfer.Tier tierOf(SourceKind k) {
-        return switch (k) {
-            case SAME_POP -> Transfer.Tier.PEER;
-            case PARENT -> Transfer.Tier.PARENT;
-            default -> Transfer.Tier.OTHER_POP;
-        };
     }
 
     @Override

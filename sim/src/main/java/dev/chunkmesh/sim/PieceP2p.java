@@ -49,7 +49,7 @@ final class PieceP2p extends Strategy {
             int peer = leastLoaded(node, holders.get(u), s.engine().candidates());
             if (peer >= 0) {
                 cursor[node] = (u + 1) % n;
-                return start(node, u, peer, w.pop[peer] == w.pop[node] ? Transfer.Tier.PEER : Transfer.Tier.OTHER_POP, t);
+                return start(node, u, peer, w.pop[peer] == w.pop[node] ? Transfer.From.PEER : Transfer.From.OTHER_POP, t);
             }
             if (k > 64) {
                 break;
@@ -70,7 +70,7 @@ final class PieceP2p extends Strategy {
         }
         seeding.set(seed);
         cursor[node] = (seed + 1) % n;
-        return start(node, seed, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t);
+        return start(node, seed, Transfer.ORIGIN, Transfer.From.ORIGIN, t);
     }
 
     @Override

@@ -87,8 +87,8 @@ final class PieceSwarm extends Strategy {
             }
             asked[node][j]++;
             cursor[node] = (j + 1) % n;
-            Transfer.Tier tier = peer < 0 ? Transfer.Tier.ORIGIN : w.pop[peer] == w.pop[node] ? Transfer.Tier.PEER : Transfer.Tier.OTHER_POP;
-            Transfer tr = start(node, piece, peer, tier, t);
+            Transfer.From from = peer < 0 ? Transfer.From.ORIGIN : w.pop[peer] == w.pop[node] ? Transfer.From.PEER : Transfer.From.OTHER_POP;
+            Transfer tr = start(node, piece, peer, from, t);
             tr.request = j;
             return tr;
         }

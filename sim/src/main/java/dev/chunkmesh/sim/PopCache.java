@@ -34,11 +34,11 @@ final class PopCache extends Strategy {
                 continue;
             }
             if (cacheHeld[p].get(u)) {
-                return start(node, u, Transfer.CACHE, Transfer.Tier.CACHE, t);
+                return start(node, u, Transfer.CACHE, Transfer.From.CACHE, t);
             }
             if (!cacheFilling[p].get(u)) {
                 cacheFilling[p].set(u);
-                return new Transfer(-1 - p, u, Transfer.ORIGIN, Transfer.Tier.ORIGIN,
+                return new Transfer(-1 - p, u, Transfer.ORIGIN, Transfer.From.ORIGIN,
                         new int[] {w.originLink, w.popUplink[p], w.cacheLink[p]}, t + s.origin().latency(), unitBytes[u]);
             }
         }

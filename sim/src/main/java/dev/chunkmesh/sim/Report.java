@@ -79,9 +79,9 @@ public final class Report {
             w.println("strategy,t_s,peer,parent,upper,other_pop,cache,origin,nodes_done");
             for (Simulation.Run run : r.runs()) {
                 for (Simulation.Sample s : run.timeline()) {
-                    w.printf(Locale.ROOT, "%s,%.3f,%d,%d,%d,%d,%d,%d,%d%n", run.strategy(), s.t(), s.bytes().get(Transfer.Tier.PEER),
-                            s.bytes().get(Transfer.Tier.PARENT), s.bytes().get(Transfer.Tier.UPPER), s.bytes().get(Transfer.Tier.OTHER_POP), s.bytes().get(Transfer.Tier.CACHE),
-                            s.bytes().get(Transfer.Tier.ORIGIN), s.done());
+                    w.printf(Locale.ROOT, "%s,%.3f,%d,%d,%d,%d,%d,%d,%d%n", run.strategy(), s.t(), s.bytes().get(Transfer.From.PEER),
+                            s.bytes().get(Transfer.From.PARENT), s.bytes().get(Transfer.From.UPPER), s.bytes().get(Transfer.From.OTHER_POP), s.bytes().get(Transfer.From.CACHE),
+                            s.bytes().get(Transfer.From.ORIGIN), s.done());
                 }
             }
         }
@@ -120,10 +120,10 @@ public final class Report {
         Simulation.Run focus = r.runs().stream().filter(x -> x.strategy().equals("mesh")).findFirst().orElse(r.runs().get(0));
         List<Charts.Series> tiers = new ArrayList<>();
         double[] ts = focus.timeline().stream().mapToDouble(Simulation.Sample::t).toArray();
-        for (Transfer.Tier tier : Transfer.Tier.values()) {
-            double[] v = focus.timeline().stream().mapToDouble(s -> s.bytes().get(tier) / GIB).toArray();
+        for (Transfer.From from : Transfer.From.values()) {
+            double[] v = focus.timeline().stream().mapToDouble(s -> s.bytes().get(from) / GIB).toArray();
             if (v.length > 0 && v[v.length - 1] > 0) {
-                tiers.add(new Charts.Series(tier.name().toLowerCase(Locale.ROOT).replace('_', '-'), ts, v));
+                tiers.add(new Charts.Series(from.name().toLowerCase(Locale.ROOT).replace('_', '-'), ts, v));
             }
         }
         Charts.lines(out.resolve("bytes-by-tier.png"), "Bytes by tier over time (" + focus.strategy() + ")", "seconds", "GiB, cumulative",

@@ -2,6 +2,7 @@ package dev.chunkmesh.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +133,7 @@ public final class ScenarioLoader {
     /** Strict reading of one mapping: every key must be known. */
     private record Fields(JsonNode node, String path) {
         JsonNode node(String key) {
-            return node == null || node.isMissingNode() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node.path(key);
+            return node == null || node.isMissingNode() ? MissingNode.getInstance() : node.path(key);
         }
 
         String text(String key, String def) {

@@ -82,7 +82,7 @@ final class Strategies {
         @Override
         Transfer next(int node, double t) {
             int u = firstMissing(node);
-            return u < 0 ? null : start(node, u, Transfer.ORIGIN, Transfer.Tier.ORIGIN, t);
+            return u < 0 ? null : start(node, u, Transfer.ORIGIN, Transfer.From.ORIGIN, t);
         }
 
         int firstMissing(int node) {

@@ -108,16 +108,16 @@ abstract class Strategy {
     void stored(int node, int unit, double t) {
     }
 
-    Transfer start(int node, int unit, int source, Transfer.Tier tier, double t) {
+    Transfer start(int node, int unit, int source, Transfer.From from, double t) {
         inflight[node].set(unit);
         if (source >= 0) {
             peakUploads = Math.max(peakUploads, ++uploads[source]);
         }
-        return new Transfer(node, unit, source, tier, path(node, source, tier), t + latency(tier), unitBytes[unit]);
+        return new Transfer(node, unit, source, from, path(node, source, from), t + latency(from), unitBytes[unit]);
     }
 
-    int[] path(int node, int source, Transfer.Tier tier) {
-        return switch (tier) {
+    int[] path(int node, int source, Transfer.From from) {
+        return switch (from) {
             case ORIGIN -> new int[] {w.originLink, w.popUplink[w.pop[node]], w.downLink[node]};
             case CACHE -> new int[] {w.cacheLink[w.pop[node]], w.downLink[node]};
             case PEER -> new int[] {w.upLink[source], w.downLink[node]};
@@ -125,8 +125,8 @@ abstract class Strategy {
         };
     }
 
-    double latency(Transfer.Tier tier) {
-        return switch (tier) {
+    double latency(Transfer.From from) {
+        return switch (from) {
             case ORIGIN -> s.origin().latency();
             case CACHE, PEER -> s.latency().samePop();
             case PARENT -> s.latency().parent();

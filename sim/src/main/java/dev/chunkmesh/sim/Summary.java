@@ -44,13 +44,13 @@ public record Summary(String strategy, long originBytes, long uniqueBytes, doubl
         Arrays.sort(sorted);
         Map<String, Long> tiers = new LinkedHashMap<>();
         tiers.put("local", r.localBytesPerNode() * (long) w.targets);
-        tiers.put("peer", r.bytes().get(Transfer.Tier.PEER));
-        tiers.put("parent", r.bytes().get(Transfer.Tier.PARENT));
-        tiers.put("upper", r.bytes().get(Transfer.Tier.UPPER));
-        tiers.put("other-pop", r.bytes().get(Transfer.Tier.OTHER_POP));
-        tiers.put("cache", r.bytes().get(Transfer.Tier.CACHE));
-        tiers.put("origin", r.bytes().get(Transfer.Tier.ORIGIN));
-        return new Summary(r.strategy(), r.bytes().get(Transfer.Tier.ORIGIN), wl.uniqueBytes(), pct(sorted, 0.50), pct(sorted, 0.95),
+        tiers.put("peer", r.bytes().get(Transfer.From.PEER));
+        tiers.put("parent", r.bytes().get(Transfer.From.PARENT));
+        tiers.put("upper", r.bytes().get(Transfer.From.UPPER));
+        tiers.put("other-pop", r.bytes().get(Transfer.From.OTHER_POP));
+        tiers.put("cache", r.bytes().get(Transfer.From.CACHE));
+        tiers.put("origin", r.bytes().get(Transfer.From.ORIGIN));
+        return new Summary(r.strategy(), r.bytes().get(Transfer.From.ORIGIN), wl.uniqueBytes(), pct(sorted, 0.50), pct(sorted, 0.95),
                 pct(sorted, 0.99), bound(w, wl), tiers, failed, r.lastEnd(), byRoot(r, w));
     }
 

@@ -1,11 +1,13 @@
 package dev.chunkmesh.sim;
 
+import dev.chunkmesh.gossip.plan.SourceKind;
+
 /**
  * One transfer in flight: a unit of a strategy moving to {@code node} (or into a POP cache) from a
  * source, across {@code links}, once {@code activeAt} has passed (its latency).
  *
  * @param source a node index, or {@link #ORIGIN}, or {@link #CACHE}
- * @param tier where the bytes come from, for the bytes-by-tier figures
+ * @param from where the bytes come from, for the bytes-by-tier figures
  */
 final class Transfer {
     static final int ORIGIN = -1;
@@ -14,7 +16,7 @@ final class Transfer {
     final int node;
     final int unit;
     final int source;
-    final Tier tier;
+    final From from;
     final int[] links;
     final double activeAt;
     final long bytes;
@@ -24,14 +26,29 @@ final class Transfer {
     /** The pull machine's request this transfer carries out, for strategies that run one; 0 otherwise. */
     int request;
 
-    /** Where bytes came from; {@code UPPER} is a node of the receiving POP's upper-tier POP. */
-    enum Tier { PEER, PARENT, UPPER, OTHER_POP, ORIGIN, CACHE }
+    /**
+     * Where a transfer's bytes come from: the planner's {@link SourceKind}s a node fetches from (see
+     * {@link #of}), plus two only the simulator tells apart: {@code UPPER}, a node of the receiving POP's
+     * upper-tier POP, and {@code CACHE}, a POP's cache ({@code pop-cache}).
+     */
+    enum From {
+        PEER, PARENT, UPPER, OTHER_POP, ORIGIN, CACHE;
 
-    Transfer(int node, int unit, int source, Tier tier, int[] links, double activeAt, long bytes) {
+        /** Where a pull machine's fetch from a peer of kind {@code k} takes its bytes from. */
+        static From of(SourceKind k) {
+            return switch (k) {
+                case SAME_POP -> PEER;
+                case PARENT -> PARENT;
+                default -> OTHER_POP;
+            };
+        }
+    }
+
+    Transfer(int node, int unit, int source, From from, int[] links, double activeAt, long bytes) {
         this.node = node;
         this.unit = unit;
         this.source = source;
-        this.tier = tier;
+        this.from = from;
         this.links = links;
         this.activeAt = activeAt;
         this.bytes = bytes;

@@ -176,7 +176,7 @@ final class UpperTiers {
         if (w.popUpper[tier] >= 0) {
             ask(filler, unit, 0, t);
         } else {
-            mesh.pushed.add(begin(new Waiter(filler, 0), Transfer.ORIGIN, Transfer.Tier.ORIGIN, unit, t));
+            mesh.pushed.add(begin(new Waiter(filler, 0), Transfer.ORIGIN, Transfer.From.ORIGIN, unit, t));
         }
     }
 
@@ -201,23 +201,23 @@ final class UpperTiers {
      */
     private Transfer take(Waiter wt, int tier, int unit, double t) {
         if (tier < 0) {
-            return begin(wt, Transfer.ORIGIN, Transfer.Tier.ORIGIN, unit, t);
+            return begin(wt, Transfer.ORIGIN, Transfer.From.ORIGIN, unit, t);
         }
         int b = mesh.unitBlob[unit];
         int chunk = indexInBlob[unit];
         int h = clusters.leastLoadedHolder(tier, b, chunk, x -> !mesh.dead[x] && !mesh.distrusted.get(wt.node()).contains(x), mesh.uploads);
         if (h >= 0) {
-            return begin(wt, h, Transfer.Tier.UPPER, unit, t);
+            return begin(wt, h, Transfer.From.UPPER, unit, t);
         }
         if (clusters.anyHolder(tier, b, chunk, x -> !mesh.dead[x]) >= 0) {
-            return begin(wt, Transfer.ORIGIN, Transfer.Tier.ORIGIN, unit, t);
+            return begin(wt, Transfer.ORIGIN, Transfer.From.ORIGIN, unit, t);
         }
         askAt(wt, tier, unit, t);
         return null;
     }
 
-    private Transfer begin(Waiter wt, int source, Transfer.Tier tier, int unit, double t) {
-        Transfer tr = mesh.start(wt.node(), unit, source, tier, t);
+    private Transfer begin(Waiter wt, int source, Transfer.From from, int unit, double t) {
+        Transfer tr = mesh.start(wt.node(), unit, source, from, t);
         jobs.put(tr, wt);
         return tr;
     }

@@ -9,12 +9,15 @@ import dev.chunkmesh.store.chunker.ChunkerParams;
 import dev.chunkmesh.store.chunker.StreamChunker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The release a scenario rolls out, as real recipes: synthetic layers chunked with the nodes' own
@@ -71,7 +74,7 @@ public final class Workload {
             List<Blob> out = new ArrayList<>();
             for (Recipe recipe : c.recipes().values()) {
                 boolean[] all = new boolean[recipe.chunks().size()];
-                java.util.Arrays.fill(all, true);
+                Arrays.fill(all, true);
                 out.add(new Blob(recipe, all));
             }
             return new Workload(out);
@@ -79,11 +82,11 @@ public final class Workload {
         ChunkerParams params = new ChunkerParams(Math.max(ChunkerParams.MINIMUM_MIN, r.chunkAvg() / 4), r.chunkAvg(), r.chunkAvg() * 4,
                 ChunkerParams.DEFAULTS.normalization());
         Blob[] out = new Blob[r.layers().size()];
-        java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+        IntStream.range(0, out.length).parallel().forEach(i -> {
             try {
                 out[i] = layer(r, seed, i, params);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         return new Workload(List.of(out));
@@ -105,7 +108,7 @@ public final class Workload {
                     needed[k] = !old.contains(recipe.chunks().get(k).digest());
                 }
             } else {
-                java.util.Arrays.fill(needed, true);
+                Arrays.fill(needed, true);
             }
             return new Blob(recipe, needed);
         }
@@ -115,7 +118,7 @@ public final class Workload {
     private static Recipe chunk(InputStream in, ChunkerParams params, String id) throws IOException {
         List<ChunkRef> refs = new ArrayList<>();
         long total = new StreamChunker(params).chunk(in, (offset, buf, start, length) -> refs.add(new ChunkRef(offset, length,
-                Digest.sha256(java.util.Arrays.copyOfRange(buf, start, start + length)))));
+                Digest.sha256(Arrays.copyOfRange(buf, start, start + length)))));
         return new Recipe(Digest.sha256(id.getBytes()), total, refs);
     }
 }

@@ -5,7 +5,9 @@ import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.gossip.Tier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -37,6 +39,7 @@ final class World {
     final int originLink;
     final double[] baseCapacity;
     final Scenario scenario;
+    private final Map<NodeId, Integer> indexOf = new HashMap<>();
 
     World(Scenario s) {
         this.scenario = s;
@@ -112,6 +115,7 @@ final class World {
                 boolean hub = popParent[p] >= 0;
                 info[i] = new NodeInfo(new NodeId("n" + i), new PopId(popName[p]), hub ? Tier.MICRO_HUB : Tier.POP,
                         hub ? Optional.of(new PopId(popName[popParent[p]])) : Optional.empty(), "sim:" + i);
+                indexOf.put(info[i].id(), i);
                 upLink[i] = caps.size();
                 caps.add(popRates.get(p)[1]);
                 downLink[i] = caps.size();
@@ -126,6 +130,11 @@ final class World {
         }
         targets = n;
         baseCapacity = caps.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The index of the node {@code id} names. */
+    int index(NodeId id) {
+        return indexOf.get(id);
     }
 
     boolean hub(int node) {

@@ -33,7 +33,7 @@ class MeshSwarmTest {
             took[i] = run.end()[i] - run.start()[i];
         }
         Arrays.sort(took);
-        return new Outcome(took[w.nodes / 2], st.peakUploads, run.bytes().get(Transfer.Tier.ORIGIN), wl.uniqueBytes(), allDone);
+        return new Outcome(took[w.nodes / 2], st.peakUploads, run.bytes().get(Transfer.From.ORIGIN), wl.uniqueBytes(), allDone);
     }
 
     @Test

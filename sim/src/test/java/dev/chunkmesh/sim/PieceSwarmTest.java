@@ -34,7 +34,7 @@ class PieceSwarmTest {
             assertTrue(swarm.connections(i) >= 1 && swarm.connections(i) <= 4, "node " + i + " has " + swarm.connections(i));
         }
         assertEquals(4, swarm.connections(Transfer.ORIGIN), "the origin seeds over its own four connections");
-        long origin = run.bytes().get(Transfer.Tier.ORIGIN);
+        long origin = run.bytes().get(Transfer.From.ORIGIN);
         assertTrue(origin >= wl.uniqueBytes() && origin < 40L * wl.uniqueBytes() / 4, "the swarm, not the origin, fed most nodes: " + origin);
     }
 

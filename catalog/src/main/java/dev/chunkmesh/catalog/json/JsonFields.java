@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Reads the fields of one JSON object strictly: each field has the expected type, and {@link #end}
@@ -120,7 +121,7 @@ public final class JsonFields {
     }
 
     /** Turns a constructor's refusal into a format error at this path. */
-    public <T> T build(java.util.function.Supplier<T> constructor) {
+    public <T> T build(Supplier<T> constructor) {
         try {
             return constructor.get();
         } catch (JsonFormatException e) {

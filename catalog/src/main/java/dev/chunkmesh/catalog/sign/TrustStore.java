@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class TrustStore {
     /** Loads one {@code .pub} PEM file, or every {@code *.pub} file in a directory. */
     public static TrustStore load(Path fileOrDir) throws IOException {
         if (Files.isDirectory(fileOrDir)) {
-            List<KeyFiles.VerifyingKey> found = new java.util.ArrayList<>();
+            List<KeyFiles.VerifyingKey> found = new ArrayList<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(fileOrDir, "*.pub")) {
                 for (Path f : files) {
                     found.add(KeyFiles.readPublic(f));

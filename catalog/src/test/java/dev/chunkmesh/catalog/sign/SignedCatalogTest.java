@@ -11,6 +11,7 @@ import dev.chunkmesh.catalog.TestCatalogs;
 import dev.chunkmesh.store.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -156,7 +157,7 @@ class SignedCatalogTest {
         assertTrue(Files.readString(dir.resolve("keys/catalog.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
         assertTrue(Files.readString(dir.resolve("keys/catalog.pub")).startsWith("-----BEGIN PUBLIC KEY-----"));
         assertEquals(key.keyId(), KeyFiles.readPrivate(dir.resolve("keys/catalog.key")).keyId());
-        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> KeyFiles.generate(dir.resolve("keys"), new SecureRandom()));
+        assertThrows(FileAlreadyExistsException.class, () -> KeyFiles.generate(dir.resolve("keys"), new SecureRandom()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.chunkmesh.store.chunker;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * The FastCDC 2016 cut-point function (Xia et al., USENIX ATC 2016) with normalized chunking.
@@ -106,7 +107,7 @@ public final class FastCdc {
         }
         byte[] seed = new byte[64];
         for (int i = 0; i < 256; i++) {
-            java.util.Arrays.fill(seed, (byte) i);
+            Arrays.fill(seed, (byte) i);
             byte[] sum = md5.digest(seed);
             long v = 0;
             for (int b = 0; b < 8; b++) {

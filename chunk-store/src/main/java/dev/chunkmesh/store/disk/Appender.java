@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +35,7 @@ final class Appender implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile Segment active;
-    private final java.util.concurrent.atomic.AtomicLong appended = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong appended = new AtomicLong();
 
     /**
      * @param segmentBytes a segment is sealed before a record would take it past this size

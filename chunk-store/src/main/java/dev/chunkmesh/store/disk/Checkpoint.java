@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -52,7 +53,7 @@ final class Checkpoint {
      * @param segments per segment {slot, sequence, size}
      * @param counts chunks per slot; {@code chunks} must give exactly that many for each
      */
-    static ByteBuffer encode(List<long[]> segments, int[] counts, java.util.function.Consumer<ChunkSink> chunks) {
+    static ByteBuffer encode(List<long[]> segments, int[] counts, Consumer<ChunkSink> chunks) {
         long total = 12;
         int[] at = new int[counts.length];
         for (long[] s : segments) {

@@ -7,6 +7,7 @@ import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStoreException;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -136,17 +138,17 @@ public final class DiskChunkStore extends AbstractChunkStore {
     }
 
     /** Where a held chunk's record is: its segment file and the offset of its frame, for tools and tests. */
-    public java.util.Optional<FrameLocation> locationOf(Digest digest) {
+    public Optional<FrameLocation> locationOf(Digest digest) {
         OptionalLong at = locate(digest);
         if (at.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long position = ChunkIndex.position(at.getAsLong());
         Segment s = table.get(SegmentTable.slotOf(position));
         if (s == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new FrameLocation(s.path, SegmentTable.offsetOf(position) + Record.HEADER, ChunkIndex.size(at.getAsLong())));
+        return Optional.of(new FrameLocation(s.path, SegmentTable.offsetOf(position) + Record.HEADER, ChunkIndex.size(at.getAsLong())));
     }
 
     /** A frame's place on disk: its segment file, the frame's offset in it, and its length. */
@@ -187,17 +189,17 @@ public final class DiskChunkStore extends AbstractChunkStore {
     }
 
     @Override
-    protected java.nio.ByteBuffer readFrameBuffer(Digest digest, long position, int size) {
+    protected ByteBuffer readFrameBuffer(Digest digest, long position, int size) {
         Segment s = table.get(SegmentTable.slotOf(position));
         if (s == null) {
             throw new ChunkMissingException(digest);
         }
-        java.util.Optional<java.nio.ByteBuffer> mapped = s.view(SegmentTable.offsetOf(position), Record.HEADER + size);
+        Optional<ByteBuffer> mapped = s.view(SegmentTable.offsetOf(position), Record.HEADER + size);
         if (mapped.isPresent()) {
             Record.check(digest, mapped.get(), size);
             return mapped.get().slice(Record.HEADER, size);
         }
-        return java.nio.ByteBuffer.wrap(readChecked(s, digest, position, size), Record.HEADER, size).slice();
+        return ByteBuffer.wrap(readChecked(s, digest, position, size), Record.HEADER, size).slice();
     }
 
     @Override

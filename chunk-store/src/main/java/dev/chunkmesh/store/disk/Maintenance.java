@@ -5,9 +5,11 @@ import dev.chunkmesh.store.ChunkStoreException;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.StoreStats;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +100,7 @@ final class Maintenance implements AutoCloseable {
             known[(int) s[0]] = true;
         });
         // Both passes over the index under one hold of its lock, so they see the same chunks; the file is written after.
-        java.nio.ByteBuffer bytes;
+        ByteBuffer bytes;
         synchronized (index) {
             int[] counts = new int[SegmentTable.SLOTS];
             index.forEachEntry((w0, w1, w2, w3, position, size) -> {
@@ -153,7 +155,7 @@ final class Maintenance implements AutoCloseable {
                 live.add(new long[] {w0, w1, w2, w3, position, size});
             }
         });
-        List<java.util.concurrent.CompletableFuture<Void>> moves = new ArrayList<>();
+        List<CompletableFuture<Void>> moves = new ArrayList<>();
         for (long[] e : live) {
             Digest d = new Digest(e[0], e[1], e[2], e[3]);
             long from = e[4];
@@ -172,7 +174,7 @@ final class Maintenance implements AutoCloseable {
                 }
             }));
         }
-        moves.forEach(java.util.concurrent.CompletableFuture::join);
+        moves.forEach(CompletableFuture::join);
     }
 
     @Override

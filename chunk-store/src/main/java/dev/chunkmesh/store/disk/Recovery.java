@@ -1,6 +1,7 @@
 package dev.chunkmesh.store.disk;
 
 import dev.chunkmesh.store.ChunkIndex;
+import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ final class Recovery {
                     if (size <= 0 || size > ChunkIndex.MAX_FRAME || offset + Record.span(size) > s.size.get()) {
                         continue;
                     }
-                    index.load(new dev.chunkmesh.store.Digest(e.getLong(p), e.getLong(p + 8), e.getLong(p + 16), e.getLong(p + 24)),
+                    index.load(new Digest(e.getLong(p), e.getLong(p + 8), e.getLong(p + 16), e.getLong(p + 24)),
                             SegmentTable.position(s.slot, offset), size);
                 }
                 from = state.size();

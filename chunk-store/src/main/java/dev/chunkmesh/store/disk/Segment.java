@@ -1,14 +1,17 @@
 package dev.chunkmesh.store.disk;
 
+import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStoreException;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +32,7 @@ final class Segment {
     final AtomicLong liveChunks = new AtomicLong();
     volatile boolean sealed;
     /** The whole file mapped read-only, once sealed and first read (its records never change again). */
-    private volatile java.nio.MappedByteBuffer mapped;
+    private volatile MappedByteBuffer mapped;
     /**
      * Bytes of deleted segments that may still be mapped (views handed out keep a mapping, and with it
      * the file's space, until the garbage collector unmaps it; the JDK has no safe explicit unmap).
@@ -91,7 +94,7 @@ final class Segment {
                 at += n;
             }
             if (b.hasRemaining()) {
-                throw new dev.chunkmesh.store.ChunkCorruptException(digest, "record runs past the end of " + path.getFileName());
+                throw new ChunkCorruptException(digest, "record runs past the end of " + path.getFileName());
             }
             return out;
         } catch (IOException e) {
@@ -107,28 +110,28 @@ final class Segment {
      * up to its size now and mapped again, larger, when a read lies past that; only a record that failed
      * to be written is ever cut off, and it lies past any mapping. Empty when mapping fails.
      */
-    java.util.Optional<ByteBuffer> view(long offset, int length) {
-        java.nio.MappedByteBuffer m = mapped;
+    Optional<ByteBuffer> view(long offset, int length) {
+        MappedByteBuffer m = mapped;
         if (m == null || offset + length > m.capacity()) {
             synchronized (this) {
                 m = mapped;
                 if (m == null || offset + length > m.capacity()) {
                     long end = size.get();
                     if (offset + length > end || !acquire()) {
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                     try {
                         m = channel.map(FileChannel.MapMode.READ_ONLY, 0, end);
                         mapped = m;
                     } catch (IOException | RuntimeException e) {
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     } finally {
                         release();
                     }
                 }
             }
         }
-        return java.util.Optional.of(m.slice((int) offset, length));
+        return Optional.of(m.slice((int) offset, length));
     }
 
     boolean acquire() {

@@ -1,5 +1,6 @@
 package dev.chunkmesh.store.disk;
 
+import dev.chunkmesh.store.ChunkIndex;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +41,7 @@ final class SegmentScan {
                 break;
             }
             int length = w.getInt(offset + 4);
-            if (length <= 0 || length > dev.chunkmesh.store.ChunkIndex.MAX_FRAME || offset + Record.span(length) > end
+            if (length <= 0 || length > ChunkIndex.MAX_FRAME || offset + Record.span(length) > end
                     || !w.holds(offset, Record.HEADER + length)) {
                 cut = true;
                 break;

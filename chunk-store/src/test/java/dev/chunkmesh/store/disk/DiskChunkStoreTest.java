@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,7 @@ class DiskChunkStoreTest extends ChunkStoreContract {
             copyTree(root, crashed);
         }
         Path last = segments(crashed).get(segments(crashed).size() - 1);
-        Files.write(last, new byte[] {'C', 'M', 'R', '1', 0, 0, 0x10}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(last, new byte[] {'C', 'M', 'R', '1', 0, 0, 0x10}, StandardOpenOption.APPEND);
         try (DiskChunkStore store = openAt(crashed)) {
             assertTrue(store.openReport().fromSnapshot(), "the checkpoint was used");
             assertTrue(store.openReport().tailBytesScanned() > 0 && store.openReport().tailBytesScanned() < 10 * 5000,
@@ -299,7 +301,7 @@ class DiskChunkStoreTest extends ChunkStoreContract {
             assertFalse(store.openReport().fromSnapshot());
             assertEquals(5, store.stats().chunks());
         }
-        Files.write(checkpoint, java.util.Arrays.copyOf(bytes, 30));
+        Files.write(checkpoint, Arrays.copyOf(bytes, 30));
         try (DiskChunkStore store = openAt(root)) {
             assertFalse(store.openReport().fromSnapshot());
             assertEquals(5, store.stats().chunks());

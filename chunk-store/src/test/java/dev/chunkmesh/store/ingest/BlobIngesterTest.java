@@ -20,6 +20,7 @@ import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -145,7 +146,7 @@ class BlobIngesterTest {
         AtomicInteger peak = new AtomicInteger();
         ChunkStore store = new ForwardingChunkStore(new InMemoryChunkStore()) {
             @Override
-            public java.util.concurrent.CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+            public CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
                 int now = inFlight.incrementAndGet();
                 peak.accumulateAndGet(now, Math::max);
                 try {

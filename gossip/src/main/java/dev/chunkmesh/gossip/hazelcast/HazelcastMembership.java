@@ -37,22 +37,30 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
     /** Versioned: messages are sealed since v2, and a node of an older version neither hears nor sends them. */
     static final String TOPIC = "mesh.health.v2";
 
-    private record Beat(String name, NodeRecord node, long heartbeatMillis, long freeBytes, int activeTransfers,
-            long uploadBytesPerSecond, String member, String tag) implements Serializable {
+    /**
+     * A heartbeat as sent. Beats of v2 nodes that still carry an upload-rate field (always 0) are read as
+     * Java serialization reads a record: a field the class lacks is skipped, one it has that the sender
+     * lacks is left at its default; the seal still covers that retired field as "0", so both kinds check
+     * ({@code HeartbeatWireTest}).
+     */
+    record Beat(String name, NodeRecord node, long heartbeatMillis, long freeBytes, int activeTransfers, String member, String tag)
+            implements Serializable {
         private static final long serialVersionUID = 4L;
+        /** The retired upload rate, as every v2 node sent it and sealed it. */
+        private static final String RETIRED_UPLOAD_RATE = "0";
 
         String[] fields() {
             return new String[] {"beat", name, node.pop(), node.tier(), node.parentPop(), node.peerAddress(), Long.toString(heartbeatMillis),
-                Long.toString(freeBytes), Integer.toString(activeTransfers), Long.toString(uploadBytesPerSecond), member};
+                Long.toString(freeBytes), Integer.toString(activeTransfers), RETIRED_UPLOAD_RATE, member};
         }
 
         /** This beat with its tag: {@code seal}'s tag of its other fields. */
         Beat sealed(Seal seal) {
-            return new Beat(name, node, heartbeatMillis, freeBytes, activeTransfers, uploadBytesPerSecond, member, seal.tag(fields()));
+            return new Beat(name, node, heartbeatMillis, freeBytes, activeTransfers, member, seal.tag(fields()));
         }
 
         Health health() {
-            return new Health(node.toNodeInfo(name), Instant.ofEpochMilli(heartbeatMillis), freeBytes, activeTransfers, uploadBytesPerSecond);
+            return new Health(node.toNodeInfo(name), Instant.ofEpochMilli(heartbeatMillis), freeBytes, activeTransfers);
         }
     }
 
@@ -96,7 +104,7 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
     @Override
     public void heartbeat(Health h) {
         Beat beat = new Beat(h.node().id().name(), NodeRecord.of(h.node()), h.heartbeat().toEpochMilli(), h.freeBytes(),
-                h.activeTransfers(), h.uploadBytesPerSecond(), localMember, null).sealed(seal);
+                h.activeTransfers(), localMember, null).sealed(seal);
         Heard now = new Heard(beat, System.nanoTime());
         own.put(beat.name(), now);
         members.put(beat.name(), localMember);

@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a node's embedded Hazelcast member joins its POP's cluster: TCP-IP with an explicit member
@@ -20,11 +21,11 @@ import java.util.Objects;
  *     of in {@code members}
  */
 public record HazelcastSettings(String clusterName, String bindAddress, int port, List<String> members,
-                                java.util.Optional<String> kubernetesServiceDns) {
+                                Optional<String> kubernetesServiceDns) {
 
     /** Settings with an explicit member list (TCP-IP join). */
     public HazelcastSettings(String clusterName, String bindAddress, int port, List<String> members) {
-        this(clusterName, bindAddress, port, members, java.util.Optional.empty());
+        this(clusterName, bindAddress, port, members, Optional.empty());
     }
 
     public HazelcastSettings {

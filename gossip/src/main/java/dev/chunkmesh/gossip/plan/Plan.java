@@ -1,5 +1,6 @@
 package dev.chunkmesh.gossip.plan;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public record Plan(List<Assignment> assignments, Map<SourceKind, Long> bytesBySo
         for (SourceKind k : SourceKind.values()) {
             copy.put(k, bytesBySource.getOrDefault(k, 0L));
         }
-        bytesBySource = java.util.Collections.unmodifiableMap(copy);
+        bytesBySource = Collections.unmodifiableMap(copy);
     }
 
     public boolean nothingToFetch() {

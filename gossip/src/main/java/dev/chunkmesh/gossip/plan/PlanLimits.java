@@ -1,6 +1,7 @@
 package dev.chunkmesh.gossip.plan;
 
 import dev.chunkmesh.gossip.NodeId;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -25,7 +26,7 @@ public record PlanLimits(long maxOriginRangeBytes, Set<NodeId> excluded) {
 
     /** The same limits with {@code node} excluded as well. */
     public PlanLimits excluding(NodeId node) {
-        java.util.Set<NodeId> more = new java.util.HashSet<>(excluded);
+        Set<NodeId> more = new HashSet<>(excluded);
         more.add(node);
         return new PlanLimits(maxOriginRangeBytes, more);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.chunkmesh.catalog.RecipeJson;
 import dev.chunkmesh.gossip.Availability;
 import dev.chunkmesh.gossip.AvailabilityContract;
 import dev.chunkmesh.gossip.ChunkBitmap;
@@ -16,7 +17,9 @@ import dev.chunkmesh.gossip.Seal;
 import dev.chunkmesh.store.Recipe;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,7 +84,7 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
         Digest blob = Digest.sha256("hot".getBytes());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<?>> fs = new java.util.ArrayList<>();
+            List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 NodeInfo n = Nodes.popNode("n" + i, "pop1");
                 HazelcastInstance via = i % 2 == 0 ? first : second;
@@ -107,7 +110,7 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
             Recipes onSecond = new HazelcastRecipes(second, SEAL);
             return new Recipes() {
                 @Override
-                public java.util.Optional<Recipe> find(Digest blob) {
+                public Optional<Recipe> find(Digest blob) {
                     return onSecond.find(blob);
                 }
 
@@ -142,7 +145,7 @@ class HazelcastAvailabilityTest extends AvailabilityContract {
             Recipe recipe = Nodes.recipe(6, 300);
             new HazelcastRecipes(first, Seal.of("a guess at the secret", "gossip")).publish(recipe);
             assertTrue(new HazelcastRecipes(second, SEAL).find(recipe.blob()).isEmpty(), "sealed with another key");
-            first.<String, byte[]>getMap(HazelcastRecipes.MAP).set(recipe.blob().toString(), dev.chunkmesh.catalog.RecipeJson.toBytes(recipe));
+            first.<String, byte[]>getMap(HazelcastRecipes.MAP).set(recipe.blob().toString(), RecipeJson.toBytes(recipe));
             assertTrue(new HazelcastRecipes(second, SEAL).find(recipe.blob()).isEmpty(), "not sealed at all");
         }
 

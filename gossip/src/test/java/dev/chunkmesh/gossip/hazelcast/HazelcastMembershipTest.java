@@ -10,6 +10,7 @@ import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.Nodes;
 import dev.chunkmesh.gossip.Seal;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +80,7 @@ class HazelcastMembershipTest {
         one.heartbeat(health("a", 1));
         await(() -> names(two).equals(List.of("a")), () -> "b hears a: " + names(two));
         intruder.heartbeat(health("ghost", 1));
-        intruder.heartbeat(new Health(Nodes.popNode("a", "pop1"), Instant.now().plus(Duration.ofHours(1)), 1, 0, 0));
+        intruder.heartbeat(new Health(Nodes.popNode("a", "pop1"), Instant.now().plus(Duration.ofHours(1)), 1, 0));
         intruder.leave(Nodes.popNode("a", "pop1").id());
         await(() -> two.forgeries() >= 3 && one.forgeries() >= 3, () -> "forgeries counted: " + two.forgeries() + " / " + one.forgeries());
         one.heartbeat(health("a", 2));
@@ -142,7 +144,7 @@ class HazelcastMembershipTest {
                         ready.countDown();
                     }
                 }
-            } catch (java.io.IOException gone) {
+            } catch (IOException gone) {
                 // the child was killed
             }
         });
@@ -194,7 +196,7 @@ class HazelcastMembershipTest {
         return h;
     }
 
-    private static List<Integer> ports(int n) throws java.io.IOException {
+    private static List<Integer> ports(int n) throws IOException {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(HazelcastAvailabilityTest.freePort());
@@ -203,14 +205,14 @@ class HazelcastMembershipTest {
     }
 
     private static Health health(String name, long free) {
-        return new Health(Nodes.popNode(name, "pop1"), Instant.now(), free, 0, 0);
+        return new Health(Nodes.popNode(name, "pop1"), Instant.now(), free, 0);
     }
 
     private static List<String> names(HazelcastMembership m) {
         return m.alive().stream().map(h -> h.node().id().name()).toList();
     }
 
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> message) throws InterruptedException {
+    private static void await(BooleanSupplier condition, Supplier<String> message) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {

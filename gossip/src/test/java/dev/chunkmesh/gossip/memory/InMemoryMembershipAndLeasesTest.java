@@ -5,6 +5,7 @@ import dev.chunkmesh.gossip.Membership;
 import dev.chunkmesh.gossip.MembershipAndLeasesContract;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 class InMemoryMembershipAndLeasesTest extends MembershipAndLeasesContract {
@@ -17,7 +18,7 @@ class InMemoryMembershipAndLeasesTest extends MembershipAndLeasesContract {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.gossip.ChunkBitmap;
+import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.Nodes;
 import dev.chunkmesh.store.Recipe;
@@ -111,7 +112,7 @@ class PlannerTest {
         List<Candidate> peers = List.of(new Candidate(popNode("a", "pop1"), ChunkBitmap.full(10), 0),
                 new Candidate(popNode("b", "pop1"), bits(10, 0, 5), 0));
         ChunkBitmap local = bits(10, 0, 2);
-        PlanLimits limits = PlanLimits.defaults().excluding(new dev.chunkmesh.gossip.NodeId("a"));
+        PlanLimits limits = PlanLimits.defaults().excluding(new NodeId("a"));
         Plan plan = Planner.plan(self, recipe, local, peers, limits);
         assertEveryMissingChunkOnce(plan, local);
         assertEquals(Map.of("b", List.of(2, 3, 4)), byPeer(plan));

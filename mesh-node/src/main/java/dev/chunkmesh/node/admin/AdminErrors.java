@@ -2,14 +2,18 @@ package dev.chunkmesh.node.admin;
 
 import dev.chunkmesh.catalog.json.JsonFormatException;
 import dev.chunkmesh.catalog.sign.CatalogRefusedException;
+import dev.chunkmesh.node.http.Failures;
 import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.node.origin.OriginNotFoundException;
 import dev.chunkmesh.registry.RegistryException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.FileNotFoundException;
-import java.util.concurrent.CompletionException;
 
-/** The one place the admin API maps failures to HTTP statuses; bodies are {@code {"error": "..."}}. */
+/**
+ * Maps failures of the admin API to HTTP statuses, with {@code {"error": "..."}} bodies. Each HTTP surface
+ * has its own mapper, as each answers in its own format: the registry mirror's {@code RegistryErrors}
+ * (distribution error codes), the peer API's {@code PeerErrors} (plain text), and this one.
+ */
 final class AdminErrors {
     private AdminErrors() {
     }
@@ -30,15 +34,8 @@ final class AdminErrors {
                 + " in the node's admin.token-file");
     }
 
-    static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     static int status(Throwable t) {
-        t = unwrap(t);
+        t = Failures.unwrap(t);
         if (t instanceof Refused r) {
             return r.status;
         }
@@ -48,7 +45,7 @@ final class AdminErrors {
         if (t instanceof CatalogRefusedException) {
             return 403;
         }
-        if (t instanceof FileNotFoundException) {
+        if (t instanceof OriginNotFoundException) {
             return 404;
         }
         if (t instanceof NoOrigin.NoOriginException) {
@@ -61,7 +58,7 @@ final class AdminErrors {
     }
 
     static String message(Throwable t) {
-        t = unwrap(t);
+        t = Failures.unwrap(t);
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 

@@ -4,6 +4,7 @@ import dev.chunkmesh.catalog.oci.ImageSource;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /** The origin of a node configured without one: every request fails, saying so. */
 public final class NoOrigin implements Origin {
@@ -27,8 +28,8 @@ public final class NoOrigin implements Origin {
 
     /** With no origin there is nothing to ask: whatever the POP holds is served (see the mirror's access notes). */
     @Override
-    public dev.chunkmesh.registry.RegistryClient.Access access(String repository, String path, java.util.Optional<String> authorization) {
-        return new dev.chunkmesh.registry.RegistryClient.Access(200, java.util.Optional.empty());
+    public Access access(String repository, String path, Optional<String> authorization) {
+        return new Access(200, Optional.empty());
     }
 
     @Override

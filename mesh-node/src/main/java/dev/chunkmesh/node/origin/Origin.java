@@ -18,9 +18,13 @@ import java.util.Optional;
  * The node's way to its origin registry: whole-blob streams for a blob nobody has chunked yet, and
  * Range requests for runs of adjacent chunks nobody in the POP holds. Every chunk taken from a range
  * is verified against its digest; everything read counts against the node's origin bandwidth.
- * Calls block: run them on worker threads.
+ * Calls block: run them on worker threads. A manifest or blob the origin does not have fails a call
+ * with {@link OriginNotFoundException}; any other {@link IOException} means it could not be asked or failed.
  */
 public interface Origin {
+
+    /** What the origin answered a client's own credentials: its HTTP status and, with a 401, its challenge. */
+    record Access(int status, Optional<String> challenge) {}
 
     /** How the bytes taken from here are counted: the origin, or the tier above this POP ({@link SourceKind#PARENT}). */
     default SourceKind source() {
@@ -46,8 +50,7 @@ public interface Origin {
      * What the origin answers a client's own credentials for {@code path} (for example
      * {@code /blobs/sha256:…}) of {@code repository}: the mirror's access check for private images.
      */
-    dev.chunkmesh.registry.RegistryClient.Access access(String repository, String path, java.util.Optional<String> authorization)
-            throws IOException;
+    Access access(String repository, String path, Optional<String> authorization) throws IOException;
 
     /** The blob's size in bytes. */
     long size(String repository, Digest blob) throws IOException;

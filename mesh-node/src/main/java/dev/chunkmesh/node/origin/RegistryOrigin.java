@@ -3,9 +3,11 @@ package dev.chunkmesh.node.origin;
 import dev.chunkmesh.catalog.oci.ImageSource;
 import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.store.Digest;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /** {@link Origin} over an OCI distribution registry, held to a bandwidth limit. */
@@ -36,8 +38,8 @@ public final class RegistryOrigin implements Origin {
     private <T> T counted(Call<T> call) throws IOException {
         try {
             return call.run();
-        } catch (java.io.FileNotFoundException notThere) {
-            throw notThere;
+        } catch (FileNotFoundException notThere) {
+            throw new OriginNotFoundException(notThere.getMessage(), notThere);
         } catch (IOException | RuntimeException e) {
             errors.increment();
             throw e;
@@ -55,8 +57,9 @@ public final class RegistryOrigin implements Origin {
     }
 
     @Override
-    public RegistryClient.Access access(String repository, String path, java.util.Optional<String> authorization) throws IOException {
-        return counted(() -> client.access(repository, path, authorization));
+    public Access access(String repository, String path, Optional<String> authorization) throws IOException {
+        RegistryClient.Access a = counted(() -> client.access(repository, path, authorization));
+        return new Access(a.status(), a.challenge());
     }
 
     @Override

@@ -108,7 +108,9 @@ public final class UpperTier {
             RegistryClient client = client(node, access, ns);
             try {
                 return call.run(client);
-            } catch (FileNotFoundException | InterruptedIOException answer) {
+            } catch (FileNotFoundException notThere) {
+                throw new OriginNotFoundException(notThere.getMessage(), notThere);
+            } catch (InterruptedIOException answer) {
                 throw answer;
             } catch (RegistryException e) {
                 if (e.status() >= 400 && e.status() < 500) {
@@ -218,8 +220,9 @@ public final class UpperTier {
         }
 
         @Override
-        public RegistryClient.Access access(String repository, String path, Optional<String> authorization) throws IOException {
-            return call(repository, true, ns, c -> c.access(repository, path, authorization));
+        public Access access(String repository, String path, Optional<String> authorization) throws IOException {
+            RegistryClient.Access a = call(repository, true, ns, c -> c.access(repository, path, authorization));
+            return new Access(a.status(), a.challenge());
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.chunkmesh.node.peer;
 
-import dev.chunkmesh.node.ChunkSource;
 import dev.chunkmesh.store.ChunkFrame;
 import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.Digest;
@@ -21,9 +20,10 @@ import java.util.stream.Collectors;
 /**
  * Fetches chunks from one peer's chunk API and verifies every frame against the digest asked for, so
  * a peer that lies or corrupts is caught before its bytes go anywhere. Decoding and hashing run on a
- * worker thread, never on the event loop.
+ * worker thread, never on the event loop. A future fails with {@link dev.chunkmesh.store.ChunkCorruptException}
+ * when the peer sends wrong bytes, with {@link ChunkMissingException} when it lacks the chunk.
  */
-public final class PeerChunkClient implements ChunkSource {
+public final class PeerChunkClient {
 
     private final Vertx vertx;
     private final WebClient web;
@@ -42,12 +42,12 @@ public final class PeerChunkClient implements ChunkSource {
         this.auth = Objects.requireNonNull(auth, "auth");
     }
 
-    @Override
+    /** The peer's node name, as in logs and errors. */
     public String name() {
         return name;
     }
 
-    @Override
+    /** The chunk's raw bytes, verified against {@code digest}. */
     public Future<byte[]> fetch(Digest digest) {
         String uri = PeerApi.CHUNKS + "/" + digest;
         return web.get(port, host, uri).putHeader(PeerAuth.HEADER, sign("GET", uri, new byte[0])).send()
@@ -59,7 +59,7 @@ public final class PeerChunkClient implements ChunkSource {
                 });
     }
 
-    @Override
+    /** As many of {@code digests} as the peer holds, verified; absent ones are simply left out. */
     public Future<Map<Digest, byte[]>> fetchAll(List<Digest> digests) {
         return batch(digests, true);
     }

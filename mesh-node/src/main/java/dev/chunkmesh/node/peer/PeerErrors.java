@@ -4,7 +4,11 @@ import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkMissingException;
 import io.vertx.ext.web.RoutingContext;
 
-/** The one place the peer API maps failures to HTTP statuses. */
+/**
+ * Maps failures of the peer API to HTTP statuses, with the message as a plain-text body. The registry
+ * mirror and the admin API have mappers of their own ({@code RegistryErrors}, {@code AdminErrors}), as
+ * each answers in its own format.
+ */
 final class PeerErrors {
 
     /** A request not signed with the cluster secret for this node ({@link PeerAuth}). */

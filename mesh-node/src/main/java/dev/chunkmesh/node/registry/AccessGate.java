@@ -1,7 +1,6 @@
 package dev.chunkmesh.node.registry;
 
 import dev.chunkmesh.node.origin.Origin;
-import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ final class AccessGate {
         Decision d = decisions.get(key);
         if (d == null || !d.until().isAfter(clock.instant())) {
             try {
-                RegistryClient.Access a = origin.access(repository, path, authorization);
+                Origin.Access a = origin.access(repository, path, authorization);
                 if (a.status() == 401) {
                     challenged.put(upstream, true);
                 }
@@ -82,7 +81,7 @@ final class AccessGate {
      */
     Void ping(Origin origin, Optional<String> authorization) {
         try {
-            RegistryClient.Access a = origin.access("", "", authorization);
+            Origin.Access a = origin.access("", "", authorization);
             if (a.status() == 401) {
                 throw new Unauthorized("the origin wants credentials", a.challenge());
             }

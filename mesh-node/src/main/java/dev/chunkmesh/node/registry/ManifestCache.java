@@ -5,8 +5,8 @@ import dev.chunkmesh.catalog.ImageEntry;
 import dev.chunkmesh.catalog.oci.ImageSource;
 import dev.chunkmesh.catalog.sign.SignedCatalog;
 import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.origin.OriginNotFoundException;
 import dev.chunkmesh.store.Digest;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ public final class ManifestCache {
     /**
      * The manifest {@code reference} names in {@code repository} at the origin of {@code upstream}.
      *
-     * @throws FileNotFoundException if the origin does not have it
+     * @throws OriginNotFoundException if the origin does not have it
      * @throws IOException if the origin cannot be asked and nothing held answers for it
      */
     public ImageSource.Fetched get(String upstream, Origin origin, String repository, String reference, String accept) throws IOException {
@@ -91,7 +91,7 @@ public final class ManifestCache {
             ImageSource.Fetched f = keep(origin.manifest(repository, reference, accept));
             tags.put(key, new Resolved(f.digest(), clock.instant()));
             return f;
-        } catch (FileNotFoundException notThere) {
+        } catch (OriginNotFoundException notThere) {
             throw notThere;
         } catch (IOException unreachable) {
             Optional<ImageSource.Fetched> fromCatalog = fromCatalog(repository, reference);

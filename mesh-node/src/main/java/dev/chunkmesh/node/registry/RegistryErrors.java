@@ -1,15 +1,19 @@
 package dev.chunkmesh.node.registry;
 
+import dev.chunkmesh.node.http.Failures;
 import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.node.origin.OriginNotFoundException;
 import dev.chunkmesh.registry.RegistryException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.FileNotFoundException;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 
-/** The one place the registry mirror maps failures to statuses and distribution error codes. */
+/**
+ * Maps failures of the registry mirror (and of the {@code /tier} registry API it serves to lower tiers)
+ * to statuses and distribution error codes. The admin API and the peer API have mappers of their own
+ * ({@code AdminErrors}, {@code PeerErrors}), as each answers in its own format.
+ */
 final class RegistryErrors {
     private static final Logger LOG = Logger.getLogger(RegistryErrors.class.getName());
 
@@ -17,16 +21,16 @@ final class RegistryErrors {
     }
 
     static RegistryError manifest(Throwable e, RegistryPath.Manifest m) {
-        e = unwrap(e);
-        if (e instanceof FileNotFoundException) {
+        e = Failures.unwrap(e);
+        if (e instanceof OriginNotFoundException) {
             return new RegistryError(404, "MANIFEST_UNKNOWN", "manifest " + m.reference() + " of " + m.name() + " is unknown to the origin");
         }
         return upstream(e);
     }
 
     static RegistryError blob(Throwable e, RegistryPath.Blob b) {
-        e = unwrap(e);
-        if (e instanceof FileNotFoundException) {
+        e = Failures.unwrap(e);
+        if (e instanceof OriginNotFoundException) {
             return new RegistryError(404, "BLOB_UNKNOWN", "blob " + b.digest() + " of " + b.name() + " is unknown here and to the origin");
         }
         return upstream(e);
@@ -51,19 +55,12 @@ final class RegistryErrors {
         return new RegistryError(502, "UNAVAILABLE", "the origin could not be reached or failed: " + e.getMessage());
     }
 
-    static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     static void respond(HttpServerResponse res, Throwable e) {
         if (res.headWritten()) {
             res.reset();
             return;
         }
-        RegistryError r = unwrap(e) instanceof RegistryError re ? re : upstream(unwrap(e));
+        RegistryError r = Failures.unwrap(e) instanceof RegistryError re ? re : upstream(Failures.unwrap(e));
         if (r instanceof ByteRange.RangeNotSatisfiable n) {
             res.putHeader("Content-Range", "bytes */" + n.size());
         }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A minimal ustar writer for image layers: regular files only (names up to 100 bytes), fixed owner
@@ -26,7 +27,7 @@ public final class Tar {
         put(h, 116, 8, "0000000");
         put(h, 124, 12, String.format("%011o", content.length));
         put(h, 136, 12, String.format("%011o", 1_700_000_000L));
-        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        Arrays.fill(h, 148, 156, (byte) ' ');
         h[156] = '0';
         put(h, 257, 6, "ustar");
         put(h, 263, 2, "00");
