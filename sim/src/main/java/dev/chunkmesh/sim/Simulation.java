@@ -1,6 +1,5 @@
 package dev.chunkmesh.sim;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -49,9 +48,12 @@ final class Simulation {
         return new RunLoop(w, workload, st, progress).run();
     }
 
-    /** Each flow's rate as the smallest, over the links it crosses, of an equal share of the link. */
+    /**
+     * Each flow's rate as the smallest, over the links it crosses, of an equal share of the link.
+     * {@code count} (one slot per link) is all zeros on entry and is left so: only the links the flows
+     * cross are touched, not every link of the fleet each step.
+     */
     static void equalShares(double[] cap, int[][] routes, int flows, int[] count, double[] rates) {
-        Arrays.fill(count, 0);
         for (int f = 0; f < flows; f++) {
             for (int l : routes[f]) {
                 count[l]++;
@@ -63,6 +65,11 @@ final class Simulation {
                 r = Math.min(r, cap[l] / count[l]);
             }
             rates[f] = r;
+        }
+        for (int f = 0; f < flows; f++) {
+            for (int l : routes[f]) {
+                count[l] = 0;
+            }
         }
     }
 
