@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * far (the whole recipe, or a growing prefix while the blob is first chunked from the origin) and
  * which of them are stored. Readers wait on {@link #whenStored} to stream the blob out in order
  * while later chunks are still arriving. While a reader is attached, the checked raw bytes of chunks
- * stored since are kept for it (at most {@value #RECENT_BYTES} bytes), so it need not read them back
- * from the store. Thread-safe.
+ * stored since are kept for it (at most {@value #RECENT_BYTES} bytes, and within the node's
+ * {@link KeptBytes}), so it need not read them back from the store. Thread-safe.
  */
 public final class BlobProgress {
 
@@ -40,8 +40,16 @@ public final class BlobProgress {
     private long recentBytes;
     private int readers;
 
-    public BlobProgress(Digest blob) {
+    private final KeptBytes budget;
+
+    /** Progress whose kept bytes count against {@code budget}, the node's, beside this blob's own bound. */
+    public BlobProgress(Digest blob, KeptBytes budget) {
         this.blob = blob;
+        this.budget = budget;
+    }
+
+    public BlobProgress(Digest blob) {
+        this(blob, new KeptBytes(RECENT_BYTES));
     }
 
     public Digest blob() {
@@ -100,6 +108,7 @@ public final class BlobProgress {
     public synchronized void detachReader() {
         if (readers > 0 && --readers == 0) {
             recent.clear();
+            budget.give(recentBytes);
             recentBytes = 0;
         }
     }
@@ -112,6 +121,7 @@ public final class BlobProgress {
         while (!recent.isEmpty() && recent.firstKey() <= index) {
             var first = recent.pollFirstEntry();
             recentBytes -= first.getValue().remaining();
+            budget.give(first.getValue().remaining());
             if (first.getKey() == index) {
                 return Optional.of(first.getValue());
             }
@@ -121,7 +131,8 @@ public final class BlobProgress {
 
     /** Keeps a stored chunk's bytes for attached readers while they fit; past the bound, readers read the store. */
     private void keep(int index, ByteBuffer raw) {
-        if (raw == null || readers == 0 || recentBytes + raw.remaining() > RECENT_BYTES || recent.containsKey(index)) {
+        if (raw == null || readers == 0 || recentBytes + raw.remaining() > RECENT_BYTES || recent.containsKey(index)
+                || !budget.take(raw.remaining())) {
             return;
         }
         ByteBuffer view = raw.duplicate();

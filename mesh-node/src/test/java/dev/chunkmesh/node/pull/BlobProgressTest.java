@@ -116,4 +116,23 @@ class BlobProgressTest {
         }
         assertEquals(BlobProgress.RECENT_BYTES / chunk, kept, "the oldest are kept up to the bound, the rest are read from the store");
     }
+
+    @Test
+    void blobsShareTheNodesBudgetAndGiveItBackWhenTakenOrWhenTheirReaderLeaves() {
+        KeptBytes budget = new KeptBytes(12);
+        BlobProgress one = new BlobProgress(blob, budget);
+        BlobProgress two = new BlobProgress(Digest.sha256("other".getBytes()), budget);
+        one.attachReader();
+        two.attachReader();
+        one.appendStored(refs.get(0), ByteBuffer.wrap(new byte[10]));
+        two.appendStored(refs.get(0), ByteBuffer.wrap(new byte[10]));
+        assertEquals(10, budget.used(), "the second blob's chunk did not fit the node's budget");
+        assertEquals(Optional.empty(), two.takeRecent(0));
+        assertTrue(one.takeRecent(0).isPresent());
+        assertEquals(0, budget.used(), "taken: given back");
+        two.appendStored(refs.get(1), ByteBuffer.wrap(new byte[5]));
+        assertEquals(5, budget.used());
+        two.detachReader();
+        assertEquals(0, budget.used(), "the reader left: what was kept for it is given back");
+    }
 }
