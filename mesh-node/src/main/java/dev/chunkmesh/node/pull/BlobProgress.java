@@ -5,29 +5,22 @@ import dev.chunkmesh.node.peer.RecipePrefix;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * What a node knows, moment by moment, of one blob it is pulling: the chunks of its recipe known so
  * far (the whole recipe, or a growing prefix while the blob is first chunked from the origin) and
  * which of them are stored. Readers wait on {@link #whenStored} to stream the blob out in order
- * while later chunks are still arriving. While a reader is attached, the checked raw bytes of chunks
- * stored since are kept for it (at most {@value #RECENT_BYTES} bytes, and within the node's
- * {@link KeptBytes}), so it need not read them back from the store. Thread-safe.
+ * while later chunks are still arriving. Thread-safe.
  */
 public final class BlobProgress {
 
     private record Waiter(int index, CompletableFuture<Optional<ChunkRef>> future) {}
-
-    /** Raw bytes kept for attached readers, at most: about 256 chunks of 64 KiB. */
-    static final long RECENT_BYTES = 16L << 20;
 
     private final Digest blob;
     private final List<ChunkRef> refs = new ArrayList<>();
@@ -36,20 +29,9 @@ public final class BlobProgress {
     private boolean complete;
     private long size = -1;
     private Throwable failure;
-    private final TreeMap<Integer, ByteBuffer> recent = new TreeMap<>();
-    private long recentBytes;
-    private int readers;
-
-    private final KeptBytes budget;
-
-    /** Progress whose kept bytes count against {@code budget}, the node's, beside this blob's own bound. */
-    public BlobProgress(Digest blob, KeptBytes budget) {
-        this.blob = blob;
-        this.budget = budget;
-    }
 
     public BlobProgress(Digest blob) {
-        this(blob, new KeptBytes(RECENT_BYTES));
+        this.blob = blob;
     }
 
     public Digest blob() {
@@ -58,18 +40,12 @@ public final class BlobProgress {
 
     /** Appends a chunk found by chunking the stream, already stored. */
     synchronized void appendStored(ChunkRef ref) {
-        appendStored(ref, null);
-    }
-
-    /** Appends a chunk found by chunking the stream, already stored; {@code raw} are its bytes, checked, or null. */
-    synchronized void appendStored(ChunkRef ref, ByteBuffer raw) {
         long expected = refs.isEmpty() ? 0 : refs.get(refs.size() - 1).end();
         if (complete || ref.offset() != expected) {
             throw new IllegalStateException("chunk at " + ref.offset() + " does not extend " + blob + " (next offset " + expected + ")");
         }
         refs.add(ref);
         stored.set(refs.size() - 1);
-        keep(refs.size() - 1, raw);
         wake();
     }
 
@@ -89,55 +65,8 @@ public final class BlobProgress {
     }
 
     synchronized void markStored(int index) {
-        markStored(index, null);
-    }
-
-    /** Chunk {@code index} is stored; {@code raw} are its bytes, checked against its digest, or null. */
-    synchronized void markStored(int index, ByteBuffer raw) {
         stored.set(index);
-        keep(index, raw);
         wake();
-    }
-
-    /** A reader streams the blob from here on: keep the raw bytes of chunks stored from now for {@link #takeRecent}. */
-    public synchronized void attachReader() {
-        readers++;
-    }
-
-    /** A reader is done; once none is left, nothing more is kept. */
-    public synchronized void detachReader() {
-        if (readers > 0 && --readers == 0) {
-            recent.clear();
-            budget.give(recentBytes);
-            recentBytes = 0;
-        }
-    }
-
-    /**
-     * The checked raw bytes of stored chunk {@code index} if they were kept, else empty (read it from the
-     * store). Taking a chunk also lets go of those kept before it: readers go in order.
-     */
-    public synchronized Optional<ByteBuffer> takeRecent(int index) {
-        while (!recent.isEmpty() && recent.firstKey() <= index) {
-            var first = recent.pollFirstEntry();
-            recentBytes -= first.getValue().remaining();
-            budget.give(first.getValue().remaining());
-            if (first.getKey() == index) {
-                return Optional.of(first.getValue());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Keeps a stored chunk's bytes for attached readers while they fit; past the bound, readers read the store. */
-    private void keep(int index, ByteBuffer raw) {
-        if (raw == null || readers == 0 || recentBytes + raw.remaining() > RECENT_BYTES || recent.containsKey(index)
-                || !budget.take(raw.remaining())) {
-            return;
-        }
-        ByteBuffer view = raw.duplicate();
-        recent.put(index, view);
-        recentBytes += view.remaining();
     }
 
     synchronized void fail(Throwable cause) {

@@ -266,7 +266,7 @@ final class FirstPull {
     private void record(ChunkRef c, byte[] raw) {
         hash.update(raw);
         known.add(c);
-        progress.appendStored(c, ByteBuffer.wrap(raw));
+        progress.appendStored(c);
     }
 
     /**
@@ -301,9 +301,9 @@ final class FirstPull {
             if (raw.remaining() != c.length()) {
                 break;
             }
-            hash.update(raw.duplicate());
+            hash.update(raw);
             known.add(c);
-            progress.appendStored(c, raw);
+            progress.appendStored(c);
             tally.add(SourceKind.LOCAL, c.length());
         }
         try {

@@ -342,7 +342,7 @@ final class PipelinedFetch {
             if (progress.isStored(index)) {
                 return;
             }
-            progress.markStored(index, raw);
+            progress.markStored(index);
         }
         tally.add(kind, recipe.chunks().get(index).length());
         hash.ifPresent(h -> h.stored(index, raw));

@@ -42,8 +42,6 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     private final PullEvents events;
     private final ExecutorService pullThreads;
     private final ScheduledExecutorService ticker;
-    /** Raw bytes the node's pulls keep for the clients streaming them, at most. */
-    private final KeptBytes kept = new KeptBytes(KeptBytes.DEFAULT_LIMIT);
     private final Clock clock;
     private final Map<Digest, Pull> running = new ConcurrentHashMap<>();
 
@@ -66,7 +64,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
      */
     public Pull pull(Origin origin, String repository, Digest blob) {
         return running.computeIfAbsent(blob, b -> {
-            Pull p = new Pull(new BlobProgress(b, kept), new CompletableFuture<>());
+            Pull p = new Pull(new BlobProgress(b), new CompletableFuture<>());
             pullThreads.execute(() -> run(origin, repository, p));
             return p;
         });

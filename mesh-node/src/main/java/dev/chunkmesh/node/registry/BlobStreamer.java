@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +38,6 @@ final class BlobStreamer {
     interface Feed {
         /** The {@code index}-th chunk once it is stored; empty once the blob is known to have fewer chunks. */
         CompletableFuture<Optional<ChunkRef>> whenStored(int index);
-
-        /** The stored chunk's raw bytes, checked against its digest, if the feed still has them in hand; else empty (read the store). */
-        default Optional<ByteBuffer> takeRecent(int index) {
-            return Optional.empty();
-        }
-
-        /** The streamer reads no more from this feed. */
-        default void release() {
-        }
     }
 
     /**
@@ -117,7 +107,6 @@ final class BlobStreamer {
 
     /** Starts streaming; the future says whether the response was completed (true) or reset (false). */
     CompletableFuture<Boolean> start() {
-        done.whenComplete((ok, e) -> context.runOnContext(v -> feed.release()));
         fill();
         return done;
     }
@@ -154,8 +143,8 @@ final class BlobStreamer {
             CompletableFuture<Optional<ChunkRef>> head = feed.whenStored(first);
             if (!head.isDone() || head.isCompletedExceptionally()) {
                 nextToRead++;
-                Feed from = feed;
-                add(first, switches, Future.fromCompletionStage(head, context).compose(ref -> readOne(from, first, ref))
+                add(first, switches, Future.fromCompletionStage(head, context).compose(ref -> ref.isEmpty()
+                        ? Future.succeededFuture(Optional.empty()) : context.executeBlocking(() -> reader.readOrSkip(ref), false))
                         .compose(BlobStreamer::failedIfUnread), () -> true);
                 continue;
             }
@@ -170,45 +159,13 @@ final class BlobStreamer {
                 refs.add(next.join());
                 nextToRead++;
             }
-            Future<List<Optional<Object>>> group = readGroup(first, refs);
+            Future<List<Optional<Object>>> group = context.executeBlocking(() -> refs.stream().map(reader::readOrSkip).toList(), false);
             int[] left = {refs.size()};
             for (int k = 0; k < refs.size(); k++) {
                 int at = k;
                 add(first + k, switches, group.compose(list -> failedIfUnread(list.get(at))), () -> --left[0] == 0);
             }
         }
-    }
-
-    /** One chunk's part: from the bytes its feed kept, else read from the store on a worker. */
-    private Future<Optional<Object>> readOne(Feed from, int index, Optional<ChunkRef> ref) {
-        if (ref.isEmpty()) {
-            return Future.succeededFuture(Optional.empty());
-        }
-        Optional<ByteBuffer> kept = from.takeRecent(index);
-        return kept.isPresent() ? Future.succeededFuture(reader.partOf(ref, kept.get())) : context.executeBlocking(() -> reader.readOrSkip(ref), false);
-    }
-
-    /** Stored chunks from {@code first} on: those the feed kept at once, the rest in one worker task. */
-    private Future<List<Optional<Object>>> readGroup(int first, List<Optional<ChunkRef>> refs) {
-        List<Optional<Object>> parts = new ArrayList<>(refs.size());
-        boolean toRead = false;
-        for (int k = 0; k < refs.size(); k++) {
-            Optional<ChunkRef> ref = refs.get(k);
-            Optional<ByteBuffer> kept = ref.isPresent() ? feed.takeRecent(first + k) : Optional.empty();
-            parts.add(ref.isEmpty() ? Optional.empty() : kept.map(raw -> reader.partOf(ref, raw)).orElse(null));
-            toRead |= parts.get(k) == null;
-        }
-        if (!toRead) {
-            return Future.succeededFuture(parts);
-        }
-        return context.executeBlocking(() -> {
-            for (int k = 0; k < refs.size(); k++) {
-                if (parts.get(k) == null) {
-                    parts.set(k, reader.readOrSkip(refs.get(k)));
-                }
-            }
-            return parts;
-        }, false);
     }
 
     /** A read that ended in {@link RangeReader.Failed} as a failed future: never sent, it leads to the fallback or an abort. */
@@ -282,7 +239,6 @@ final class BlobStreamer {
 
     /** A chunk named by the feed could not be read: a pull fetches it again; carry on from it. */
     private void switchToPull(int index) {
-        feed.release();
         feed = fallback.get();
         fallback = null;
         feedSwitches++;

@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Reads the part of each chunk that falls in a byte range of its blob, for {@link BlobStreamer}, as a
@@ -32,18 +31,6 @@ final class RangeReader {
 
     /** What the chunk gives the range: empty past its end, {@link #SKIP} before its start, else its part (or {@link Failed}). */
     Optional<Object> readOrSkip(Optional<ChunkRef> ref) {
-        return partFrom(ref, c -> store.getBuffer(c.digest()));
-    }
-
-    /**
-     * As {@link #readOrSkip}, from the chunk's raw bytes already in hand (checked against its digest by
-     * whoever handed them over) instead of the store. Does not block.
-     */
-    Optional<Object> partOf(Optional<ChunkRef> ref, ByteBuffer raw) {
-        return partFrom(ref, c -> raw);
-    }
-
-    private Optional<Object> partFrom(Optional<ChunkRef> ref, Function<ChunkRef, ByteBuffer> bytes) {
         if (ref.isEmpty() || ref.get().offset() >= range.end()) {
             return Optional.empty();
         }
@@ -51,15 +38,16 @@ final class RangeReader {
             return Optional.of(SKIP);
         }
         try {
-            return Optional.of(part(ref.get(), bytes.apply(ref.get())));
+            return Optional.of(read(ref.get()));
         } catch (RuntimeException e) {
             return Optional.of(new Failed(e));
         }
     }
 
-    private Object part(ChunkRef c, ByteBuffer raw) {
+    private Object read(ChunkRef c) {
         int from = (int) Math.max(0, range.start() - c.offset());
         int to = (int) Math.min(c.length(), range.end() - c.offset());
+        ByteBuffer raw = store.getBuffer(c.digest());
         if (raw.remaining() != c.length()) {
             throw new ChunkCorruptException(c.digest(), "stored chunk has " + raw.remaining() + " bytes, the recipe " + c.length());
         }

@@ -327,7 +327,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
         return () -> {
             PullService.Pull p = pulls.pull(origin, b.name(), b.digest());
             seen.pull = p.result();
-            return new PullFeed(p.progress());
+            return p.progress()::whenStored;
         };
     }
 
