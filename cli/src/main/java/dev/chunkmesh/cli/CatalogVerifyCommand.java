@@ -8,6 +8,7 @@ import dev.chunkmesh.catalog.sign.TrustStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ public final class CatalogVerifyCommand implements Callable<Integer> {
                     v.catalog().expires().map(e -> "expires " + e).orElse("no expiry"));
             return 0;
         } catch (CatalogRefusedException e) {
-            System.err.println("refused (" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + e.getMessage());
+            System.err.println("refused (" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " + e.getMessage());
             return REFUSED;
         }
     }

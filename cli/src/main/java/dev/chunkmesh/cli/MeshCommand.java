@@ -3,6 +3,9 @@ package dev.chunkmesh.cli;
 import dev.chunkmesh.cli.bench.BenchCommand;
 import dev.chunkmesh.cli.demo.DemoCommand;
 import dev.chunkmesh.store.ByteSize;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.logging.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,11 +40,11 @@ public final class MeshCommand implements Runnable {
         if (System.getProperty("java.util.logging.config.file") != null) {
             return;
         }
-        try (java.io.InputStream in = MeshCommand.class.getResourceAsStream("/mesh-logging.properties")) {
+        try (InputStream in = MeshCommand.class.getResourceAsStream("/mesh-logging.properties")) {
             if (in != null) {
-                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+                LogManager.getLogManager().readConfiguration(in);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("mesh: could not read the logging settings: " + e.getMessage());
         }
     }

@@ -1,12 +1,17 @@
 package dev.chunkmesh.node;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.chunkmesh.gossip.Membership;
 import dev.chunkmesh.gossip.hazelcast.HazelcastSettings;
 import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.node.origin.Origin;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** How a node's embedded Hazelcast member is configured from the node's settings. */
 final class NodeHazelcast {
@@ -49,15 +54,15 @@ final class NodeHazelcast {
     }
 
     /** The watchdog of node {@code c}'s place in its POP (configured members against its cluster) and of its origin. */
-    static Watchdog watchdog(NodeConfig c, HazelcastInstance hazelcast, dev.chunkmesh.node.origin.Origin origin) {
-        java.net.InetSocketAddress self = new java.net.InetSocketAddress(c.network().bind(), c.network().hazelcastPort());
-        java.util.function.Supplier<Set<java.net.InetSocketAddress>> cluster = () -> {
-            Set<java.net.InetSocketAddress> in = new HashSet<>();
+    static Watchdog watchdog(NodeConfig c, HazelcastInstance hazelcast, Origin origin) {
+        InetSocketAddress self = new InetSocketAddress(c.network().bind(), c.network().hazelcastPort());
+        Supplier<Set<InetSocketAddress>> cluster = () -> {
+            Set<InetSocketAddress> in = new HashSet<>();
             if (hazelcast.getLifecycleService().isRunning()) {
-                for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+                for (Member m : hazelcast.getCluster().getMembers()) {
                     try {
-                        in.add(new java.net.InetSocketAddress(m.getAddress().getInetAddress(), m.getAddress().getPort()));
-                    } catch (java.net.UnknownHostException e) {
+                        in.add(new InetSocketAddress(m.getAddress().getInetAddress(), m.getAddress().getPort()));
+                    } catch (UnknownHostException e) {
                         // a member whose address does not resolve cannot match a configured one
                     }
                 }

@@ -4,7 +4,10 @@ import dev.chunkmesh.node.config.ConfigKeys;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -24,7 +27,7 @@ public final class NodeStartException extends RuntimeException {
         }
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port));
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
             throw cannotListen(setting, host, port, e);
         }
@@ -33,7 +36,7 @@ public final class NodeStartException extends RuntimeException {
     /** The cause of a failed listen, turned into a message naming {@code setting} if it is a bind failure. */
     static RuntimeException listenFailed(String setting, String host, int port, Exception e) {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof BindException || cause instanceof java.net.SocketException) {
+        if (cause instanceof BindException || cause instanceof SocketException) {
             return cannotListen(setting, host, port, cause);
         }
         return new NodeStartException("could not start the listener of " + setting + " on " + host + ":" + port + ": " + cause, cause);
@@ -42,7 +45,7 @@ public final class NodeStartException extends RuntimeException {
     private static NodeStartException cannotListen(String setting, String host, int port, Throwable cause) {
         String variable = ConfigKeys.ALL.containsKey(setting) ? ConfigKeys.ALL.get(setting).environmentVariable() : setting;
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        String hint = why.toLowerCase(java.util.Locale.ROOT).contains("in use")
+        String hint = why.toLowerCase(Locale.ROOT).contains("in use")
                 ? "another process holds this port (see 'ss -ltnp sport = :" + port + "'); stop it or choose another port"
                 : "the address may not belong to this host; check " + switch (setting) {
                     case "network.admin-port" -> "network.admin-bind";

@@ -8,6 +8,7 @@ import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.ForwardingChunkStore;
 import dev.chunkmesh.store.PinSet;
+import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import dev.chunkmesh.store.chunker.StreamChunker;
 import dev.chunkmesh.store.disk.DiskChunkStore;
@@ -15,12 +16,17 @@ import dev.chunkmesh.store.disk.DiskStoreConfig;
 import dev.chunkmesh.store.ingest.BlobIngester;
 import dev.chunkmesh.store.memory.InMemoryChunkStore;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
@@ -156,17 +162,17 @@ public final class ChunkBench implements Callable<Integer> {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
-            return java.util.concurrent.CompletableFuture.completedFuture(put(raw, pins));
+        public CompletableFuture<Digest> putAsync(byte[] raw, PinSet pins) {
+            return CompletableFuture.completedFuture(put(raw, pins));
         }
     }
 
     /** The device floor: the input written sequentially, in 1 MiB writes, with one fdatasync at the end. */
-    private static void deviceFloor(byte[] input, Path file) throws java.io.IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+    private static void deviceFloor(byte[] input, Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             for (int off = 0; off < input.length; off += 1 << 20) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(input, off, Math.min(1 << 20, input.length - off));
+                ByteBuffer buf = ByteBuffer.wrap(input, off, Math.min(1 << 20, input.length - off));
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -179,7 +185,7 @@ public final class ChunkBench implements Callable<Integer> {
     private void ingestInto(Path storeDir, boolean fsync, byte[] input, ChunkerParams params, ExecutorService pool, long[] counts)
             throws Exception {
         FileTrees.deleteRecursively(storeDir);
-        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(storeDir, dev.chunkmesh.store.StoreLimits.unlimited(), fsync));
+        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(storeDir, StoreLimits.unlimited(), fsync));
              PinSet pins = store.openPinSet()) {
             counts[0] = new BlobIngester(store, params, pool, 2 * workers + 2).ingest(new ByteArrayInputStream(input), pins, n -> { })
                     .chunks().size();

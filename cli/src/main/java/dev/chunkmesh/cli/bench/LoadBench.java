@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,7 +59,7 @@ final class LoadBench implements Callable<Integer> {
         FileTrees.deleteRecursively(dir);
         DemoImage.write(dir.resolve("image"), imageSize.bytes());
         try (LayoutRegistry origin = new LayoutRegistry(dir.resolve("image"), "demo/app")) {
-            Map<String, String> flags = new java.util.HashMap<>(Map.of("node.name", "bench", "network.peer-port", "0",
+            Map<String, String> flags = new HashMap<>(Map.of("node.name", "bench", "network.peer-port", "0",
                     "network.admin-port", "0", "network.registry-port", "0", "network.hazelcast-port", Integer.toString(LocalMesh.freePort("127.0.0.1")),
                     "store.data", dir.resolve("node").toString(), "origin.url", origin.url().toString()));
             try (MeshNode node = MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags))) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -120,7 +121,7 @@ final class NodeMemoryBench implements Callable<Integer> {
 
     private Map<String, String> settings(URI origin, long capacity) throws IOException {
         Map<String, String> s = new TreeMap<>(new LocalMesh("bench-memory-" + ProcessHandle.current().pid(), "bench-memory-secret-0123456789",
-                List.of()).node("bench", "127.0.0.1", "bench", java.util.Optional.empty(), LocalMesh.freePort("127.0.0.1"), dir.resolve("node")));
+                List.of()).node("bench", "127.0.0.1", "bench", Optional.empty(), LocalMesh.freePort("127.0.0.1"), dir.resolve("node")));
         s.remove("network.members");
         s.put("network.admin-port", Integer.toString(LocalMesh.freePort("127.0.0.1")));
         s.put("store.capacity", Long.toString(capacity));

@@ -3,14 +3,17 @@ package dev.chunkmesh.cli.bench;
 import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.cli.Progress;
 import dev.chunkmesh.store.ByteSize;
+import dev.chunkmesh.store.PinSet;
 import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.disk.DiskChunkStore;
 import dev.chunkmesh.store.disk.DiskStoreConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -105,17 +108,17 @@ final class StoreIndexBench implements Callable<Integer> {
             Future<?>[] fs = new Future<?>[threads];
             for (int t = 0; t < threads; t++) {
                 fs[t] = pool.submit(() -> {
-                    java.util.ArrayDeque<java.util.concurrent.CompletableFuture<?>> window = new java.util.ArrayDeque<>();
+                    ArrayDeque<CompletableFuture<?>> window = new ArrayDeque<>();
                     for (long i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
                         byte[] raw = new byte[size];
                         ByteBuffer.wrap(raw).putLong(i).putLong(i * 0x9E3779B97F4A7C15L);
-                        window.add(store.putAsync(raw, dev.chunkmesh.store.PinSet.NONE));
+                        window.add(store.putAsync(raw, PinSet.NONE));
                         if (window.size() >= 1024) {
                             window.poll().join();
                         }
                         bar.step();
                     }
-                    window.forEach(java.util.concurrent.CompletableFuture::join);
+                    window.forEach(CompletableFuture::join);
                     return null;
                 });
             }

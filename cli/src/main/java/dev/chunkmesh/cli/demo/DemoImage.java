@@ -3,6 +3,7 @@ package dev.chunkmesh.cli.demo;
 import dev.chunkmesh.registry.oci.OciLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class DemoImage {
             Path here = Path.of(DemoImage.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path lib = here.getParent().resolve("lib");
             return Files.isDirectory(lib) ? lib : Path.of(System.getProperty("java.home"), "lib");
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The demo's mesh on this machine: three POP nodes and one micro-hub on 127.0.0.1-4, one Hazelcast
@@ -76,7 +78,7 @@ public final class DemoMesh implements AutoCloseable {
     @Override
     public void close() {
         // Members leaving one by one make the others warn about lost connections; expected here.
-        java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.SEVERE);
+        Logger.getLogger("com.hazelcast").setLevel(Level.SEVERE);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             try {
                 nodes.get(i).close();

@@ -14,8 +14,11 @@ import dev.chunkmesh.store.disk.DiskStoreConfig;
 import dev.chunkmesh.store.ingest.BlobIngester;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Locale;
@@ -122,9 +125,8 @@ final class DemoStoreCommand implements Callable<Integer> {
 
     private static String corruptOne(DiskChunkStore store, Digest victim) throws IOException {
         DiskChunkStore.FrameLocation at = store.locationOf(victim).orElseThrow();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(at.file(), java.nio.file.StandardOpenOption.READ,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+        try (FileChannel ch = FileChannel.open(at.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
             long last = at.offset() + at.length() - 1;
             ch.read(b, last);
             b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();

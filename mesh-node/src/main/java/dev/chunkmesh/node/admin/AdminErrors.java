@@ -6,6 +6,7 @@ import dev.chunkmesh.node.http.Failures;
 import dev.chunkmesh.node.origin.NoOrigin;
 import dev.chunkmesh.node.origin.OriginNotFoundException;
 import dev.chunkmesh.registry.RegistryException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,7 +40,7 @@ final class AdminErrors {
         if (t instanceof Refused r) {
             return r.status;
         }
-        if (t instanceof JsonFormatException || t instanceof IllegalArgumentException || t instanceof io.vertx.core.json.DecodeException) {
+        if (t instanceof JsonFormatException || t instanceof IllegalArgumentException || t instanceof DecodeException) {
             return 400;
         }
         if (t instanceof CatalogRefusedException) {

@@ -16,6 +16,7 @@ import dev.chunkmesh.store.Digest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,6 +25,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,7 +55,7 @@ import java.util.concurrent.Callable;
  * then one {@code done} (bytes by source, per-blob reports) or {@code error} event.
  */
 public final class AdminServer extends VerticleBase {
-    private static final io.vertx.core.buffer.Buffer DASHBOARD = dashboardPage();
+    private static final Buffer DASHBOARD = dashboardPage();
     private static final long PULL_BODY = 64 * 1024;
 
     /**
@@ -225,14 +229,14 @@ public final class AdminServer extends VerticleBase {
     }
 
 
-    private static io.vertx.core.buffer.Buffer dashboardPage() {
-        try (java.io.InputStream in = AdminServer.class.getResourceAsStream("/dashboard/index.html")) {
+    private static Buffer dashboardPage() {
+        try (InputStream in = AdminServer.class.getResourceAsStream("/dashboard/index.html")) {
             if (in == null) {
                 throw new IllegalStateException("the dashboard page is missing from the jar");
             }
-            return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

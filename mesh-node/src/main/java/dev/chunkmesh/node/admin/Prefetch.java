@@ -11,16 +11,19 @@ import dev.chunkmesh.node.pull.BlobRequest;
 import dev.chunkmesh.node.registry.ManifestCache;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.logging.Logger;
 
 /**
  * Admits a signed catalog for prefetch: verified against the node's trusted keys, refused if older
@@ -29,7 +32,7 @@ import java.util.OptionalLong;
  * while the origin is down. Blocks: run on a worker.
  */
 public final class Prefetch {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Prefetch.class.getName());
+    private static final Logger LOG = Logger.getLogger(Prefetch.class.getName());
     private final Optional<Path> trustedKeys;
     private final Path catalogs;
     private final Recipes localRecipes;
@@ -82,13 +85,13 @@ public final class Prefetch {
     /** Keeps the release's manifests, so the mirror can serve its tags while the origin is down. */
     private void cacheManifests(Catalog c) {
         for (ImageEntry image : c.images()) {
-            List<Digest> digests = new java.util.ArrayList<>();
+            List<Digest> digests = new ArrayList<>();
             digests.add(image.digest());
             image.platforms().forEach(p -> digests.add(p.digest()));
             for (Digest d : digests) {
                 try {
                     manifests.keep(origin.manifest(image.repository(), d.toString()));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     LOG.warning("could not keep manifest " + d + " of " + image.repository() + " for offline use: " + e.getMessage());
                 }
             }

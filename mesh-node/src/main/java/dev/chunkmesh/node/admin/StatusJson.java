@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -102,7 +103,7 @@ public final class StatusJson {
 
     private static JsonObject node(NodeInfo n) {
         JsonObject o = new JsonObject().put("name", n.id().name()).put("pop", n.pop().name())
-                .put("tier", n.tier().name().toLowerCase(java.util.Locale.ROOT)).put("peer", n.peerAddress());
+                .put("tier", n.tier().name().toLowerCase(Locale.ROOT)).put("peer", n.peerAddress());
         n.parentPop().ifPresent(p -> o.put("parent_pop", p.name()));
         return o;
     }

@@ -12,12 +12,17 @@ import dev.chunkmesh.store.chunker.ChunkerParams;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Everything a node is told at start, as one immutable tree whose parts match the YAML sections
@@ -122,11 +127,11 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
          */
         public String hazelcastName() {
             try {
-                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-                mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-                byte[] tag = mac.doFinal(("chunk-mesh cluster " + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return name + "-" + java.util.HexFormat.of().formatHex(tag, 0, 8);
-            } catch (java.security.GeneralSecurityException e) {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                byte[] tag = mac.doFinal(("chunk-mesh cluster " + name).getBytes(StandardCharsets.UTF_8));
+                return name + "-" + HexFormat.of().formatHex(tag, 0, 8);
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
             }
         }

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,7 +28,7 @@ public final class DirectoryRecipes implements Recipes {
     /** Parsed recipes kept in memory, at most this many chunks in all (a recipe never changes for its blob). */
     static final int CACHED_CHUNKS = 65_536;
     private final Path dir;
-    private final java.util.LinkedHashMap<Digest, Recipe> cache = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<Digest, Recipe> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedChunks;
 
     public DirectoryRecipes(Path dir) {

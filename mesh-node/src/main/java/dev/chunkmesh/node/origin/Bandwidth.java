@@ -1,6 +1,7 @@
 package dev.chunkmesh.node.origin;
 
 import java.io.InterruptedIOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A token bucket over bytes: callers report bytes they moved and are held back so that the average
@@ -54,7 +55,7 @@ public final class Bandwidth {
             waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / bytesPerSecond);
         }
         if (waitNanos > 0) {
-            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(waitNanos);
+            TimeUnit.NANOSECONDS.sleep(waitNanos);
         }
     }
 }

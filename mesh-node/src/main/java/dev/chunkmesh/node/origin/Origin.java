@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,7 +70,7 @@ public interface Origin {
         List<byte[]> out = new ArrayList<>(run.size());
         for (ChunkRef c : run) {
             int from = (int) (c.offset() - start);
-            byte[] raw = java.util.Arrays.copyOfRange(bytes, from, from + c.length());
+            byte[] raw = Arrays.copyOfRange(bytes, from, from + c.length());
             Digest actual = Digest.sha256(raw);
             if (!actual.equals(c.digest())) {
                 throw new ChunkCorruptException(c.digest(), "the origin's bytes " + c.offset() + "-" + (c.end() - 1) + " of " + blob

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The origins a node pulls from: a default one, and one per upstream host that runtimes name
@@ -69,8 +70,8 @@ public final class Upstreams {
         return upper;
     }
 
-    private java.util.stream.Stream<RegistryOrigin> all() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultOrigin), byHost.values().stream())
+    private Stream<RegistryOrigin> all() {
+        return Stream.concat(Stream.of(defaultOrigin), byHost.values().stream())
                 .filter(o -> o instanceof RegistryOrigin).map(o -> (RegistryOrigin) o);
     }
 

@@ -4,6 +4,7 @@ import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,11 +50,11 @@ public final class PeerApi {
     }
 
     /** A Retry-After header's delay: whole seconds (an HTTP date or anything else counts as 1 s). */
-    static java.time.Duration retryAfter(String header) {
+    static Duration retryAfter(String header) {
         try {
-            return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
         } catch (NumberFormatException e) {
-            return java.time.Duration.ofSeconds(1);
+            return Duration.ofSeconds(1);
         }
     }
 

@@ -18,6 +18,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -219,7 +220,7 @@ public final class PeerChunkServer extends VerticleBase {
         ByteBuf heads = Unpooled.directBuffer(digests.size() * PeerApi.BATCH_HEAD);
         CompositeByteBuf out = Unpooled.compositeBuffer(2 * digests.size());
         for (Digest d : digests) {
-            java.nio.ByteBuffer frame;
+            ByteBuffer frame;
             try {
                 frame = store.getFrameBuffer(d);
             } catch (ChunkMissingException | ChunkCorruptException absent) {

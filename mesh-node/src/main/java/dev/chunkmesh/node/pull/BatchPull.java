@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Several blobs pulled at once (an image's config and layers, or a release from a catalog), with a
@@ -54,7 +55,7 @@ public final class BatchPull {
         CompletableFuture<Result> out = new CompletableFuture<>();
         all.forEach(f -> f.whenComplete((r, e) -> {
             if (e != null) {
-                out.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+                out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             }
         }));
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenRun(() -> {

@@ -2,6 +2,7 @@ package dev.chunkmesh.node.pull;
 
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.LeaseResult;
+import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.plan.Planner;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.local.PartialRecipes;
@@ -20,6 +21,7 @@ import dev.chunkmesh.store.ingest.BlobDigestMismatchException;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -126,7 +128,7 @@ final class FirstPull {
                     if (followed.isPresent()) {
                         return followed.get();
                     }
-                } catch (PeerUnavailableException | ChunkMissingException | java.io.InterruptedIOException gone) {
+                } catch (PeerUnavailableException | ChunkMissingException | InterruptedIOException gone) {
                     // the leader is gone or not serving yet: its lease will lapse, or it will publish the recipe
                 }
             }
@@ -167,7 +169,7 @@ final class FirstPull {
     }
 
     /** Takes chunks from the leader as its recipe grows; empty if the leader stopped serving it before the end. */
-    private Optional<Recipe> follow(PeerChunkClient leader, dev.chunkmesh.gossip.plan.SourceKind kind) throws Exception {
+    private Optional<Recipe> follow(PeerChunkClient leader, SourceKind kind) throws Exception {
         Duration timeout = deps.settings().stallTimeout();
         while (true) {
             RecipePrefix prefix = Waits.await(leader.recipe(blob, known.size()), timeout);
@@ -202,7 +204,7 @@ final class FirstPull {
                         return c.digest();
                     }));
                 }
-                deps.events().fromPeer(new dev.chunkmesh.gossip.NodeId(leader.name()), batch.stream().mapToLong(ChunkRef::length).sum());
+                deps.events().fromPeer(new NodeId(leader.name()), batch.stream().mapToLong(ChunkRef::length).sum());
             }
             puts.finish();
             if (prefix.complete() && known.size() > 0 && known.get(known.size() - 1).end() == prefix.size()) {

@@ -3,6 +3,7 @@ package dev.chunkmesh.node.pull;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.node.peer.PeerAuth;
 import dev.chunkmesh.node.peer.PeerChunkClient;
+import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public final class PeerClients {
             var ssl = tls.get().client();
             options.setSsl(true).setVerifyHost(false).setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions());
         }
-        HttpClientAgent agent = vertx.createHttpClient(options, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
+        HttpClientAgent agent = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(16));
         this.web = WebClient.wrap(agent);
         tls.ifPresent(files -> {
             String[] stamp = {files.stamp()};

@@ -2,6 +2,7 @@ package dev.chunkmesh.node.pull;
 
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.Recipes;
+import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.local.PartialRecipes;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.peer.RecipeBoard;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -71,8 +73,8 @@ public final class PullService implements RecipeBoard, AutoCloseable {
     }
 
     /** A blob served wholly from this node's store, without a pull: reported as a local hit to metrics. */
-    public PullReport localHit(Digest blob, long size, java.time.Duration time) {
-        PullReport r = new PullReport(blob, size, java.util.Map.of(dev.chunkmesh.gossip.plan.SourceKind.LOCAL, size), time, false, 0);
+    public PullReport localHit(Digest blob, long size, Duration time) {
+        PullReport r = new PullReport(blob, size, Map.of(SourceKind.LOCAL, size), time, false, 0);
         deps.events().finished(r);
         return r;
     }
@@ -147,7 +149,7 @@ public final class PullService implements RecipeBoard, AutoCloseable {
             running.remove(blob);
             pull.result().complete(report);
         } catch (Throwable thrown) {
-            Throwable e = thrown instanceof java.util.concurrent.ExecutionException x && x.getCause() != null ? x.getCause() : thrown;
+            Throwable e = thrown instanceof ExecutionException x && x.getCause() != null ? x.getCause() : thrown;
             events.failed(e);
             running.remove(blob);
             pull.progress().fail(e);

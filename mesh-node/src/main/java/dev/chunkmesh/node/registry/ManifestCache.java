@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,7 +134,7 @@ public final class ManifestCache {
         while (nl < all.length && all[nl] != '\n') {
             nl++;
         }
-        byte[] bytes = java.util.Arrays.copyOfRange(all, Math.min(all.length, nl + 1), all.length);
+        byte[] bytes = Arrays.copyOfRange(all, Math.min(all.length, nl + 1), all.length);
         if (nl == all.length || !Digest.sha256(bytes).equals(d)) {
             Files.deleteIfExists(dir.resolve(d.hex()));
             return Optional.empty();

@@ -2,8 +2,10 @@ package dev.chunkmesh.node.registry;
 
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.pull.PullReport;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One finished request to the mirror, for metrics and the access log.
@@ -28,10 +30,10 @@ public record MirrorRequest(String method, String kind, String repository, Strin
             b.append(" reference=").append(reference);
         }
         b.append(" status=").append(status == 0 ? "aborted" : Integer.toString(status)).append(" bytes=").append(bytes)
-                .append(String.format(java.util.Locale.ROOT, " seconds=%.3f", nanos / 1e9));
+                .append(String.format(Locale.ROOT, " seconds=%.3f", nanos / 1e9));
         sources.ifPresent(r -> {
             StringBuilder s = new StringBuilder();
-            for (Map.Entry<SourceKind, Long> e : new java.util.TreeMap<>(r.bytesBySource()).entrySet()) {
+            for (Map.Entry<SourceKind, Long> e : new TreeMap<>(r.bytesBySource()).entrySet()) {
                 if (e.getValue() > 0) {
                     s.append(s.length() == 0 ? "" : ",").append(e.getKey().label())
                             .append(':').append(e.getValue());

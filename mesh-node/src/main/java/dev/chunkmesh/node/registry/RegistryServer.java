@@ -14,6 +14,7 @@ import dev.chunkmesh.store.Recipe;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -232,7 +233,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
             if (req.method() == HttpMethod.HEAD) {
                 res.end();
             } else {
-                res.end(io.vertx.core.buffer.Buffer.buffer(f.bytes()));
+                res.end(Buffer.buffer(f.bytes()));
             }
         }).onFailure(e -> RegistryErrors.respond(res, RegistryErrors.manifest(e, m)));
     }
