@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
@@ -295,8 +294,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
                     .whenComplete((recipe, failed) -> ctx.runOnContext(v -> {
                         if (failed != null) {
                             res.headers().clear();
-                            RegistryErrors.respond(res, RegistryErrors.blob(failed instanceof CompletionException c && c.getCause() != null
-                                    ? c.getCause() : failed, b));
+                            RegistryErrors.respond(res, RegistryErrors.blob(failed, b));
                         } else if (!res.closed()) {
                             streamHeld(req, origin, b, seen, recipe, r);
                         }
