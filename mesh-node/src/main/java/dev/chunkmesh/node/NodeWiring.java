@@ -96,7 +96,7 @@ final class NodeWiring {
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
         this.upstreams = Upstreams.of(config, clock);
-        PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls(), config.pull().requestTimeout());
+        PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls(), config.pull().requestTimeout(), clock);
         this.pulls = new PullService(self, store, localRecipes, new PartialRecipes(data.resolve("partial-recipes")), pop, peers,
                 config.pull(), config.chunker(), clock, metrics);
         backends.wireRecipes(pulls);

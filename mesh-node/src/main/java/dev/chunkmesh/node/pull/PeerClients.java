@@ -26,15 +26,18 @@ public final class PeerClients {
     private final PeerAuth auth;
     private final Map<String, PeerChunkClient> byAddress = new ConcurrentHashMap<>();
 
-    /** Clients that give up connecting after 5 s and drop a connection silent for 15 s. */
+    /** Clients that give up connecting after 5 s and drop a connection silent for 15 s, signing requests by the system clock. */
     public PeerClients(Vertx vertx, String secret, Optional<TlsFiles> tls) {
-        this(vertx, secret, tls, Duration.ofSeconds(15));
+        this(vertx, secret, tls, Duration.ofSeconds(15), Clock.systemUTC());
     }
 
-    /** Clients that give up connecting after 5 s (or {@code silence}, if shorter) and drop a connection silent for {@code silence}. */
-    public PeerClients(Vertx vertx, String secret, Optional<TlsFiles> tls, Duration silence) {
+    /**
+     * Clients that give up connecting after 5 s (or {@code silence}, if shorter) and drop a connection silent for {@code silence};
+     * their requests are signed with {@code secret} at the time {@code clock} (the node's) tells.
+     */
+    public PeerClients(Vertx vertx, String secret, Optional<TlsFiles> tls, Duration silence, Clock clock) {
         this.vertx = vertx;
-        this.auth = new PeerAuth(secret, Clock.systemUTC());
+        this.auth = new PeerAuth(secret, clock);
         HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) Math.min(5000, silence.toMillis()))
                 .setIdleTimeout((int) Math.max(1, silence.toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (tls.isPresent()) {
