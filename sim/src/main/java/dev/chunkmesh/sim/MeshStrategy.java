@@ -263,6 +263,7 @@ final class MeshStrategy extends Strategy {
     private PullEvent.Holders view(int node, int b) {
         List<Integer> pool = clusters.holders(clusters.of(node), b);
         Map<NodeInfo, ChunkBitmap> seen = new HashMap<>();
+        Map<NodeId, Integer> load = new HashMap<>();
         List<Integer> full = new ArrayList<>();
         BitSet lacking = lacking(node, b);
         int want = s.engine().candidates();
@@ -273,16 +274,17 @@ final class MeshStrategy extends Strategy {
             if (h != node && !dead[h]) {
                 if (uploads[h] < s.engine().uploadSlots() && clusters.held(h, b).intersects(lacking)) {
                     seen.put(w.info[h], clusters.held(h, b));
+                    load.put(w.info[h].id(), uploads[h]);
                 } else {
                     full.add(h);
                 }
             }
         }
         for (int k = 0; k < full.size() && seen.size() < want; k++) {
-            seen.put(w.info[full.get(k)], clusters.held(full.get(k), b));
+            int h = full.get(k);
+            seen.put(w.info[h], clusters.held(h, b));
+            load.put(w.info[h].id(), uploads[h]);
         }
-        Map<NodeId, Integer> load = new HashMap<>();
-        seen.keySet().forEach(h -> load.put(h.id(), uploads[w.index(h.id())]));
         Set<NodeId> penalised = new HashSet<>();
         distrusted.get(node).forEach(d -> penalised.add(w.info[d].id()));
         return new PullEvent.Holders(seen, load, penalised);

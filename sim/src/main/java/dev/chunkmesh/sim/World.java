@@ -6,6 +6,7 @@ import dev.chunkmesh.gossip.PopId;
 import dev.chunkmesh.gossip.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,8 @@ final class World {
     final double[] baseCapacity;
     final Scenario scenario;
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
+    /** The same, by the very {@code NodeId} objects of {@link #info}: what the strategies hand back, found without hashing names. */
+    private final Map<NodeId, Integer> indexOfSame = new IdentityHashMap<>();
 
     World(Scenario s) {
         this.scenario = s;
@@ -116,6 +119,7 @@ final class World {
                 info[i] = new NodeInfo(new NodeId("n" + i), new PopId(popName[p]), hub ? Tier.MICRO_HUB : Tier.POP,
                         hub ? Optional.of(new PopId(popName[popParent[p]])) : Optional.empty(), "sim:" + i);
                 indexOf.put(info[i].id(), i);
+                indexOfSame.put(info[i].id(), i);
                 upLink[i] = caps.size();
                 caps.add(popRates.get(p)[1]);
                 downLink[i] = caps.size();
@@ -134,7 +138,8 @@ final class World {
 
     /** The index of the node {@code id} names. */
     int index(NodeId id) {
-        return indexOf.get(id);
+        Integer same = indexOfSame.get(id);
+        return same != null ? same : indexOf.get(id);
     }
 
     boolean hub(int node) {

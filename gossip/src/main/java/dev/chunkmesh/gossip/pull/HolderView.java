@@ -34,6 +34,8 @@ final class HolderView {
     private final Set<NodeId> excluded = new HashSet<>();
     /** Peers that answered busy, with when they may be asked again. */
     private final Map<NodeId, Instant> resting = new HashMap<>();
+    /** No peer rests past this before it: no earlier than the soonest end of a rest. */
+    private Instant restsEndFrom = Instant.MAX;
     /** Peers whose answers since this time were all busy. */
     private final Map<NodeId, Instant> busySince = new HashMap<>();
     private Map<NodeInfo, ChunkBitmap> holders = Map.of();
@@ -72,7 +74,11 @@ final class HolderView {
     void rest(NodeId peer, Instant now, Duration backoff, Duration patience) {
         Instant since = busySince.computeIfAbsent(peer, p -> now);
         if (now.isBefore(since.plus(patience))) {
-            resting.put(peer, now.plus(backoff));
+            Instant until = now.plus(backoff);
+            resting.put(peer, until);
+            if (until.isBefore(restsEndFrom)) {
+                restsEndFrom = until;
+            }
         } else {
             exclude(peer);
         }
@@ -101,15 +107,16 @@ final class HolderView {
      */
     List<Candidate> candidates(Map<NodeId, Integer> askedChunks, Instant now) {
         refresh();
-        if (!resting.isEmpty()) {
+        if (!resting.isEmpty() && !now.isBefore(restsEndFrom)) {
             resting.values().removeIf(until -> !now.isBefore(until));
+            restsEndFrom = resting.values().stream().min(Comparator.naturalOrder()).orElse(Instant.MAX);
         }
         List<Candidate> out = new ArrayList<>(usable.size());
         for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
             NodeId id = e.getKey().id();
             int serving = load.getOrDefault(id, 0);
-            if (serving < uploadSlots && !resting.containsKey(id)) {
-                out.add(new Candidate(e.getKey(), e.getValue(), serving + askedChunks.getOrDefault(id, 0)));
+            if (serving < uploadSlots && (resting.isEmpty() || !resting.containsKey(id))) {
+                out.add(new Candidate(e.getKey(), e.getValue(), serving + (askedChunks.isEmpty() ? 0 : askedChunks.getOrDefault(id, 0))));
             }
         }
         return out;
