@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class ClusterSecretTest {
         try (TestPop pop = new TestPop(dir, Optional.empty(), specs)) {
             MeshNode a = pop.start(specs.get(0));
             MeshNode b = pop.start(specs.get(1));
-            MeshNode c = pop.start(specs.get(2), Map.of("cluster.secret", "not-the-pop-secret-0123456789"));
+            MeshNode c = pop.start(specs.get(2), new NodeSettings().secret("not-the-pop-secret-0123456789"));
             assertEquals(2, a.clusterMembers(), "a and b form the POP");
             assertEquals(1, c.clusterMembers(), "the node with another secret is not let in although it knows the POP's name");
             assertEquals(2, a.pop().membership().alive().size(), "nor does its heartbeat reach the POP");

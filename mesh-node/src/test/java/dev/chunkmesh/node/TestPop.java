@@ -1,12 +1,12 @@
 package dev.chunkmesh.node;
 
-import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
-import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.store.ChunkStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,34 +51,31 @@ public final class TestPop implements AutoCloseable {
         }
     }
 
-    public NodeConfig config(Spec s, Map<String, String> extra) {
-        Map<String, String> flags = new HashMap<>(new LocalMesh(cluster, SECRET, members).node(s.name(), s.address(), s.pop(),
-                s.parentPop(), hazelcastPorts.get(s.name()), dir.resolve(s.name())));
-        flags.put("cluster.heartbeat-ttl", "3s");
-        flags.put("store.capacity", "1GiB");
-        flags.put("pull.lease-time", "3s");
-        flags.put("pull.stall-timeout", "30s");
-        origin.ifPresent(u -> flags.put("origin.url", u.toString()));
-        flags.putAll(extra);
-        return ConfigLoader.load(Optional.empty(), Map.of(), flags);
+    /** The settings of node {@code s}: a 1 GiB store, short leases and heartbeats, the POP's origin if any, then {@code extra}. */
+    public NodeSettings settings(Spec s, NodeSettings extra) {
+        NodeSettings n = new LocalMesh(cluster, SECRET, members).node(s.name(), s.address(), s.pop(), s.parentPop(),
+                hazelcastPorts.get(s.name()), dir.resolve(s.name()));
+        n.heartbeatTtl(Duration.ofSeconds(3)).capacity("1GiB").leaseTime(Duration.ofSeconds(3)).stallTimeout(Duration.ofSeconds(30));
+        origin.ifPresent(n::origin);
+        return n.setAll(extra);
     }
 
     public MeshNode start(Spec s) throws Exception {
         return start(s, UnaryOperator.identity());
     }
 
-    public MeshNode start(Spec s, Map<String, String> extra) throws Exception {
-        MeshNode n = MeshNode.start(config(s, extra));
+    public MeshNode start(Spec s, NodeSettings extra) throws Exception {
+        MeshNode n = MeshNode.start(settings(s, extra).load());
         nodes.add(n);
         return n;
     }
 
     public MeshNode start(Spec s, UnaryOperator<ChunkStore> wrapper) throws Exception {
-        return start(s, Map.of(), wrapper);
+        return start(s, new NodeSettings(), wrapper);
     }
 
-    public MeshNode start(Spec s, Map<String, String> extra, UnaryOperator<ChunkStore> wrapper) throws Exception {
-        MeshNode n = MeshNode.start(config(s, extra), wrapper);
+    public MeshNode start(Spec s, NodeSettings extra, UnaryOperator<ChunkStore> wrapper) throws Exception {
+        MeshNode n = MeshNode.start(settings(s, extra).load(), wrapper);
         nodes.add(n);
         return n;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.model.Network.Ipam;
 import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,10 +60,8 @@ class ContainerFaultsTest {
                 List<NodeContainer> nodes = new ArrayList<>();
                 try {
                     for (int i = 0; i < 3; i++) {
-                        Map<String, String> s = cluster.node("n" + (i + 1), addresses.get(i));
-                        s.put("store.data", "/data");
-                        s.put("cluster.member-timeout", "4s");
-                        s.put("cluster.merge-interval", "3s");
+                        NodeSettings s = cluster.node("n" + (i + 1), addresses.get(i)).data("/data")
+                                .memberTimeout(Duration.ofSeconds(4)).mergeInterval(Duration.ofSeconds(3));
                         nodes.add(NodeContainer.start(image, network, "n" + (i + 1), addresses.get(i), s));
                     }
                     for (NodeContainer n : nodes) {

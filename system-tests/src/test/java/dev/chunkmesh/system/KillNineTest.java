@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.Digest;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +44,8 @@ class KillNineTest {
                     oci.layer(OciImages.files(92, 6, 2_000_000), OciImages.Compression.NONE)), "linux", "amd64"));
             oci.push("v1", registry, "team/app");
             ProcessCluster cluster = new ProcessCluster(dir, slow.url(), List.of("127.0.0.1", "127.0.0.2"));
-            Map<String, String> a = cluster.node("a", "127.0.0.1");
-            Map<String, String> b = cluster.node("b", "127.0.0.2");
+            NodeSettings a = cluster.node("a", "127.0.0.1");
+            NodeSettings b = cluster.node("b", "127.0.0.2");
             try (NodeProcess peer = NodeProcess.start("b", b, List.of(), dir.resolve("b.log")).awaitHealthy(Duration.ofSeconds(60))) {
                 long lost = 0;
                 for (int trial = 1; trial <= TRIALS; trial++) {

@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chunkmesh.cli.CliRun;
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -54,9 +52,9 @@ class NodeCommandsTest {
             String members = "127.0.0.1:" + pa + ",127.0.0.2:" + pb;
             Path token = dir.resolve("admin-token");
             Files.writeString(token, "b-admin-token-0123456789abcdef\n");
-            try (MeshNode a = node("a", "127.0.0.1", pa, members, cluster, registry, Map.of());
-                 MeshNode b = node("b", "127.0.0.2", pb, members, cluster, registry, Map.of("catalog.trusted-keys",
-                         keys.resolve("catalog.pub").toString(), "admin.token-file", token.toString()))) {
+            try (MeshNode a = node("a", "127.0.0.1", pa, members, cluster, registry, new NodeSettings());
+                 MeshNode b = node("b", "127.0.0.2", pb, members, cluster, registry, new NodeSettings()
+                         .trustedKeys(keys.resolve("catalog.pub")).adminTokenFile(token))) {
                 CliRun cold = CliRun.run("pull", "--node", a.adminUrl(), "--json", "team/app:1.0");
                 assertEquals(0, cold.exitCode(), cold.err());
                 JsonNode coldBytes = new ObjectMapper().readTree(cold.out()).get("bytes");
@@ -95,11 +93,8 @@ class NodeCommandsTest {
     }
 
     private MeshNode node(String name, String address, int hazelcastPort, String members, String cluster, RegistryHarness registry,
-                          Map<String, String> extra) throws Exception {
-        Map<String, String> flags = new HashMap<>(new LocalMesh(cluster, "cli-test-secret-0123456789", List.of(members.split(",")))
-                .node(name, address, "pop1", Optional.empty(), hazelcastPort, dir.resolve(name)));
-        flags.put("origin.url", registry.url().toString());
-        flags.putAll(extra);
-        return MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags));
+                          NodeSettings extra) throws Exception {
+        return MeshNode.start(new LocalMesh(cluster, "cli-test-secret-0123456789", List.of(members.split(",")))
+                .node(name, address, "pop1", Optional.empty(), hazelcastPort, dir.resolve(name)).origin(registry.url()).setAll(extra).load());
     }
 }

@@ -1,6 +1,7 @@
 package dev.chunkmesh.system;
 
 import com.github.dockerjava.api.model.ContainerNetwork;
+import dev.chunkmesh.node.config.NodeSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -40,8 +41,9 @@ final class NodeContainer extends NodeApi implements AutoCloseable {
      * Starts {@code mesh node run} with {@code settings} in a container of {@code image} at {@code address};
      * the file of {@code admin.token-file}, if set, is copied into the container.
      */
-    static NodeContainer start(String image, Network network, String name, String address, Map<String, String> settings)
+    static NodeContainer start(String image, Network network, String name, String address, NodeSettings node)
             throws IOException {
+        Map<String, String> settings = node.flags();
         Optional<String> token = token(settings);
         Map<String, String> inside = new TreeMap<>(settings);
         token.ifPresent(t -> inside.put("admin.token-file", TOKEN_FILE));

@@ -1,6 +1,7 @@
 package dev.chunkmesh.system;
 
 import dev.chunkmesh.cli.MeshCommand;
+import dev.chunkmesh.node.config.NodeSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ final class NodeProcess extends NodeApi implements AutoCloseable {
      * behind {@code prefix} (for example {@code ip netns exec NS}) if not empty. The settings must give
      * {@code network.admin-bind} and {@code network.admin-port}.
      */
-    static NodeProcess start(String name, Map<String, String> settings, List<String> prefix, Path log) throws IOException {
+    static NodeProcess start(String name, NodeSettings node, List<String> prefix, Path log) throws IOException {
+        Map<String, String> settings = node.flags();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",

@@ -3,6 +3,7 @@ package dev.chunkmesh.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.Digest;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +52,8 @@ class PopSplitTest {
             try {
                 String[] names = {"a1", "a2", "b1", "b2"};
                 for (int i = 0; i < 4; i++) {
-                    Map<String, String> s = cluster.node(names[i], addresses.get(i));
-                    s.put("cluster.member-timeout", "4s");
-                    s.put("cluster.merge-interval", "3s");
+                    NodeSettings s = cluster.node(names[i], addresses.get(i))
+                            .memberTimeout(Duration.ofSeconds(4)).mergeInterval(Duration.ofSeconds(3));
                     nodes.add(NodeProcess.start(names[i], s, lab.prefix(i / 2), dir.resolve(names[i] + ".log")));
                 }
                 for (NodeProcess n : nodes) {

@@ -1,11 +1,12 @@
 package dev.chunkmesh.system;
 
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,20 +57,16 @@ final class ProcessCluster {
     }
 
     /** The settings of node {@code name} on {@code address} (one of the cluster's addresses). */
-    Map<String, String> node(String name, String address) throws IOException {
+    NodeSettings node(String name, String address) throws IOException {
         int hz = hazelcastPorts.get(address);
         List<String> members = hazelcastPorts.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList();
-        Map<String, String> s = new HashMap<>(new LocalMesh(cluster, "test-cluster-secret-0123456789", members)
-                .node(name, address, pop, Optional.empty(), hz, dir.resolve(name)));
-        s.put("network.admin-port", Integer.toString(fixedPorts ? hz + 1 : LocalMesh.freePort(address)));
-        s.put("network.registry-port", Integer.toString(fixedPorts ? hz + 2 : LocalMesh.freePort(address)));
-        s.put("network.peer-port", Integer.toString(fixedPorts ? hz + 3 : LocalMesh.freePort(address)));
-        s.put("cluster.heartbeat-ttl", "3s");
-        s.put("store.capacity", "1GiB");
-        s.put("pull.lease-time", "3s");
-        s.put("pull.stall-timeout", "30s");
-        origin.ifPresent(o -> s.put("origin.url", o.toString()));
-        s.put("admin.token-file", dir.resolve("admin-token").toString());
-        return s;
+        NodeSettings s = new LocalMesh(cluster, "test-cluster-secret-0123456789", members)
+                .node(name, address, pop, Optional.empty(), hz, dir.resolve(name));
+        s.adminPort(fixedPorts ? hz + 1 : LocalMesh.freePort(address));
+        s.registryPort(fixedPorts ? hz + 2 : LocalMesh.freePort(address));
+        s.peerPort(fixedPorts ? hz + 3 : LocalMesh.freePort(address));
+        s.heartbeatTtl(Duration.ofSeconds(3)).capacity("1GiB").leaseTime(Duration.ofSeconds(3)).stallTimeout(Duration.ofSeconds(30));
+        origin.ifPresent(s::origin);
+        return s.adminTokenFile(dir.resolve("admin-token"));
     }
 }

@@ -8,8 +8,8 @@ import dev.chunkmesh.catalog.sign.KeyFiles;
 import dev.chunkmesh.catalog.sign.SignedCatalog;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.node.pull.BatchPull;
 import dev.chunkmesh.node.pull.BlobRequest;
 import dev.chunkmesh.node.pull.ImageBlobs;
@@ -124,12 +124,12 @@ class SimAgreesWithRealNodesTest {
     private long[] realTieredPulls(RegistryHarness registry) throws Exception {
         List<MeshNode> nodes = new ArrayList<>();
         try {
-            MeshNode region = start("r", "127.0.0.5", "region-1", Map.of("origin.url", registry.url().toString()));
+            MeshNode region = start("r", "127.0.0.5", "region-1", new NodeSettings().origin(registry.url()));
             nodes.add(region);
             List<MeshNode> edges = new ArrayList<>();
             for (String[] s : new String[][] {{"e1", "127.0.0.6", "edge-1"}, {"e2", "127.0.0.7", "edge-1"}, {"e3", "127.0.0.8", "edge-2"},
                     {"e4", "127.0.0.9", "edge-2"}}) {
-                edges.add(start(s[0], s[1], s[2], Map.of("tiers.upper", region.info().peerAddress())));
+                edges.add(start(s[0], s[1], s[2], new NodeSettings().upperTier(region.info().peerAddress())));
             }
             nodes.addAll(edges);
             long deadline = System.nanoTime() + 30_000_000_000L;
@@ -165,14 +165,12 @@ class SimAgreesWithRealNodesTest {
     }
 
     /** A node in a POP of its own cluster (the POP's name), joined by whichever of its nodes start. */
-    private MeshNode start(String name, String address, String pop, Map<String, String> extra) throws Exception {
+    private MeshNode start(String name, String address, String pop, NodeSettings extra) throws Exception {
         int port = LocalMesh.freePort(address);
         List<String> members = tieredMembers.computeIfAbsent(pop, p -> new ArrayList<>());
         members.add(address + ":" + port);
         LocalMesh mesh = new LocalMesh("mesh-test-" + pop + "-" + runId, "trust-test-secret-0123456789", List.copyOf(members));
-        Map<String, String> flags = new HashMap<>(mesh.node(name, address, pop, Optional.empty(), port, dir.resolve("nodes").resolve(name)));
-        flags.putAll(extra);
-        return MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags));
+        return MeshNode.start(mesh.node(name, address, pop, Optional.empty(), port, dir.resolve("nodes").resolve(name)).setAll(extra).load());
     }
 
     /** Three POP nodes and a micro-hub pull the image one after another; returns {origin bytes, bytes from inside the mesh}. */
@@ -189,10 +187,9 @@ class SimAgreesWithRealNodesTest {
         List<MeshNode> nodes = new ArrayList<>();
         try {
             for (String[] s : specs) {
-                Map<String, String> flags = new HashMap<>(mesh.node(s[0], s[1], s[2], s[3].isEmpty() ? Optional.empty() : Optional.of(s[3]),
-                        ports.get(s[0]), dir.resolve("nodes").resolve(s[0])));
-                flags.put("origin.url", registry.url().toString());
-                nodes.add(MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags)));
+                NodeSettings settings = mesh.node(s[0], s[1], s[2], s[3].isEmpty() ? Optional.empty() : Optional.of(s[3]),
+                        ports.get(s[0]), dir.resolve("nodes").resolve(s[0]));
+                nodes.add(MeshNode.start(settings.origin(registry.url()).load()));
             }
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (nodes.stream().anyMatch(n -> n.pop().membership().alive().size() < 4) && System.nanoTime() < deadline) {

@@ -3,15 +3,14 @@ package dev.chunkmesh.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.Digest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -36,21 +35,18 @@ class TieredProcessesTest {
             oci.tag("v1", oci.manifest(List.of(oci.layer(OciImages.files(61, 12, 800_000), OciImages.Compression.NONE),
                     oci.layer(OciImages.files(62, 8, 600_000), OciImages.Compression.GZIP)), "linux", "amd64"));
             oci.push("v1", registry, "team/app");
-            Map<String, String> r = new ProcessCluster(dir.resolve("region"), Optional.of(registry.url()), "region",
-                    List.of("127.0.0.61"), 0).node("r", "127.0.0.61");
-            r.put("tiers.lower-secret", TIER_SECRET);
-            String upper = "127.0.0.61:" + r.get("network.peer-port");
+            NodeSettings r = new ProcessCluster(dir.resolve("region"), Optional.of(registry.url()), "region",
+                    List.of("127.0.0.61"), 0).node("r", "127.0.0.61").lowerSecret(TIER_SECRET);
+            String upper = "127.0.0.61:" + r.flags().get("network.peer-port");
             ProcessCluster edge1 = new ProcessCluster(dir.resolve("edge-1"), Optional.empty(), "edge-1", List.of("127.0.0.62", "127.0.0.63"), 0);
             ProcessCluster edge2 = new ProcessCluster(dir.resolve("edge-2"), Optional.empty(), "edge-2", List.of("127.0.0.64"), 0);
-            List<Map<String, String>> edges = List.of(edge1.node("e1", "127.0.0.62"), edge1.node("e2", "127.0.0.63"),
+            List<NodeSettings> edges = List.of(edge1.node("e1", "127.0.0.62"), edge1.node("e2", "127.0.0.63"),
                     edge2.node("e3", "127.0.0.64"));
             List<NodeProcess> started = new ArrayList<>();
             try {
                 started.add(NodeProcess.start("r", r, List.of(), dir.resolve("r.log")));
                 for (int i = 0; i < edges.size(); i++) {
-                    Map<String, String> e = new HashMap<>(edges.get(i));
-                    e.put("tiers.upper", upper);
-                    e.put("tiers.upper-secret", TIER_SECRET);
+                    NodeSettings e = edges.get(i).copy().upperTier(upper).upperSecret(TIER_SECRET);
                     started.add(NodeProcess.start("e" + (i + 1), e, List.of(), dir.resolve("e" + (i + 1) + ".log")));
                 }
                 for (NodeProcess n : started) {

@@ -4,8 +4,8 @@ import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.cli.demo.DemoImage;
 import dev.chunkmesh.cli.demo.LayoutRegistry;
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.node.origin.Bandwidth;
 import dev.chunkmesh.node.origin.RegistryOrigin;
 import dev.chunkmesh.node.pull.BatchPull;
@@ -20,10 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -59,10 +57,9 @@ final class LoadBench implements Callable<Integer> {
         FileTrees.deleteRecursively(dir);
         DemoImage.write(dir.resolve("image"), imageSize.bytes());
         try (LayoutRegistry origin = new LayoutRegistry(dir.resolve("image"), "demo/app")) {
-            Map<String, String> flags = new HashMap<>(Map.of("node.name", "bench", "network.peer-port", "0",
-                    "network.admin-port", "0", "network.registry-port", "0", "network.hazelcast-port", Integer.toString(LocalMesh.freePort("127.0.0.1")),
-                    "store.data", dir.resolve("node").toString(), "origin.url", origin.url().toString()));
-            try (MeshNode node = MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags))) {
+            NodeSettings settings = new NodeSettings().name("bench").peerPort(0).adminPort(0).registryPort(0)
+                    .hazelcastPort(LocalMesh.freePort("127.0.0.1")).data(dir.resolve("node")).origin(origin.url());
+            try (MeshNode node = MeshNode.start(settings.load())) {
                 URI mirror = URI.create(node.registryUrl());
                 List<BlobRequest> blobs = ImageBlobs.of(new RegistryOrigin(RegistryClient.of(mirror, Optional.empty()), Bandwidth.unlimited()),
                         "demo/app", "demo");

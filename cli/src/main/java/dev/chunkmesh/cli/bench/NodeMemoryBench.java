@@ -6,6 +6,7 @@ import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.cli.MeshCommand;
 import dev.chunkmesh.cli.demo.LayoutRegistry;
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.oci.OciLayout;
 import dev.chunkmesh.store.ByteSize;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,7 +76,7 @@ final class NodeMemoryBench implements Callable<Integer> {
             image(layout, "churn-" + i, 1, 1000 + i);
         }
         try (LayoutRegistry origin = new LayoutRegistry(layout.dir(), "bench/memory")) {
-            Map<String, String> settings = settings(origin.url(), (long) (fillBytes * 1.3));
+            Map<String, String> settings = settings(origin.url(), (long) (fillBytes * 1.3)).flags();
             List<String> rows = new ArrayList<>();
             try (Child node = Child.start(settings, javaOpts, dir.resolve("node.log"))) {
                 node.awaitHealthy();
@@ -119,18 +119,12 @@ final class NodeMemoryBench implements Callable<Integer> {
         layout.tag(tag, layout.manifest(out, "linux", "amd64"));
     }
 
-    private Map<String, String> settings(URI origin, long capacity) throws IOException {
-        Map<String, String> s = new TreeMap<>(new LocalMesh("bench-memory-" + ProcessHandle.current().pid(), "bench-memory-secret-0123456789",
-                List.of()).node("bench", "127.0.0.1", "bench", Optional.empty(), LocalMesh.freePort("127.0.0.1"), dir.resolve("node")));
-        s.remove("network.members");
-        s.put("network.admin-port", Integer.toString(LocalMesh.freePort("127.0.0.1")));
-        s.put("store.capacity", Long.toString(capacity));
-        s.put("store.fsync", "false");
-        s.put("chunker.min", "64");
-        s.put("chunker.avg", Integer.toString(CHUNK_AVG));
-        s.put("chunker.max", "1024");
-        s.put("origin.url", origin.toString());
-        return s;
+    /** A node of a mesh of its own (no members to join). */
+    private NodeSettings settings(URI origin, long capacity) throws IOException {
+        return new LocalMesh("bench-memory-" + ProcessHandle.current().pid(), "bench-memory-secret-0123456789", List.of())
+                .node("bench", "127.0.0.1", "bench", Optional.empty(), LocalMesh.freePort("127.0.0.1"), dir.resolve("node"))
+                .adminPort(LocalMesh.freePort("127.0.0.1")).capacity(Long.toString(capacity)).fsync(false).chunker(64, CHUNK_AVG, 1024)
+                .origin(origin);
     }
 
     private double pull(Child node, String tag) throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.NodeMetrics;
 import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.oci.OciLayout;
 import dev.chunkmesh.store.ByteSize;
 import java.io.IOException;
@@ -111,8 +112,7 @@ final class PullBench implements Callable<Integer> {
     private DemoMesh startPop(URI origin, Path round) throws Exception {
         List<DemoMesh.Member> pop = List.of(new DemoMesh.Member("bench-a", "127.0.0.1", "pop-bench", Optional.empty()),
                 new DemoMesh.Member("bench-b", "127.0.0.2", "pop-bench", Optional.empty()));
-        Map<String, String> settings = new LinkedHashMap<>(Map.of("registry.access-log", "false", "store.fsync", Boolean.toString(fsync)));
-        settings.putAll(nodeSettings);
+        NodeSettings settings = new NodeSettings().accessLog(false).fsync(fsync).setAll(nodeSettings);
         return DemoMesh.start(round.resolve("nodes"), origin, pop, settings);
     }
 

@@ -2,8 +2,8 @@ package dev.chunkmesh.cli.bench;
 
 import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.store.ByteSize;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
@@ -17,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -59,10 +57,9 @@ final class ServeBench implements Callable<Integer> {
         try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"), Optional.empty());
              SendFileServer bare = SendFileServer.start(file)) {
             URI origin = registry.url();
-            Map<String, String> flags = new HashMap<>(Map.of("node.name", "bench", "network.peer-port", "0", "network.admin-port", "0",
-                    "network.registry-port", "0", "network.hazelcast-port", Integer.toString(LocalMesh.freePort("127.0.0.1")),
-                    "store.data", dir.resolve("node").toString(), "origin.url", origin.toString(), "registry.access-log", "false"));
-            try (MeshNode node = MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags))) {
+            NodeSettings settings = new NodeSettings().name("bench").peerPort(0).adminPort(0).registryPort(0)
+                    .hazelcastPort(LocalMesh.freePort("127.0.0.1")).data(dir.resolve("node")).origin(origin).accessLog(false);
+            try (MeshNode node = MeshNode.start(settings.load())) {
                 String path = "/v2/" + repository + "/blobs/" + blob;
                 long t0 = System.nanoTime();
                 node.pulls().pull(node.upstreams().defaultOrigin(), repository, blob).result().get(10, TimeUnit.MINUTES);

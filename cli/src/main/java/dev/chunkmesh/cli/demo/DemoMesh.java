@@ -1,8 +1,8 @@
 package dev.chunkmesh.cli.demo;
 
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.config.ConfigLoader;
 import dev.chunkmesh.node.config.LocalMesh;
+import dev.chunkmesh.node.config.NodeSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,14 +36,14 @@ public final class DemoMesh implements AutoCloseable {
     }
 
     static DemoMesh start(Path data, URI origin) throws Exception {
-        return start(data, origin, MEMBERS, Map.of());
+        return start(data, origin, MEMBERS, new NodeSettings());
     }
 
     /**
      * Starts {@code members} (fresh stores under {@code data}, 4 GiB each, {@code settings} on every node,
      * every other setting at its default) pulling from {@code origin}.
      */
-    public static DemoMesh start(Path data, URI origin, List<Member> members, Map<String, String> settings) throws Exception {
+    public static DemoMesh start(Path data, URI origin, List<Member> members, NodeSettings settings) throws Exception {
         String cluster = "mesh-demo-" + UUID.randomUUID();
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
@@ -57,12 +57,8 @@ public final class DemoMesh implements AutoCloseable {
         DemoMesh mesh = new DemoMesh();
         try {
             for (Member m : members) {
-                Map<String, String> flags = new HashMap<>(local.node(m.name(), m.address(), m.pop(), m.parent(), ports.get(m.name()),
-                        data.resolve(m.name())));
-                flags.put("store.capacity", "4GiB");
-                flags.put("origin.url", origin.toString());
-                flags.putAll(settings);
-                mesh.nodes.add(MeshNode.start(ConfigLoader.load(Optional.empty(), Map.of(), flags)));
+                NodeSettings node = local.node(m.name(), m.address(), m.pop(), m.parent(), ports.get(m.name()), data.resolve(m.name()));
+                mesh.nodes.add(MeshNode.start(node.capacity("4GiB").origin(origin).setAll(settings).load()));
             }
         } catch (Exception e) {
             mesh.close();

@@ -3,9 +3,7 @@ package dev.chunkmesh.node.config;
 import dev.chunkmesh.gossip.hazelcast.MemberPorts;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,23 +24,17 @@ public record LocalMesh(String cluster, String secret, List<String> members) {
         return MemberPorts.free(address);
     }
 
-    /** The settings, as flags for {@link ConfigLoader}, of one node of this mesh. */
-    public Map<String, String> node(String name, String address, String pop, Optional<String> parentPop, int hazelcastPort, Path data) {
-        Map<String, String> flags = new HashMap<>();
-        flags.put("node.name", name);
-        flags.put("node.pop", pop);
-        parentPop.ifPresent(p -> flags.put("node.parent-pop", p));
-        flags.put("network.bind", address);
-        flags.put("network.registry-bind", address);
-        flags.put("network.admin-bind", address);
-        flags.put("network.peer-port", "0");
-        flags.put("network.admin-port", "0");
-        flags.put("network.registry-port", "0");
-        flags.put("network.hazelcast-port", Integer.toString(hazelcastPort));
-        flags.put("network.members", String.join(",", members));
-        flags.put("cluster.name", cluster);
-        flags.put("cluster.secret", secret);
-        flags.put("store.data", data.toString());
-        return flags;
+    /**
+     * The settings of one node of this mesh: its name, POP and store, every port but Hazelcast's free,
+     * and (if the mesh has members) the members to join.
+     */
+    public NodeSettings node(String name, String address, String pop, Optional<String> parentPop, int hazelcastPort, Path data) {
+        NodeSettings s = new NodeSettings().name(name).pop(pop);
+        parentPop.ifPresent(s::parentPop);
+        s.bind(address).registryBind(address).adminBind(address).peerPort(0).adminPort(0).registryPort(0).hazelcastPort(hazelcastPort);
+        if (!members.isEmpty()) {
+            s.members(members);
+        }
+        return s.cluster(cluster).secret(secret).data(data);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +42,7 @@ class AdminServerAuthTest {
         Files.writeString(token, TOKEN + "\n");
         Spec a = Spec.pop("a", "127.0.0.1", "pop1");
         pop = new TestPop(dir.resolve("nodes"), Optional.empty(), List.of(a));
-        node = pop.start(a, Map.of("admin.token-file", token.toString()));
+        node = pop.start(a, new NodeSettings().adminTokenFile(token));
     }
 
     @AfterAll

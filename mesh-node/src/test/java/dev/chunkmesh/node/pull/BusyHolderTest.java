@@ -7,6 +7,7 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.ChunkStore;
@@ -14,7 +15,6 @@ import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.ForwardingChunkStore;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +56,7 @@ class BusyHolderTest {
             Spec h = Spec.pop("holder", "127.0.0.1", "pop1");
             Spec s = Spec.pop("seeker", "127.0.0.2", "pop1");
             try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), List.of(h, s))) {
-                MeshNode holder = pop.start(h, Map.of("pull.upload-slots", "1"), SlowDisk::new);
+                MeshNode holder = pop.start(h, new NodeSettings().uploadSlots(1), SlowDisk::new);
                 MeshNode seeker = pop.start(s);
                 pop.awaitMembers(2);
                 List<BlobRequest> image = ImageBlobs.of(holder.upstreams().defaultOrigin(), "team/app", "v1");

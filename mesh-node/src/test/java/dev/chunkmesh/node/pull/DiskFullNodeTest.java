@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.Digest;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class DiskFullNodeTest {
             Spec a = Spec.pop("a", "127.0.0.1", "pop1");
             Path filler = disk.path().resolve("other-program.fill");
             try (TestPop pop = new TestPop(disk.path(), Optional.of(registry.url()), List.of(a))) {
-                MeshNode node = pop.start(a, Map.of("store.capacity", "10GiB"));
+                MeshNode node = pop.start(a, new NodeSettings().capacity("10GiB"));
                 List<BlobRequest> v1 = ImageBlobs.of(node.upstreams().defaultOrigin(), "team/app", "v1");
                 pullWhole(node, v1);
                 long v2Size = ImageBlobs.of(node.upstreams().defaultOrigin(), "team/app", "v2").stream()

@@ -9,6 +9,7 @@ import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.Recipe;
@@ -46,7 +47,7 @@ class HoldingsRefreshTest {
             Spec a = Spec.pop("a", "127.0.0.1", "pop1");
             Spec b = Spec.pop("b", "127.0.0.2", "pop1");
             try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), List.of(a, b))) {
-                MeshNode small = pop.start(a, Map.of("store.capacity", "4MiB"));
+                MeshNode small = pop.start(a, new NodeSettings().capacity("4MiB"));
                 MeshNode peer = pop.start(b);
                 pop.awaitMembers(2);
                 List<BlobRequest> v1 = ImageBlobs.of(small.upstreams().defaultOrigin(), "team/app", "v1");

@@ -7,6 +7,7 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.node.origin.Bandwidth;
 import dev.chunkmesh.node.origin.RegistryOrigin;
 import dev.chunkmesh.registry.OciImages;
@@ -19,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,11 +49,11 @@ class NestedTiersTest {
             try (TestPop region = new TestPop(dir.resolve("region"), Optional.of(registry.url()), List.of(r));
                  TestPop national = new TestPop(dir.resolve("national"), Optional.empty(), List.of(n));
                  TestPop edge = new TestPop(dir.resolve("edge"), Optional.empty(), List.of(e))) {
-                MeshNode top = region.start(r, Map.of("tiers.lower-secret", "region-link-secret-0123456789"));
-                MeshNode middle = national.start(n, Map.of("tiers.upper", top.info().peerAddress(),
-                        "tiers.upper-secret", "region-link-secret-0123456789", "tiers.lower-secret", "national-link-secret-0123456789"));
-                MeshNode bottom = edge.start(e, Map.of("tiers.upper", middle.info().peerAddress(),
-                        "tiers.upper-secret", "national-link-secret-0123456789"));
+                MeshNode top = region.start(r, new NodeSettings().lowerSecret("region-link-secret-0123456789"));
+                MeshNode middle = national.start(n, new NodeSettings().upperTier(top.info().peerAddress())
+                        .upperSecret("region-link-secret-0123456789").lowerSecret("national-link-secret-0123456789"));
+                MeshNode bottom = edge.start(e, new NodeSettings().upperTier(middle.info().peerAddress())
+                        .upperSecret("national-link-secret-0123456789"));
                 long size = image.stream().mapToLong(BlobRequest::size).sum();
                 List<BlobRequest> through = image.stream().map(b -> new BlobRequest(bottom.upstreams().defaultOrigin(), b.repository(),
                         b.blob(), b.size())).toList();

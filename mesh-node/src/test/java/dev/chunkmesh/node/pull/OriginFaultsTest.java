@@ -10,6 +10,7 @@ import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
 import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.net.InetSocketAddress;
@@ -112,7 +113,7 @@ class OriginFaultsTest {
             BlobRequest big = image.stream().max(java.util.Comparator.comparingLong(BlobRequest::size)).orElseThrow();
             Spec a = Spec.pop("a", "127.0.0.1", "pop1");
             try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(stalling.url()), List.of(a))) {
-                MeshNode node = pop.start(a, java.util.Map.of("pull.stall-timeout", "2s"));
+                MeshNode node = pop.start(a, new NodeSettings().stallTimeout(Duration.ofSeconds(2)));
                 long t0 = System.nanoTime();
                 java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
                         () -> node.pulls().pull(node.upstreams().defaultOrigin(), "team/app", big.blob()).result().get(60, TimeUnit.SECONDS));

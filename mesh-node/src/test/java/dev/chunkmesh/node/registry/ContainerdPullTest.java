@@ -7,11 +7,11 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class ContainerdPullTest {
             String upstream = registry.hostPort();
             Spec spec = Spec.pop("a", "127.0.0.1", "pop1");
             try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.empty(), List.of(spec))) {
-                MeshNode node = pop.start(spec, Map.of("origin.upstreams", upstream + "=" + registry.url()));
+                MeshNode node = pop.start(spec, new NodeSettings().upstream(upstream, registry.url()));
                 Path hosts = containerd.hostsDir(upstream, node.registryUrl());
                 ContainerdHarness.Result pulled = containerd.ctr("images", "pull", "--hosts-dir", hosts.toString(), upstream + "/team/app:v1");
                 assertEquals(0, pulled.exit(), pulled.output());

@@ -8,6 +8,7 @@ import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
 import dev.chunkmesh.node.WanProxy;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.net.InetSocketAddress;
@@ -61,8 +62,8 @@ class MirrorFiguresTest {
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "| %s | direct from the origin | %.2f | 1.00 | - |", label, direct));
         try (TestPop pop = new TestPop(dir.resolve("nodes-" + System.nanoTime()), Optional.of(origin), specs)) {
-            MeshNode a = pop.start(specs.get(0), java.util.Map.of("store.fsync", Boolean.toString(fsync)));
-            MeshNode b = pop.start(specs.get(1), java.util.Map.of("store.fsync", Boolean.toString(fsync)));
+            MeshNode a = pop.start(specs.get(0), new NodeSettings().fsync(fsync));
+            MeshNode b = pop.start(specs.get(1), new NodeSettings().fsync(fsync));
             pop.awaitMembers(2);
             double cold = timed(a, out.resolve("cold"));
             rows.add(row(label, "through node a, cold POP", cold, direct, a));

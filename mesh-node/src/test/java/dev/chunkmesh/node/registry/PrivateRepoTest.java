@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.node.pull.BatchPull;
 import dev.chunkmesh.node.pull.ImageBlobs;
 import dev.chunkmesh.registry.OciImages;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class PrivateRepoTest {
             oci.push("v1", registry, "private/app", "alice:alice-password");
             Spec spec = Spec.pop("a", "127.0.0.1", "pop1");
             try (TestPop pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), List.of(spec))) {
-                MeshNode node = pop.start(spec, Map.of("origin.username", "alice", "origin.password", "alice-password"));
+                MeshNode node = pop.start(spec, new NodeSettings().originCredentials("alice", "alice-password"));
                 new BatchPull(node.pulls(), ImageBlobs.of(node.upstreams().defaultOrigin(), "private/app", "v1")).result()
                         .get(60, TimeUnit.SECONDS);
                 String blob = "/v2/private/app/blobs/" + layer.blob().digest();
@@ -83,8 +83,8 @@ class PrivateRepoTest {
             Spec e = Spec.pop("e", "127.0.0.42", "edge");
             try (TestPop region = new TestPop(dir.resolve("region"), Optional.of(registry.url()), List.of(r));
                  TestPop edge = new TestPop(dir.resolve("edge"), Optional.empty(), List.of(e))) {
-                MeshNode upper = region.start(r, Map.of("origin.username", "alice", "origin.password", "alice-password"));
-                MeshNode node = edge.start(e, Map.of("tiers.upper", upper.info().peerAddress()));
+                MeshNode upper = region.start(r, new NodeSettings().originCredentials("alice", "alice-password"));
+                MeshNode node = edge.start(e, new NodeSettings().upperTier(upper.info().peerAddress()));
                 String blob = "/v2/private/app/blobs/" + layer.blob().digest();
                 String url = node.registryUrl();
                 RawHttp anonymous = RawHttp.get(url, blob);

@@ -9,6 +9,7 @@ import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.Skopeo;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.registry.RegistryHarness;
@@ -30,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -72,8 +72,8 @@ class RegistryMirrorTest {
         List<Spec> specs = List.of(Spec.pop("a", "127.0.0.1", "pop1"), Spec.pop("b", "127.0.0.2", "pop1"));
         pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), specs);
         keys = KeyFiles.generate(dir.resolve("keys"), new java.security.SecureRandom());
-        a = pop.start(specs.get(0), Map.of("origin.upstreams", "registry.test=" + registry.url()));
-        b = pop.start(specs.get(1), Map.of("catalog.trusted-keys", dir.resolve("keys").resolve(KeyFiles.PUBLIC_FILE).toString()));
+        a = pop.start(specs.get(0), new NodeSettings().upstream("registry.test", registry.url()));
+        b = pop.start(specs.get(1), new NodeSettings().trustedKeys(dir.resolve("keys").resolve(KeyFiles.PUBLIC_FILE)));
         pop.awaitMembers(2);
     }
 

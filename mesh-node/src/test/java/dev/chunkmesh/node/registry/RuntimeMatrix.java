@@ -11,6 +11,7 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.registry.RegistryHarness;
@@ -140,7 +141,7 @@ final class RuntimeMatrix implements AutoCloseable {
         try {
             List<Spec> specs = List.of(Spec.pop("a", "127.0.0.1", "pop1"), Spec.pop("b", "127.0.0.2", "pop1"));
             pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), specs);
-            Map<String, String> upstream = Map.of("origin.upstreams", registry.hostPort() + "=" + registry.url());
+            NodeSettings upstream = new NodeSettings().upstream(registry.hostPort(), registry.url());
             MeshNode a = pop.start(specs.get(0), upstream);
             MeshNode b = pop.start(specs.get(1), upstream);
             pop.awaitMembers(2);
