@@ -3,6 +3,7 @@ package dev.chunkmesh.node;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.local.DirectoryRecipes;
+import dev.chunkmesh.node.metrics.NodeMetrics;
 import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.pull.PopView;
 import dev.chunkmesh.node.pull.PullService;

@@ -15,6 +15,11 @@ import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.node.http.Endpoint;
 import dev.chunkmesh.node.local.DirectoryRecipes;
 import dev.chunkmesh.node.local.PartialRecipes;
+import dev.chunkmesh.node.metrics.NodeMetrics;
+import dev.chunkmesh.node.origin.Bandwidth;
+import dev.chunkmesh.node.origin.NoOrigin;
+import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.origin.UpperTier;
 import dev.chunkmesh.node.origin.Upstreams;
 import dev.chunkmesh.node.peer.PeerChunkServer;
 import dev.chunkmesh.node.peer.PeerServerConfig;
@@ -34,6 +39,9 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -95,7 +103,7 @@ final class NodeWiring {
         listen(vertx.deployVerticle(peerServer), "network.peer-port", net.bind(), net.peerPort());
         this.peerPort = peerServer.port();
         this.self = config.nodeInfo(peerPort);
-        this.upstreams = Upstreams.of(config, clock);
+        this.upstreams = upstreams(config, clock);
         PeerClients peers = new PeerClients(vertx, config.cluster().secret(), config.tls(), config.pull().requestTimeout(), clock);
         this.pulls = new PullService(self, store, localRecipes, new PartialRecipes(data.resolve("partial-recipes")), pop, peers,
                 config.pull(), config.chunker(), clock, metrics);
@@ -110,7 +118,8 @@ final class NodeWiring {
         Prefetch prefetch = new Prefetch(config.trustedKeys(), data.resolve("catalogs"), localRecipes, pop.recipes(),
                 upstreams.defaultOrigin(), manifests, clock);
         AdminServer admin = new AdminServer(new AdminServer.Parts(presence, metrics, pulls, upstreams.defaultOrigin(), manifests.names(),
-                status, prefetch, gossipWork), new Endpoint(net.adminBind(), net.adminPort(), net.limits()), config.admin());
+                status, prefetch, gossipWork), new Endpoint(net.adminBind(), net.adminPort(), net.limits()), config.admin().token(),
+                config.admin().maxBody());
         listen(vertx.deployVerticle(admin), "network.admin-port", net.adminBind(), net.adminPort());
         this.adminPort = admin.port();
 
@@ -119,7 +128,7 @@ final class NodeWiring {
         listen(vertx.deployVerticle(registry), "network.registry-port", config.registry().bind(), net.registryPort());
         backends.wireLowerTiers(registry);
         metrics.bind(pulls, registry, upstreams);
-        metrics.bind(watchdog);
+        metrics.bindWatchdog(watchdog::outsideMembers, watchdog::originReachable);
         presence.start();
         LOG.info(() -> "node " + self.id() + " (" + self.tier() + " in " + self.pop() + ") up: peer " + self.peerAddress()
                 + ", admin " + net.adminBind() + ":" + adminPort + (config.admin().token().isPresent() ? " (token required)" : "")
@@ -146,5 +155,19 @@ final class NodeWiring {
         } catch (Exception e) {
             throw NodeStartException.listenFailed(setting, host, port, e);
         }
+    }
+
+    /** The origins the node is configured with; {@code clock} times the signatures of requests to an upper tier. */
+    private static Upstreams upstreams(NodeConfig c, Clock clock) {
+        Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
+        Duration idle = c.pull().stallTimeout();
+        if (!c.tiers().upper().isEmpty()) {
+            return Upstreams.throughUpperTier(new UpperTier(c.tiers().upper(), c.tiers().upperSecret(), c.tls(), shared, idle, clock));
+        }
+        Origin def = c.origin().url().<Origin>map(u -> Upstreams.registry(u, c.origin().username(), c.origin().password(), shared, idle))
+                .orElseGet(NoOrigin::new);
+        Map<String, Origin> hosts = new LinkedHashMap<>();
+        c.origin().upstreams().forEach((host, n) -> hosts.put(host, Upstreams.registry(n.url(), n.username(), n.password(), shared, idle)));
+        return new Upstreams(def, hosts);
     }
 }

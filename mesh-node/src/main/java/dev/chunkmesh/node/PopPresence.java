@@ -6,6 +6,7 @@ import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.hazelcast.HazelcastMembership;
 import dev.chunkmesh.node.admin.NodeStanding;
+import dev.chunkmesh.node.metrics.NodeMetrics;
 import dev.chunkmesh.node.peer.ServeStats;
 import dev.chunkmesh.node.pull.PopView;
 import dev.chunkmesh.store.ChunkStore;

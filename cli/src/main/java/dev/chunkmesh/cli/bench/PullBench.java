@@ -6,7 +6,7 @@ import dev.chunkmesh.cli.demo.DemoLayers;
 import dev.chunkmesh.cli.demo.DemoMesh;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.NodeMetrics;
+import dev.chunkmesh.node.metrics.NodeMetrics;
 import dev.chunkmesh.node.WanProxy;
 import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.oci.OciLayout;

@@ -7,7 +7,7 @@ import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.cli.Progress;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
-import dev.chunkmesh.node.NodeMetrics;
+import dev.chunkmesh.node.metrics.NodeMetrics;
 import dev.chunkmesh.node.origin.Bandwidth;
 import dev.chunkmesh.node.origin.RegistryOrigin;
 import dev.chunkmesh.node.pull.BlobRequest;

@@ -1,8 +1,7 @@
 package dev.chunkmesh.node.admin;
 
 import dev.chunkmesh.catalog.Names;
-import dev.chunkmesh.node.NodeMetrics;
-import dev.chunkmesh.node.config.NodeConfig;
+import dev.chunkmesh.node.metrics.NodeMetrics;
 import dev.chunkmesh.node.http.Endpoint;
 import dev.chunkmesh.node.http.HeadDeadline;
 import dev.chunkmesh.node.origin.Origin;
@@ -86,11 +85,15 @@ public final class AdminServer extends VerticleBase {
     private HttpServer server;
     private HeadDeadline deadline;
 
-    public AdminServer(Parts node, Endpoint at, NodeConfig.Admin settings) {
+    /**
+     * @param token the bearer token every request but the open ones needs ({@code admin.token-file}); empty for none
+     * @param maxBody the largest request body taken, in bytes ({@code admin.max-body})
+     */
+    public AdminServer(Parts node, Endpoint at, Optional<AdminToken> token, long maxBody) {
         this.node = Objects.requireNonNull(node, "node");
         this.at = Objects.requireNonNull(at, "at");
-        this.token = settings.token();
-        this.maxBody = settings.maxBody();
+        this.token = Objects.requireNonNull(token, "token");
+        this.maxBody = maxBody;
     }
 
     @Override

@@ -4,7 +4,7 @@ import dev.chunkmesh.gossip.ChunkBitmap;
 import dev.chunkmesh.gossip.Health;
 import dev.chunkmesh.gossip.NodeInfo;
 import dev.chunkmesh.gossip.plan.SourceKind;
-import dev.chunkmesh.node.NodeMetrics;
+import dev.chunkmesh.node.metrics.NodeMetrics;
 import dev.chunkmesh.node.local.DirectoryRecipes;
 import dev.chunkmesh.node.pull.PopView;
 import dev.chunkmesh.node.pull.PullService;

@@ -1,12 +1,9 @@
 package dev.chunkmesh.node.origin;
 
-import dev.chunkmesh.node.config.NodeConfig;
 import dev.chunkmesh.registry.Credentials;
 import dev.chunkmesh.registry.RegistryClient;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,22 +32,13 @@ public final class Upstreams {
         this.byHost = Map.of();
     }
 
-    /** The origins node {@code c} is configured with; {@code clock} times the signatures of requests to an upper tier. */
-    public static Upstreams of(NodeConfig c, Clock clock) {
-        Bandwidth shared = new Bandwidth(c.origin().bytesPerSecond());
-        Duration idle = c.pull().stallTimeout();
-        if (!c.tiers().upper().isEmpty()) {
-            return new Upstreams(new UpperTier(c.tiers().upper(), c.tiers().upperSecret(), c.tls(), shared, idle, clock));
-        }
-        Origin def = c.origin().url().<Origin>map(u -> registry(u, c.origin().username(), c.origin().password(), shared, idle))
-                .orElseGet(NoOrigin::new);
-        Map<String, Origin> hosts = new LinkedHashMap<>();
-        c.origin().upstreams().forEach((host, n) -> hosts.put(host, registry(n.url(), n.username(), n.password(), shared, idle)));
-        return new Upstreams(def, hosts);
+    /** Every origin reached through {@code upper}, the POP's upper tier, which refuses the upstreams it does not know. */
+    public static Upstreams throughUpperTier(UpperTier upper) {
+        return new Upstreams(upper);
     }
 
-    /** An origin whose blob bodies give up after {@code idle} without a byte (the pull's stall timeout). */
-    private static Origin registry(URI url, Optional<String> user, Optional<String> password, Bandwidth shared, Duration idle) {
+    /** A registry as an origin, whose blob bodies give up after {@code idle} without a byte (the pull's stall timeout). */
+    public static Origin registry(URI url, Optional<String> user, Optional<String> password, Bandwidth shared, Duration idle) {
         Optional<Credentials> creds = user.map(u -> new Credentials(u, password.orElse("")));
         return new RegistryOrigin(RegistryClient.of(url, creds).withBodyIdleTimeout(idle), shared);
     }

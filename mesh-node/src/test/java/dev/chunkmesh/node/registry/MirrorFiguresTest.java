@@ -90,7 +90,7 @@ class MirrorFiguresTest {
         for (SourceKind k : SourceKind.values()) {
             long v = n.metrics().pulledBytes(k);
             if (v > 0) {
-                s.append(s.length() == 0 ? "" : ", ").append(dev.chunkmesh.node.NodeMetrics.sourceName(k)).append(" ")
+                s.append(s.length() == 0 ? "" : ", ").append(dev.chunkmesh.node.metrics.NodeMetrics.sourceName(k)).append(" ")
                         .append(String.format(Locale.ROOT, "%.1f MiB", v / 1048576.0));
             }
         }

@@ -1,4 +1,4 @@
-package dev.chunkmesh.node;
+package dev.chunkmesh.node.metrics;
 
 import dev.chunkmesh.gossip.NodeId;
 import dev.chunkmesh.gossip.plan.SourceKind;
@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The node's Prometheus metrics (names and units as Prometheus expects; {@code promtool check metrics}
@@ -110,17 +112,20 @@ public final class NodeMetrics implements PullEvents {
                 .description("Seconds since this node's last heartbeat reached the POP").register(registry);
     }
 
-    /** Binds the gauges of the watchdog. */
-    void bind(Watchdog watchdog) {
-        Gauge.builder("mesh_gossip_outside_members", watchdog, Watchdog::outsideMembers)
+    /**
+     * Binds the gauges of the node's watchdog: configured POP members outside this node's cluster, and
+     * whether the default origin answered its last check.
+     */
+    public void bindWatchdog(IntSupplier outsideMembers, BooleanSupplier originReachable) {
+        Gauge.builder("mesh_gossip_outside_members", outsideMembers::getAsInt)
                 .description("Configured POP members that answer on their Hazelcast port but are not in this node's cluster"
                         + " (a different cluster secret or name)").register(registry);
-        Gauge.builder("mesh_origin_up", watchdog, w -> w.originReachable() ? 1 : 0)
+        Gauge.builder("mesh_origin_up", () -> originReachable.getAsBoolean() ? 1 : 0)
                 .description("1 if the default origin answered the node's last check of /v2/, else 0").register(registry);
     }
 
     /** Binds the gauges of parts made after the metrics. */
-    void bind(PullService pulls, RegistryServer mirror, Upstreams upstreams) {
+    public void bind(PullService pulls, RegistryServer mirror, Upstreams upstreams) {
         Gauge.builder("mesh_pulls_in_flight", pulls, p -> p.running().size()).description("Blob pulls under way").register(registry);
         FunctionCounter.builder("mesh_registry_served_bytes", mirror, RegistryServer::bytesServed).baseUnit("bytes")
                 .description("Blob bytes served to local clients by the mirror").register(registry);
@@ -208,7 +213,7 @@ public final class NodeMetrics implements PullEvents {
     }
 
     /** The node's heartbeat reached the POP, which has {@code live} members. */
-    void heartbeat(int live) {
+    public void heartbeat(int live) {
         members.set(live);
         lastHeartbeatNanos.set(System.nanoTime());
     }
