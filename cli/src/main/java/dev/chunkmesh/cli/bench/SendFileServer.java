@@ -55,6 +55,9 @@ final class SendFileServer implements AutoCloseable {
     }
 
     private static void writeFrom(HttpServerResponse res, MappedByteBuffer map, int from) {
+        if (res.ended() || res.closed()) {
+            return; // a drain after the end, or the client went away
+        }
         int pos = from;
         while (pos < map.capacity() && !res.writeQueueFull()) {
             int n = Math.min(PIECE, map.capacity() - pos);
