@@ -97,7 +97,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        return array(raw(digest, false));
+        return ChunkFrame.bytes(raw(digest, false));
     }
 
     @Override
@@ -118,22 +118,12 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] getFrame(Digest digest) {
-        return array(checkedFrame(digest, false));
+        return ChunkFrame.bytes(checkedFrame(digest, false));
     }
 
     @Override
     public ByteBuffer getFrameBuffer(Digest digest) {
         return checkedFrame(digest, true).asReadOnlyBuffer();
-    }
-
-    /** The bytes of {@code b}: its array if it is exactly that, else a copy. */
-    private static byte[] array(ByteBuffer b) {
-        if (b.hasArray() && b.arrayOffset() + b.position() == 0 && b.remaining() == b.array().length) {
-            return b.array();
-        }
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
     }
 
     /** The stored frame, checked; as a view of what the medium holds when {@code view}, else read into memory. */
@@ -148,7 +138,7 @@ public abstract class AbstractChunkStore implements ChunkStore {
         try {
             frame = view ? readFrameBuffer(digest, position, size) : ByteBuffer.wrap(readFrame(digest, position, size));
             if (!readsAreChecked()) {
-                ChunkFrame.decode(digest, array(frame));
+                ChunkFrame.decode(digest, ChunkFrame.bytes(frame));
             }
         } catch (ChunkMissingException e) {
             index.remove(digest);

@@ -158,9 +158,17 @@ public final class ChunkFrame {
         if (frame.isDirect() && frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == ZSTD) {
             return decodeDirect(expected, frame);
         }
-        byte[] bytes = new byte[frame.remaining()];
-        frame.duplicate().get(bytes);
-        return ByteBuffer.wrap(decodeUnverified(expected, bytes));
+        return ByteBuffer.wrap(decodeUnverified(expected, bytes(frame)));
+    }
+
+    /** The bytes of {@code b}: its array if it is exactly that (no copy), else a copy; callers only read them. */
+    static byte[] bytes(ByteBuffer b) {
+        if (b.hasArray() && b.arrayOffset() + b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     /**

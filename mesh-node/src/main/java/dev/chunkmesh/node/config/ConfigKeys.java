@@ -21,6 +21,18 @@ public final class ConfigKeys {
 
     public static final Map<String, Key> ALL = new LinkedHashMap<>();
 
+    /**
+     * Refuses a key given as a flag (or set in code) that names no setting, with the closest one.
+     *
+     * @throws ConfigException if {@code key} is not in {@link #ALL}
+     */
+    static void requireKnown(String key) {
+        if (!ALL.containsKey(key)) {
+            throw new ConfigException("unknown setting '" + key + "'" + EnvironmentCheck.closest(key, ALL.keySet())
+                    .map(c -> "; did you mean '" + c + "'?").orElse(""));
+        }
+    }
+
     static {
         key("node.name", "", "this node's name, unique in the fleet: 1-63 of a-z, 0-9, '-' (default: the host name)");
         key("node.pop", "local", "the POP this node belongs to");

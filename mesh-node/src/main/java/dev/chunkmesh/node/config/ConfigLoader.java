@@ -64,10 +64,7 @@ public final class ConfigLoader {
             }
         }
         flags.forEach((key, v) -> {
-            if (!ConfigKeys.ALL.containsKey(key)) {
-                throw new ConfigException("unknown setting '" + key + "'" + EnvironmentCheck.closest(key, ConfigKeys.ALL.keySet())
-                        .map(c -> "; did you mean '" + c + "'?").orElse(""));
-            }
+            ConfigKeys.requireKnown(key);
             l.values.put(key, new Settings.Value(v, "flag"));
         });
         EnvironmentCheck.refuseUnknown(environment, OriginSection.passwordVariables(l.settings()));

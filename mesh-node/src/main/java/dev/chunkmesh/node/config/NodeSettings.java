@@ -29,10 +29,7 @@ public final class NodeSettings {
      * @throws ConfigException if {@code key} is not a setting of {@link ConfigKeys#ALL} (as {@link ConfigLoader} says of a flag)
      */
     public NodeSettings set(String key, String value) {
-        if (!ConfigKeys.ALL.containsKey(key)) {
-            throw new ConfigException("unknown setting '" + key + "'" + EnvironmentCheck.closest(key, ConfigKeys.ALL.keySet())
-                    .map(c -> "; did you mean '" + c + "'?").orElse(""));
-        }
+        ConfigKeys.requireKnown(key);
         flags.put(key, value);
         return this;
     }
