@@ -1,16 +1,36 @@
 package dev.chunkmesh.node.config;
 
+import dev.chunkmesh.node.config.ConfigKeys.Key;
+import dev.chunkmesh.node.config.ConfigKeys.Section;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code cluster} and {@code tiers} sections, read together because they share a secret: a POP
- * that joins members or an upper tier needs {@code cluster.secret} (or a tier secret of its own), a POP
- * of one gets a random one, and the tier secrets default to it.
+ * The {@code cluster} and {@code tiers} sections, their keys and their readers, read together because they
+ * share a secret: a POP that joins members or an upper tier needs {@code cluster.secret} (or a tier secret of
+ * its own), a POP of one gets a random one, and the tier secrets default to it. Neither record has fixed
+ * defaults (the cluster's name and secret depend on the node), so the keys hold them.
  */
 final class ClusterSections {
+
+    static final Section CLUSTER = Section.of("cluster",
+            new Key("cluster.name", "", "Hazelcast cluster name, one per POP (default: mesh-<pop>, or mesh-<parent-pop> for a micro-hub)"),
+            new Key("cluster.secret", "", "secret shared by the nodes of the mesh, at least 16 characters; required when members are given"),
+            new Key("cluster.heartbeat-ttl", "5s", "a node silent for this long is taken for dead"),
+            new Key("cluster.member-timeout", "15s",
+                    "Hazelcast drops a member it has not heard from for this long (how soon a POP split is seen)"),
+            new Key("cluster.merge-interval", "30s", "how often the halves of a split POP cluster look for each other to merge again"));
+
+    static final Section TIERS = Section.of("tiers",
+            new Key("tiers.upper", "", "peer API addresses (host:port, separated by commas) of the nodes of this POP's upper tier, a"
+                    + " regional POP: what no node of this POP holds is taken from there, never from the origin (empty: a root tier, which"
+                    + " uses origin.url)"),
+            new Key("tiers.upper-secret", "", "secret this POP signs its requests to the upper tier with, the upper tier's"
+                    + " tiers.lower-secret; at least 16 characters (default: cluster.secret; prefer MESH_TIERS_UPPER_SECRET)"),
+            new Key("tiers.lower-secret", "", "secret the POPs below this one sign their requests with (their tiers.upper-secret); at"
+                    + " least 16 characters (default: cluster.secret, which then must be shared with them; prefer MESH_TIERS_LOWER_SECRET)"));
 
     private ClusterSections() {
     }

@@ -31,8 +31,10 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code tiers}. A section is a nested record named after it ({@code origin} is {@link Origins}: the default origin and
  * the named upstreams) or its component's own record ({@link PullSettings}, {@link ChunkerParams}, {@link TlsFiles});
  * {@code catalog} is its one key, {@code trustedKeys}.
- * {@link ConfigKeys} documents every key and its default; {@link ConfigLoader} builds this from
- * defaults, a file, the environment and flags.
+ * A section record with fixed defaults has them as {@code DEFAULTS} ({@link Store#DEFAULTS}, {@link PullSettings#DEFAULTS},
+ * {@link ChunkerParams#DEFAULTS}...): its keys' defaults are that value as text. The keys themselves, with their help, are
+ * declared beside the method that reads the section ({@link Sections}, {@link ClusterSections}, {@link OriginSection});
+ * {@link ConfigKeys} gathers them. {@link ConfigLoader} builds this from defaults, a file, the environment and flags.
  */
 public record NodeConfig(Node node, Network network, Cluster cluster, Store store, Origins origin, Registry registry,
                          PullSettings pull, ChunkerParams chunker, Optional<Path> trustedKeys, Optional<TlsFiles> tls, Admin admin,
@@ -97,6 +99,10 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
      */
     public record Network(String bind, String adminBind, int peerPort, int registryPort, int adminPort, int hazelcastPort, List<String> members,
                           Optional<String> kubernetesServiceDns, ServerLimits limits) {
+        /** Everything on loopback: peer 7070, registry 5050, admin 7071, Hazelcast 5701; a POP of one; the default limits. */
+        public static final Network DEFAULTS = new Network("127.0.0.1", "127.0.0.1", 7070, 5050, 7071, 5701, List.of(), Optional.empty(),
+                ServerLimits.DEFAULTS);
+
         public Network {
             members = List.copyOf(members);
             Objects.requireNonNull(limits, "limits");
@@ -147,7 +153,10 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
      * The {@code store} section: the chunk store, its folder, how many bytes of chunks it may hold, whether each chunk is forced
      * to the device before it becomes visible, and whether chunks it encodes are compressed.
      */
-    public record Store(Path data, long capacityBytes, boolean fsync, boolean compress) {}
+    public record Store(Path data, long capacityBytes, boolean fsync, boolean compress) {
+        /** {@code ./data/node}, 10 GiB, fsync and compression on. */
+        public static final Store DEFAULTS = new Store(Path.of("./data/node"), 10L << 30, true, true);
+    }
 
     /**
      * The {@code origin} section: the origin registries.
@@ -160,6 +169,9 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
      */
     public record Origins(Optional<URI> url, Optional<String> username, Optional<String> password, long bytesPerSecond,
                            Map<String, Named> upstreams) {
+        /** No origin, no credentials, unlimited bandwidth, no named upstreams. */
+        public static final Origins DEFAULTS = new Origins(Optional.empty(), Optional.empty(), Optional.empty(), 0, Map.of());
+
         public Origins {
             upstreams = Map.copyOf(upstreams);
         }
@@ -187,7 +199,10 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
      * @param accessTtl how long the origin's answer to a client's credentials for a repository is kept
      * @param accessLog whether every request is logged (method, repository, reference, status, bytes, time, sources)
      */
-    public record Registry(String bind, Duration tagTtl, Duration accessTtl, boolean accessLog) {}
+    public record Registry(String bind, Duration tagTtl, Duration accessTtl, boolean accessLog) {
+        /** On loopback, tags trusted 30 s, credential answers kept 60 s, every request logged. */
+        public static final Registry DEFAULTS = new Registry("127.0.0.1", Duration.ofSeconds(30), Duration.ofSeconds(60), true);
+    }
 
     /**
      * The {@code admin} section: the admin API's guard and bounds.
@@ -196,6 +211,9 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
      * @param maxBody the largest request body read (into memory, never onto disk); a larger one gets 413
      */
     public record Admin(Optional<AdminToken> token, long maxBody) {
+        /** No token (the admin API then stays on loopback), bodies up to 16 MiB. */
+        public static final Admin DEFAULTS = new Admin(Optional.empty(), 16L << 20);
+
         public Admin {
             Objects.requireNonNull(token, "token");
             if (maxBody < 64 * 1024 || maxBody > 256L << 20) {

@@ -1,5 +1,7 @@
 package dev.chunkmesh.node.config;
 
+import dev.chunkmesh.node.config.ConfigKeys.Key;
+import dev.chunkmesh.node.config.ConfigKeys.Section;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,10 +9,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code origin} section: the default origin, the named upstreams and their credentials, whose
- * passwords come from environment variables that {@code origin.upstream-credentials} names.
+ * The {@code origin} section, its keys and its reader: the default origin, the named upstreams and their
+ * credentials, whose passwords come from environment variables that {@code origin.upstream-credentials} names.
  */
 final class OriginSection {
+
+    static final Section ORIGIN = Section.of("origin",
+            new Key("origin.url", "", "default upstream registry, e.g. https://registry.example.com (empty: no origin)"),
+            new Key("origin.username", "", "user name for the origin, if it needs one"),
+            new Key("origin.password", "", "password or token for the origin (prefer MESH_ORIGIN_PASSWORD)"),
+            new Key("origin.upstreams", "", "upstreams by the host runtimes name (containerd's ?ns=): host=URL separated by commas"),
+            new Key("origin.upstream-credentials", "", "host=USER:ENV_VAR separated by commas: the password is read from that variable"),
+            new Key("origin.bandwidth", Settings.sizeText(NodeConfig.Origins.DEFAULTS.bytesPerSecond()),
+                    "bytes per second this node may take from the origin, e.g. 100MiB (0: unlimited)"));
 
     private OriginSection() {
     }

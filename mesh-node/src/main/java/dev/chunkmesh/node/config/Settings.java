@@ -133,6 +133,35 @@ final class Settings {
         };
     }
 
+    /**
+     * A duration as {@link #parseDuration} reads it back: whole hours or minutes from two of them up
+     * ({@code 5m}), seconds below that ({@code 60s}), milliseconds when not whole seconds.
+     */
+    static String durationText(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s < 120 || s % 60 != 0) {
+            return s + "s";
+        }
+        long m = s / 60;
+        return m < 120 || m % 60 != 0 ? m + "m" : m / 60 + "h";
+    }
+
+    /** A size as {@link ByteSize#parse} reads it back: in the largest of KiB, MiB, GiB, TiB that holds it whole ({@code 16MiB}). */
+    static String sizeText(long bytes) {
+        String[] units = {"", "KiB", "MiB", "GiB", "TiB"};
+        long n = bytes;
+        int u = 0;
+        while (n != 0 && n % 1024 == 0 && u < units.length - 1) {
+            n /= 1024;
+            u++;
+        }
+        return n + units[u];
+    }
+
     /** An http:// or https:// URL with a host. */
     static URI parseUrl(String t) {
         URI u = URI.create(t);

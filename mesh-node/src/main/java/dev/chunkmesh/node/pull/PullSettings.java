@@ -18,6 +18,14 @@ import java.util.Objects;
  */
 public record PullSettings(int parallelFetches, int peerBatch, int peerWindow, long maxOriginRangeBytes, Duration leaseTime,
                            Duration stallTimeout, Duration penaltyTime, Duration pollInterval, int uploadSlots) {
+
+    /**
+     * 8 fetches in flight, batches of 32 chunks, 4 per peer, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty, polls every
+     * 50 ms, 8 upload slots: the defaults of the {@code pull} settings.
+     */
+    public static final PullSettings DEFAULTS = new PullSettings(8, 32, 4, 16L << 20, Duration.ofSeconds(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(60), Duration.ofMillis(50), 8);
+
     public PullSettings {
         if (parallelFetches < 1 || peerBatch < 1 || peerBatch > 256 || peerWindow < 1 || maxOriginRangeBytes < 1 || uploadSlots < 1) {
             throw new IllegalArgumentException("parallel fetches >= 1, peer batch 1-256, peer window >= 1, origin range >= 1 byte and upload"
@@ -27,12 +35,6 @@ public record PullSettings(int parallelFetches, int peerBatch, int peerWindow, l
         Objects.requireNonNull(stallTimeout, "stallTimeout");
         Objects.requireNonNull(penaltyTime, "penaltyTime");
         Objects.requireNonNull(pollInterval, "pollInterval");
-    }
-
-    /** 8 fetches in flight, batches of 32 chunks, 4 per peer, 16 MiB ranges, 10 s leases, 60 s stall limit and penalty, 8 upload slots. */
-    public static PullSettings defaults() {
-        return new PullSettings(8, 32, 4, 16L << 20, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofMillis(50), 8);
     }
 
     /** These settings with {@code slots} upload slots. */
