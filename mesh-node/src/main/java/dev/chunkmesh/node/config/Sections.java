@@ -29,9 +29,6 @@ import java.util.Optional;
  */
 final class Sections {
 
-    private Sections() {
-    }
-
     static final Section NODE = Section.of("node",
             new Key("node.name", "", "this node's name, unique in the fleet: 1-63 of a-z, 0-9, '-' (default: the host name)"),
             new Key("node.pop", "local", "the POP this node belongs to"),
@@ -196,6 +193,9 @@ final class Sections {
             }
         }
         return Optional.of(files);
+    }
+
+    private Sections() {
     }
 
     private static NodeId hostName() {
