@@ -1,6 +1,7 @@
 package dev.chunkmesh.store.disk;
 
 import static dev.chunkmesh.store.disk.DiskStoreFixture.flip;
+import static dev.chunkmesh.store.disk.DiskStoreFixture.flipMidFrame;
 import static dev.chunkmesh.store.disk.DiskStoreFixture.openAt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,16 +32,13 @@ class DiskStoreCorruptionTest {
         try (DiskChunkStore store = openAt(root)) {
             byte[] raw = TestData.splitMix(2, 50_000);
             Digest d = store.put(raw);
-            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
-            flip(at.file(), at.offset() + at.length() / 2);
+            flipMidFrame(store, d);
 
             ChunkCorruptException e = assertThrows(ChunkCorruptException.class, () -> store.get(d));
             assertEquals(d, e.expected());
             assertTrue(e.getMessage().contains(d.toString()) && e.getMessage().contains("CRC32C"), e.getMessage());
             assertFalse(store.has(d));
-            try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
-                assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count());
-            }
+            assertMovedAside(root, d);
             assertEquals(1, store.stats().corruptFound());
             assertThrows(ChunkStoreException.class, () -> store.getFrame(d));
 
@@ -56,15 +54,12 @@ class DiskStoreCorruptionTest {
             byte[] raw = TestData.splitMix(4, 60_000);
             Digest d = store.put(raw);
             Digest good = store.put(TestData.compressible(5, 60_000));
-            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
-            flip(at.file(), at.offset() + at.length() / 2);
+            flipMidFrame(store, d);
 
             assertFalse(store.verify(d));
             assertFalse(store.has(d));
             assertEquals(1, store.stats().corruptFound());
-            try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
-                assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count());
-            }
+            assertMovedAside(root, d);
             assertTrue(store.verify(good), "its neighbour is untouched");
             store.put(raw);
             assertTrue(store.verify(d), "a good copy put again verifies");
@@ -90,6 +85,12 @@ class DiskStoreCorruptionTest {
             flip(at.file(), at.offset() + 1000);
             assertThrows(ChunkCorruptException.class, () -> store.getFrameBuffer(d));
             assertFalse(store.has(d));
+        }
+    }
+
+    private static void assertMovedAside(Path root, Digest d) throws IOException {
+        try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
+            assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count(), d + " is in corrupt/");
         }
     }
 }

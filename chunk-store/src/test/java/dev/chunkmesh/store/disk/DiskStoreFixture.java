@@ -1,5 +1,6 @@
 package dev.chunkmesh.store.disk;
 
+import dev.chunkmesh.store.Digest;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -33,6 +34,12 @@ final class DiskStoreFixture {
             f.seek(offset);
             f.write(b ^ 0x01);
         }
+    }
+
+    /** Flips one bit in the middle of the stored frame of {@code d}. */
+    static void flipMidFrame(DiskChunkStore store, Digest d) throws IOException {
+        DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
+        flip(at.file(), at.offset() + at.length() / 2);
     }
 
     /** Copies the directory tree {@code from} to {@code to}, as a crash would leave it. */
