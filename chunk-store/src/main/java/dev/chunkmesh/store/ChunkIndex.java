@@ -2,12 +2,9 @@ package dev.chunkmesh.store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The in-memory index of a store: which chunks it holds, where (a position the store defines) and
@@ -42,13 +39,13 @@ public final class ChunkIndex {
     public static final long MAX_POSITION = (1L << 38) - 1;
     /** The largest frame a position word can describe. */
     public static final int MAX_FRAME = (int) LEN_MASK;
-    private static final long REFERENCED = 1L << 63;
-    /** Marks a slot evicted during one eviction, until the slots are removed after it. */
-    private static final long DOOMED = -1L;
+    /** The bit of a slot's word that gives its chunk a second chance at the next eviction. */
+    static final long REFERENCED = 1L << 63;
 
     private final StoreLimits limits;
     private final Positions positions;
     private final SlotTable table;
+    private final SecondChanceEviction eviction;
     /** Pin counts by digest, for every open pin set; guarded by this index's monitor. */
     private final Map<Digest, Integer> pinCounts = new HashMap<>();
     private long used;
@@ -61,6 +58,7 @@ public final class ChunkIndex {
         this.limits = limits;
         this.positions = positions;
         this.table = new SlotTable(expectedChunks);
+        this.eviction = new SecondChanceEviction(table, positions, pinCounts.keySet());
     }
 
     private static long word(long position, int size) {
@@ -242,7 +240,6 @@ public final class ChunkIndex {
         }
     }
 
-
     /** The digests of every held chunk. */
     public synchronized List<Digest> snapshot() {
         List<Digest> out = new ArrayList<>(table.count());
@@ -279,83 +276,16 @@ public final class ChunkIndex {
         return deviceCeiling == Long.MAX_VALUE ? limits.lowBytes() : (long) (capacity() * limits.lowWatermark());
     }
 
-    /**
-     * Evicts oldest first until held plus reserved bytes are at most {@code target}, skipping pinned
-     * chunks and giving used ones a second chance. Only the oldest segments needed are sorted.
-     */
+    /** Evicts oldest first until held plus reserved bytes are at most {@code target}. */
     private List<Victim> evictDownTo(long target) {
         if (used + reserved <= target || table.count() == 0) {
             return List.of();
         }
-        List<Victim> victims = new ArrayList<>();
-        evictFrom(oldestSegments(2 * (used + reserved - target)), target, victims);
-        if (used + reserved > target) {
-            evictFrom(null, target, victims);
+        List<Victim> victims = eviction.evict(used + reserved - target);
+        for (Victim v : victims) {
+            used -= v.size();
         }
+        evictions += victims.size();
         return victims;
-    }
-
-    /** The oldest segments that together hold at least {@code bytes} bytes. */
-    private Set<Long> oldestSegments(long bytes) {
-        TreeMap<Long, long[]> bySegment = new TreeMap<>();
-        for (int s = 0; s < table.capacity(); s++) {
-            if (table.words[s] != 0) {
-                bySegment.computeIfAbsent(positions.segment(positionOf(table.words[s])), k -> new long[1])[0] += sizeOf(table.words[s]);
-            }
-        }
-        Set<Long> wanted = new HashSet<>();
-        long covered = 0;
-        for (Map.Entry<Long, long[]> e : bySegment.entrySet()) {
-            wanted.add(e.getKey());
-            covered += e.getValue()[0];
-            if (covered >= bytes) {
-                break;
-            }
-        }
-        return wanted;
-    }
-
-    /** One eviction over the chunks of {@code segments} (all when null), oldest first, in two passes. */
-    private void evictFrom(Set<Long> segments, long target, List<Victim> victims) {
-        List<long[]> candidates = new ArrayList<>();
-        for (int s = 0; s < table.capacity(); s++) {
-            if (table.words[s] != 0) {
-                long p = positionOf(table.words[s]);
-                long seg = positions.segment(p);
-                if (segments == null || segments.contains(seg)) {
-                    candidates.add(new long[] {seg, positions.offset(p), s});
-                }
-            }
-        }
-        candidates.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        List<Digest> doomed = new ArrayList<>();
-        for (int pass = 0; pass < 2 && used + reserved > target; pass++) {
-            for (long[] c : candidates) {
-                if (used + reserved <= target) {
-                    break;
-                }
-                int s = (int) c[2];
-                long w = table.words[s];
-                if (w == DOOMED) {
-                    continue;
-                }
-                Digest d = table.digestAt(s);
-                if (pinCounts.containsKey(d)) {
-                    continue;
-                }
-                if ((w & REFERENCED) != 0) {
-                    table.words[s] = w & ~REFERENCED;
-                    continue;
-                }
-                used -= sizeOf(w);
-                evictions++;
-                victims.add(new Victim(d, positionOf(w), sizeOf(w)));
-                doomed.add(d);
-                table.words[s] = DOOMED;
-            }
-        }
-        for (Digest d : doomed) {
-            table.remove(table.find(d));
-        }
     }
 }

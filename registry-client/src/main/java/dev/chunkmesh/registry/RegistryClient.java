@@ -1,7 +1,5 @@
 package dev.chunkmesh.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chunkmesh.catalog.oci.Descriptor;
 import dev.chunkmesh.catalog.oci.ImageSource;
 import dev.chunkmesh.catalog.oci.MediaTypes;
@@ -10,19 +8,14 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A read-only client of the OCI distribution API: manifests (OCI and Docker v2 schema 2), blobs and
@@ -34,17 +27,9 @@ public final class RegistryClient implements ImageSource {
 
     /** Manifests larger than this are refused, as the distribution spec suggests. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI base;
-    private final Optional<Credentials> credentials;
-    private final HttpClient http;
-    private final int attempts;
-    private final Duration backoff;
-    private Duration bodyIdle = Duration.ofSeconds(60);
-    private Signer signer = Signer.NONE;
-    private final Map<String, String> authByScope = new ConcurrentHashMap<>();
-    private final LongAdder retries = new LongAdder();
+    private final RegistryTransport transport;
+    private final Duration bodyIdle;
 
     /**
      * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}; a
@@ -53,19 +38,12 @@ public final class RegistryClient implements ImageSource {
      * @param backoff the wait before the second try; it doubles each time
      */
     public RegistryClient(URI base, Optional<Credentials> credentials, HttpClient http, int attempts, Duration backoff) {
-        String scheme = Objects.requireNonNull(base, "base").getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("registry URL must start with http:// or https://, got " + base);
-        }
-        String s = base.toString();
-        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.http = Objects.requireNonNull(http, "http");
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be >= 1");
-        }
-        this.attempts = attempts;
-        this.backoff = backoff;
+        this(new RegistryTransport(base, credentials, http, attempts, backoff, Signer.NONE), Duration.ofSeconds(60));
+    }
+
+    private RegistryClient(RegistryTransport transport, Duration bodyIdle) {
+        this.transport = transport;
+        this.bodyIdle = bodyIdle;
     }
 
     /** A client with a default HTTP client, 4 attempts and 200 ms initial backoff. */
@@ -85,15 +63,7 @@ public final class RegistryClient implements ImageSource {
 
     /** The same client, with every request (access checks included) passed through {@code signer} before it is sent. */
     public RegistryClient withSigner(Signer signer) {
-        RegistryClient c = new RegistryClient(base, credentials, http, attempts, backoff);
-        c.bodyIdle = bodyIdle;
-        c.signer = Objects.requireNonNull(signer, "signer");
-        return c;
-    }
-
-    /** {@code path} (starting with {@code /v2/}) under the base, its own path kept. */
-    private URI at(String path) {
-        return URI.create(base + path);
+        return new RegistryClient(transport.withSigner(signer), bodyIdle);
     }
 
     /** What the registry answered a client's own credentials: the status and, on a 401, its challenge. */
@@ -105,27 +75,12 @@ public final class RegistryClient implements ImageSource {
      * empty {@code repository} asks the version check {@code /v2/}.
      */
     public Access access(String repository, String path, Optional<String> authorization) throws IOException {
-        String target = repository.isEmpty() ? "/v2/" : "/v2/" + repository + path;
-        URI uri = at(target);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                .header("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*")
-                .method("HEAD", HttpRequest.BodyPublishers.noBody());
-        authorization.ifPresent(a -> b.header("Authorization", a));
-        signer.sign(b, "HEAD", uri);
-        try {
-            HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
-            return new Access(r.statusCode(), r.headers().firstValue("WWW-Authenticate"));
-        } catch (IOException e) {
-            throw new RegistryUnreachableException("HEAD " + uri + ": " + RegistryUnreachableException.describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        return transport.access(repository.isEmpty() ? "/v2/" : "/v2/" + repository + path, authorization);
     }
 
     /** Requests sent again after a connection error or a 5xx, since this client was made. */
     public long retries() {
-        return retries.sum();
+        return transport.retries();
     }
 
     @Override
@@ -138,7 +93,7 @@ public final class RegistryClient implements ImageSource {
      * client's), checked against its digest like {@link #manifest(String, String)}.
      */
     public Fetched manifest(String repository, String reference, String accept) throws IOException {
-        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/manifests/" + reference, accept);
+        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/manifests/" + reference, accept);
         byte[] bytes;
         try (InputStream in = r.body()) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
@@ -161,12 +116,12 @@ public final class RegistryClient implements ImageSource {
 
     @Override
     public InputStream blob(String repository, Digest digest) throws IOException {
-        return watched(get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body(), digest);
+        return watched(transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body(), digest);
     }
 
     /** A blob body that fails its reader after {@link #withBodyIdleTimeout} without a byte. */
     private InputStream watched(InputStream body, Digest digest) {
-        return new IdleTimeoutInputStream(body, bodyIdle, "blob " + digest + " from " + base);
+        return new IdleTimeoutInputStream(body, bodyIdle, "blob " + digest + " from " + transport.base());
     }
 
     /**
@@ -174,10 +129,7 @@ public final class RegistryClient implements ImageSource {
      * registry that stalls mid-body fails the read with an {@link java.io.InterruptedIOException}.
      */
     public RegistryClient withBodyIdleTimeout(Duration idle) {
-        RegistryClient c = new RegistryClient(base, credentials, http, attempts, backoff);
-        c.bodyIdle = Objects.requireNonNull(idle, "idle");
-        c.signer = signer;
-        return c;
+        return new RegistryClient(transport.fresh(), Objects.requireNonNull(idle, "idle"));
     }
 
     /**
@@ -187,7 +139,7 @@ public final class RegistryClient implements ImageSource {
      */
     public long blobSize(String repository, Digest digest) throws IOException {
         try {
-            HttpResponse<InputStream> h = request("HEAD", repository, "/v2/" + repository + "/blobs/" + digest, "*/*", null);
+            HttpResponse<InputStream> h = transport.request("HEAD", repository, "/v2/" + repository + "/blobs/" + digest, "*/*", null);
             h.body().close();
             OptionalLong length = h.headers().firstValueAsLong("Content-Length");
             if (h.statusCode() == 200 && length.isPresent() && length.getAsLong() >= 0) {
@@ -198,7 +150,7 @@ public final class RegistryClient implements ImageSource {
         } catch (RegistryException noSize) {
             // asked again by GET below
         }
-        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=0-0");
+        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=0-0");
         r.body().close();
         if (r.statusCode() == 206) {
             String range = r.headers().firstValue("Content-Range").orElse("");
@@ -224,7 +176,7 @@ public final class RegistryClient implements ImageSource {
         if (offset == 0) {
             return blob(repository, digest);
         }
-        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=" + offset + "-");
+        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=" + offset + "-");
         String contentRange = r.headers().firstValue("Content-Range").orElse("");
         if (r.statusCode() != 206 || !contentRange.startsWith("bytes " + offset + "-")) {
             r.body().close();
@@ -244,7 +196,7 @@ public final class RegistryClient implements ImageSource {
             throw new IllegalArgumentException("range must have offset >= 0 and length >= 1");
         }
         long last = offset + length - 1;
-        HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*",
+        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*",
                 "bytes=" + offset + "-" + last);
         try (InputStream in = watched(r.body(), digest)) {
             if (r.statusCode() != 206) {
@@ -266,7 +218,7 @@ public final class RegistryClient implements ImageSource {
     @Override
     public List<Descriptor> referrers(String repository, Digest subject) throws IOException {
         try {
-            HttpResponse<InputStream> r = get(repository, "/v2/" + repository + "/referrers/" + subject, MediaTypes.OCI_INDEX);
+            HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/referrers/" + subject, MediaTypes.OCI_INDEX);
             byte[] bytes;
             try (InputStream in = r.body()) {
                 bytes = in.readNBytes(MAX_MANIFEST_BYTES);
@@ -278,145 +230,6 @@ public final class RegistryClient implements ImageSource {
             } catch (FileNotFoundException none) {
                 return ImageSource.none();
             }
-        }
-    }
-
-    /** GET with auth and retries; 404 becomes FileNotFoundException, other failures RegistryException. */
-    private HttpResponse<InputStream> get(String repository, String path, String accept) throws IOException {
-        return get(repository, path, accept, null);
-    }
-
-    private HttpResponse<InputStream> get(String repository, String path, String accept, String range) throws IOException {
-        return request("GET", repository, path, accept, range);
-    }
-
-    private HttpResponse<InputStream> request(String method, String repository, String path, String accept, String range) throws IOException {
-        String scope = "repository:" + repository + ":pull";
-        URI uri = at(path);
-        IOException last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            if (attempt > 1) {
-                retries.increment();
-                sleep(backoff.multipliedBy(1L << (attempt - 2)));
-            }
-            HttpResponse<InputStream> r;
-            try {
-                r = authorizedSend(method, uri, accept, scope, range);
-            } catch (RegistryException e) {
-                throw e;
-            } catch (IOException e) {
-                last = new RegistryUnreachableException(method + " " + uri + ": " + RegistryUnreachableException.describe(e), e);
-                continue;
-            }
-            int status = r.statusCode();
-            if (status == 200 || status == 206) {
-                return r;
-            }
-            String body = errorBody(r);
-            if (status == 404) {
-                throw new FileNotFoundException(repository + ": " + uri.getPath() + " not found" + body);
-            }
-            RegistryException refused = new RegistryException(status, method + " " + uri + " answered " + status + body);
-            if (status < 500) {
-                throw refused;
-            }
-            last = refused;
-        }
-        throw last;
-    }
-
-    /** Sends the request with the cached authorization; on a 401, answers the challenge once and sends it again. */
-    private HttpResponse<InputStream> authorizedSend(String method, URI uri, String accept, String scope, String range) throws IOException {
-        HttpResponse<InputStream> r = send(method, uri, accept, authByScope.get(scope), range);
-        if (r.statusCode() != 401) {
-            return r;
-        }
-        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
-        drain(r);
-        String auth = authorize(challenge, scope);
-        authByScope.put(scope, auth);
-        return send(method, uri, accept, auth, range);
-    }
-
-    private HttpResponse<InputStream> send(String method, URI uri, String accept, String authorization, String range) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Accept", accept)
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (range != null) {
-            b.header("Range", range);
-        }
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        signer.sign(b, method, uri);
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    /** The Authorization header value that answers {@code challenge}. */
-    private String authorize(String header, String scope) throws IOException {
-        AuthChallenge c = AuthChallenge.parse(header).orElseThrow(() ->
-                new RegistryException(401, "registry refused access to " + scope + " without saying how to authenticate"));
-        if (c.scheme().equals("basic")) {
-            return credentials.orElseThrow(() -> new RegistryException(401, "registry wants a user name and password for " + scope))
-                    .basicHeader();
-        }
-        if (!c.scheme().equals("bearer") || !c.params().containsKey("realm")) {
-            throw new RegistryException(401, "unsupported authentication challenge: " + header);
-        }
-        StringBuilder q = new StringBuilder(c.params().get("realm"));
-        q.append(q.indexOf("?") < 0 ? '?' : '&');
-        if (c.params().containsKey("service")) {
-            q.append("service=").append(URLEncoder.encode(c.params().get("service"), StandardCharsets.UTF_8)).append('&');
-        }
-        q.append("scope=").append(URLEncoder.encode(c.params().getOrDefault("scope", scope), StandardCharsets.UTF_8));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofSeconds(30)).GET();
-        credentials.ifPresent(cr -> b.header("Authorization", cr.basicHeader()));
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (r.statusCode() != 200) {
-            throw new RegistryException(r.statusCode(), "token service " + c.params().get("realm") + " answered " + r.statusCode()
-                    + " for " + scope + (credentials.isEmpty() ? " (no credentials were given)" : ""));
-        }
-        JsonNode token = JSON.readTree(r.body());
-        String t = token.path("token").asText(token.path("access_token").asText(""));
-        if (t.isEmpty()) {
-            throw new RegistryException(0, "token service " + c.params().get("realm") + " returned no token");
-        }
-        return "Bearer " + t;
-    }
-
-    private static String errorBody(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            String text = new String(in.readNBytes(2048), StandardCharsets.UTF_8).strip();
-            return text.isEmpty() ? "" : ": " + text;
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void drain(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            in.readNBytes(64 * 1024);
-        } catch (IOException ignored) {
-            // only freeing the connection
-        }
-    }
-
-    private static void sleep(Duration d) throws IOException {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 }

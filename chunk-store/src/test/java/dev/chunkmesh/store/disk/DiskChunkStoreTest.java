@@ -1,5 +1,7 @@
 package dev.chunkmesh.store.disk;
 
+import static dev.chunkmesh.store.disk.DiskStoreFixture.openAt;
+import static dev.chunkmesh.store.disk.DiskStoreFixture.segments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkFrame;
-import dev.chunkmesh.store.ChunkMissingException;
 import dev.chunkmesh.store.ChunkStore;
 import dev.chunkmesh.store.ChunkStoreContract;
 import dev.chunkmesh.store.ChunkStoreException;
@@ -18,16 +19,13 @@ import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The disk store passes the store contract, and lays chunks out as records appended to segment files. */
 class DiskChunkStoreTest extends ChunkStoreContract {
 
     @TempDir
@@ -37,16 +35,6 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     @Override
     protected ChunkStore newStore(StoreLimits limits) {
         return DiskChunkStore.open(new DiskStoreConfig(dir.resolve("store" + stores++), limits, true));
-    }
-
-    private DiskChunkStore openAt(Path root) {
-        return DiskChunkStore.open(DiskStoreConfig.of(root, Long.MAX_VALUE));
-    }
-
-    private static List<Path> segments(Path root) throws IOException {
-        try (Stream<Path> s = Files.list(root.resolve("segments"))) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".dat")).sorted().toList();
-        }
     }
 
     @Test
@@ -87,130 +75,6 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
-    void rebuildsItsIndexWhenReopened() {
-        Path root = dir.resolve("s");
-        List<Digest> ds = new ArrayList<>();
-        long used;
-        try (DiskChunkStore store = openAt(root)) {
-            for (int i = 0; i < 30; i++) {
-                ds.add(store.put(TestData.splitMix(10 + i, 2000 + i)));
-            }
-            used = store.stats().usedBytes();
-        }
-        try (DiskChunkStore store = openAt(root)) {
-            assertEquals(30, store.openReport().chunks());
-            assertTrue(store.openReport().fromSnapshot());
-            assertEquals(0, store.openReport().tailBytesScanned(), "after a clean close nothing is scanned");
-            assertEquals(used, store.stats().usedBytes());
-            for (int i = 0; i < 30; i++) {
-                assertArrayEquals(TestData.splitMix(10 + i, 2000 + i), store.get(ds.get(i)));
-            }
-        }
-    }
-
-    @Test
-    void afterACrashOpenReadsTheLastCheckpointAndScansOnlyTheTailsWrittenSince() throws IOException {
-        Path root = dir.resolve("s");
-        Path crashed = dir.resolve("crashed");
-        List<Digest> before = new ArrayList<>();
-        List<Digest> after = new ArrayList<>();
-        try (DiskChunkStore store = openAt(root)) {
-            for (int i = 0; i < 10; i++) {
-                before.add(store.put(TestData.splitMix(700 + i, 5000)));
-            }
-            store.checkpoint();
-            for (int i = 0; i < 5; i++) {
-                after.add(store.put(TestData.splitMix(800 + i, 5000)));
-            }
-            copyTree(root, crashed);
-        }
-        Path last = segments(crashed).get(segments(crashed).size() - 1);
-        Files.write(last, new byte[] {'C', 'M', 'R', '1', 0, 0, 0x10}, StandardOpenOption.APPEND);
-        try (DiskChunkStore store = openAt(crashed)) {
-            assertTrue(store.openReport().fromSnapshot(), "the checkpoint was used");
-            assertTrue(store.openReport().tailBytesScanned() > 0 && store.openReport().tailBytesScanned() < 10 * 5000,
-                    "only the tail: " + store.openReport().tailBytesScanned());
-            assertEquals(1, store.openReport().tornTailsCut(), "the half-written record is cut off");
-            assertEquals(15, store.stats().chunks());
-            for (Digest d : before) {
-                assertEquals(d, Digest.sha256(store.get(d)));
-            }
-            for (Digest d : after) {
-                assertEquals(d, Digest.sha256(store.get(d)));
-            }
-        }
-    }
-
-    @Test
-    void ignoresFilesThatAreNotSegments() throws IOException {
-        Path root = dir.resolve("s");
-        openAt(root).close();
-        Files.write(root.resolve("segments/notes.txt"), new byte[] {1});
-        Files.delete(root.resolve(Checkpoint.FILE));
-        try (DiskChunkStore store = openAt(root)) {
-            assertEquals(0, store.stats().chunks());
-            assertTrue(Files.exists(root.resolve("segments/notes.txt")));
-        }
-    }
-
-    @Test
-    void aCorruptRecordIsNamedMovedAsideAndNeverServed() throws IOException {
-        Path root = dir.resolve("s");
-        try (DiskChunkStore store = openAt(root)) {
-            byte[] raw = TestData.splitMix(2, 50_000);
-            Digest d = store.put(raw);
-            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
-            flip(at.file(), at.offset() + at.length() / 2);
-
-            ChunkCorruptException e = assertThrows(ChunkCorruptException.class, () -> store.get(d));
-            assertEquals(d, e.expected());
-            assertTrue(e.getMessage().contains(d.toString()) && e.getMessage().contains("CRC32C"), e.getMessage());
-            assertFalse(store.has(d));
-            try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
-                assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count());
-            }
-            assertEquals(1, store.stats().corruptFound());
-            assertThrows(ChunkStoreException.class, () -> store.getFrame(d));
-
-            store.put(raw);
-            assertArrayEquals(raw, store.get(d), "a good copy can replace the corrupt one");
-        }
-    }
-
-    @Test
-    void verifyingACorruptRecordMovesItAsideAndSaysTheChunkIsNotHeld() throws IOException {
-        Path root = dir.resolve("s");
-        try (DiskChunkStore store = openAt(root)) {
-            byte[] raw = TestData.splitMix(4, 60_000);
-            Digest d = store.put(raw);
-            Digest good = store.put(TestData.compressible(5, 60_000));
-            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
-            flip(at.file(), at.offset() + at.length() / 2);
-
-            assertFalse(store.verify(d));
-            assertFalse(store.has(d));
-            assertEquals(1, store.stats().corruptFound());
-            try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
-                assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith(d.hex())).count());
-            }
-            assertTrue(store.verify(good), "its neighbour is untouched");
-            store.put(raw);
-            assertTrue(store.verify(d), "a good copy put again verifies");
-        }
-    }
-
-    @Test
-    void aDamagedHeaderIsCorruptNotServed() throws IOException {
-        try (DiskChunkStore store = openAt(dir.resolve("s"))) {
-            Digest d = store.put(TestData.compressible(3, 40_000));
-            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
-            flip(at.file(), at.offset() - Record.HEADER + 5);
-            assertThrows(ChunkCorruptException.class, () -> store.getFrame(d));
-            assertFalse(store.has(d));
-        }
-    }
-
-    @Test
     void withoutCompressionChunksItEncodesAreRawAndFramesFromPeersStayAsTheyCame() throws IOException {
         try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(dir.resolve("raw"), StoreLimits.unlimited(), true, false))) {
             byte[] text = TestData.compressible(5, 70_000);
@@ -227,17 +91,6 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     }
 
     @Test
-    void aDamagedFrameIsNotServedAsAView() throws IOException {
-        try (DiskChunkStore store = openAt(dir.resolve("s"))) {
-            Digest d = store.put(TestData.splitMix(4, 40_000));
-            DiskChunkStore.FrameLocation at = store.locationOf(d).orElseThrow();
-            flip(at.file(), at.offset() + 1000);
-            assertThrows(ChunkCorruptException.class, () -> store.getFrameBuffer(d));
-            assertFalse(store.has(d));
-        }
-    }
-
-    @Test
     void refusesASecondOpenOfTheSameDirectory() {
         Path root = dir.resolve("s");
         try (DiskChunkStore first = openAt(root)) {
@@ -245,117 +98,6 @@ class DiskChunkStoreTest extends ChunkStoreContract {
             assertTrue(e.getMessage().contains("in use"), e.getMessage());
         }
         openAt(root).close();
-    }
-
-    @Test
-    void evictsOnOpenWhenTheCapacityWasLowered() {
-        Path root = dir.resolve("s");
-        long used;
-        try (DiskChunkStore store = openAt(root)) {
-            for (int i = 0; i < 20; i++) {
-                store.put(TestData.splitMix(100 + i, 10_000));
-            }
-            used = store.stats().usedBytes();
-        }
-        try (DiskChunkStore store = DiskChunkStore.open(DiskStoreConfig.of(root, used / 2))) {
-            assertTrue(store.stats().usedBytes() <= used / 2 * 0.8 + 1, "used " + store.stats().usedBytes());
-            assertTrue(store.stats().evictions() > 0);
-        }
-    }
-
-    @Test
-    void aCleanCloseKeepsTheOrderOfEvictionAcrossARestart() {
-        Path root = dir.resolve("s");
-        long frame;
-        List<Digest> ds = new ArrayList<>();
-        try (DiskChunkStore store = openAt(root)) {
-            for (int i = 0; i < 10; i++) {
-                ds.add(store.put(TestData.splitMix(300 + i, 10_000)));
-            }
-            frame = store.stats().usedBytes() / 10;
-        }
-        try (DiskChunkStore store = DiskChunkStore.open(new DiskStoreConfig(root, new StoreLimits(frame * 10, 1.0, 0.5), true))) {
-            assertTrue(store.openReport().fromSnapshot());
-            assertEquals(10, store.stats().chunks());
-            store.get(ds.get(1));
-            store.put(TestData.splitMix(400, 10_000));
-            assertFalse(store.has(ds.get(0)), "the oldest chunk went first");
-            assertTrue(store.has(ds.get(1)), "a chunk read since the restart got a second chance");
-            assertTrue(store.has(ds.get(9)));
-        }
-    }
-
-    @Test
-    void aDamagedCheckpointFallsBackToAFullScan() throws IOException {
-        Path root = dir.resolve("s");
-        try (DiskChunkStore store = openAt(root)) {
-            for (int i = 0; i < 5; i++) {
-                store.put(TestData.splitMix(500 + i, 3000));
-            }
-        }
-        Path checkpoint = root.resolve(Checkpoint.FILE);
-        byte[] bytes = Files.readAllBytes(checkpoint);
-        bytes[20] ^= 0x40;
-        Files.write(checkpoint, bytes);
-        try (DiskChunkStore store = openAt(root)) {
-            assertFalse(store.openReport().fromSnapshot());
-            assertEquals(5, store.stats().chunks());
-        }
-        Files.write(checkpoint, Arrays.copyOf(bytes, 30));
-        try (DiskChunkStore store = openAt(root)) {
-            assertFalse(store.openReport().fromSnapshot());
-            assertEquals(5, store.stats().chunks());
-        }
-    }
-
-    @Test
-    void chunksOfASegmentGoneWhileStoppedAreReportedMissingNotServed() throws IOException {
-        Path root = dir.resolve("s");
-        Digest d;
-        try (DiskChunkStore store = openAt(root)) {
-            d = store.put(TestData.splitMix(600, 3000));
-        }
-        for (Path p : segments(root)) {
-            Files.delete(p);
-        }
-        try (DiskChunkStore store = openAt(root)) {
-            assertTrue(store.openReport().fromSnapshot());
-            assertThrows(ChunkMissingException.class, () -> store.get(d));
-            assertFalse(store.has(d));
-        }
-    }
-
-    @Test
-    void importsAStoreInTheOldFilePerChunkLayoutCheckingEveryChunk() throws IOException {
-        Path root = dir.resolve("old");
-        List<byte[]> raws = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            byte[] raw = TestData.splitMix(900 + i, 4000 + i);
-            raws.add(raw);
-            String hex = Digest.sha256(raw).hex();
-            Path file = root.resolve("chunks").resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);
-            Files.createDirectories(file.getParent());
-            byte[] frame = ChunkFrame.encode(raw);
-            if (i == 5) {
-                frame[frame.length - 1] ^= 1;
-            }
-            Files.write(file, frame);
-        }
-        Files.createDirectories(root.resolve("tmp"));
-        try (DiskChunkStore store = openAt(root)) {
-            assertEquals(11, store.openReport().legacyImported());
-            assertEquals(1, store.openReport().legacyRefused(), "the damaged chunk is not imported");
-            for (int i = 0; i < raws.size(); i++) {
-                assertEquals(i != 5, store.has(Digest.sha256(raws.get(i))));
-            }
-            assertArrayEquals(raws.get(0), store.get(Digest.sha256(raws.get(0))));
-        }
-        assertFalse(Files.exists(root.resolve("chunks")), "the old layout is gone once imported");
-        assertFalse(Files.exists(root.resolve("tmp")));
-        try (DiskChunkStore store = openAt(root)) {
-            assertEquals(11, store.stats().chunks());
-            assertEquals(0, store.openReport().legacyImported());
-        }
     }
 
     @Test
@@ -381,28 +123,6 @@ class DiskChunkStoreTest extends ChunkStoreContract {
             assertTrue(segments(root).size() < before, segments(root).size() + " segments, were " + before);
             for (int i = 0; i < ds.size(); i += 5) {
                 assertArrayEquals(TestData.splitMix(1000 + i, 30_000), store.get(ds.get(i)));
-            }
-        }
-    }
-
-    private static void flip(Path file, long offset) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            int b = f.read();
-            f.seek(offset);
-            f.write(b ^ 0x01);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
             }
         }
     }

@@ -209,7 +209,7 @@ final class PullBench implements Callable<Integer> {
     }
 
     private void goals(Map<String, Double> loop, Map<String, Double> slow) {
-        System.out.println("Goals (issue 15), this run:");
+        System.out.println("Pull-speed goals (the mesh against direct pulls, the cache and the plain registry), this run:");
         goal("mesh cold <= 1.15x direct", loop.get("mesh-cold") / loop.get("direct"), 1.15, true);
         goal("mesh warm from a peer <= 1.1x the cache's warm pull", loop.get("mesh-warm") / loop.get("cache-warm"), 1.1, true);
         goal("local hit >= 0.9x docker-registry's MB/s", loop.get("hit-mesh") / loop.get("hit-registry"), 0.9, false);

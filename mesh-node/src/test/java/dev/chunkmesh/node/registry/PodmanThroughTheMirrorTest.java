@@ -3,8 +3,8 @@ package dev.chunkmesh.node.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
-import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
+import dev.chunkmesh.node.registry.MatrixImages.Image;
+import dev.chunkmesh.node.registry.MatrixImages.Kind;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Mark;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chunkmesh.catalog.oci.ImageSource;
-import dev.chunkmesh.catalog.oci.MediaTypes;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
 import dev.chunkmesh.node.config.NodeSettings;
-import dev.chunkmesh.registry.OciImages;
-import dev.chunkmesh.registry.RegistryClient;
+import dev.chunkmesh.node.registry.MatrixImages.Image;
+import dev.chunkmesh.node.registry.MatrixImages.Kind;
 import dev.chunkmesh.registry.RegistryHarness;
 import dev.chunkmesh.store.Digest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * nodes, {@code a} (127.0.0.1, the mirror runtimes are pointed at) and {@code b} (127.0.0.2, its
  * peer). Both nodes have the registry as default origin (skopeo, podman and Docker name no upstream;
  * Docker's {@code library/} names land there) and as upstream {@code 127.0.0.1:PORT} (containerd's
- * {@code ?ns=}). Images are built here from generated files, one set per test class so no two pulls
+ * {@code ?ns=}). Images are built from generated files, one set per test class so no two pulls
  * share a blob, in four kinds; {@link #image} pushes one and reads back from the origin what a pull
  * of it must end with. The checks after a pull are the same for every runtime: the blobs went through
  * node {@code a}, from the origin or from its peer as the test arranged, and the runtime never asked
@@ -52,50 +49,6 @@ final class RuntimeMatrix implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The image kinds of issue 19, each built and pushed its own way. */
-    enum Kind {
-        OCI("an OCI image"),
-        DOCKER("a Docker v2 schema 2 image"),
-        OCI_INDEX("an OCI image index (linux/amd64 + linux/arm64)"),
-        DOCKER_LIST("a Docker manifest list (linux/amd64 + linux/arm64)");
-
-        final String description;
-
-        Kind(String description) {
-            this.description = description;
-        }
-
-        boolean multiPlatform() {
-            return this == OCI_INDEX || this == DOCKER_LIST;
-        }
-    }
-
-    /**
-     * A pushed image and what a pull of it must end with, as the origin serves it: the tag's manifest
-     * (an index or list for the multi-platform kinds) and, for the platform a runtime takes from it,
-     * the platform's manifest, config, layers (compressed, as served) and diff_ids (uncompressed).
-     */
-    record Image(Kind kind, String repository, String tag, Digest digest, String mediaType, String platform,
-                 Digest manifest, Digest config, List<Digest> layers, long layerBytes, List<Digest> diffIds,
-                 List<Digest> otherPlatformBlobs) {
-
-        /** {@code host/repository:tag}. */
-        String ref(String host) {
-            return host + "/" + repository + ":" + tag;
-        }
-
-        /** The config and layers of the chosen platform. */
-        List<Digest> blobs() {
-            List<Digest> all = new ArrayList<>(layers);
-            all.add(0, config);
-            return all;
-        }
-
-        String arch() {
-            return platform.substring(platform.indexOf('/') + 1);
-        }
-    }
-
     /** Node {@code a}'s figures and the origin's log length before a pull. */
     record Mark(long served, Map<SourceKind, Long> pulled, long originBlobBytes, int originRequests) {}
 
@@ -103,16 +56,14 @@ final class RuntimeMatrix implements AutoCloseable {
     final TestPop pop;
     final MeshNode a;
     final MeshNode b;
-    private final Path dir;
-    private final RegistryClient origin;
+    private final MatrixImages images;
 
     private RuntimeMatrix(Path dir, RegistryHarness registry, TestPop pop, MeshNode a, MeshNode b) {
-        this.dir = dir;
         this.registry = registry;
         this.pop = pop;
         this.a = a;
         this.b = b;
-        this.origin = RegistryClient.of(registry.url(), Optional.empty());
+        this.images = new MatrixImages(dir, registry);
     }
 
     /** Setting up a test class: may fail an assumption where a tool is missing or cannot start here. */
@@ -155,100 +106,19 @@ final class RuntimeMatrix implements AutoCloseable {
         }
     }
 
-    /** The platform this machine's runtimes pick by default: {@code linux/amd64} or {@code linux/arm64}. */
-    static String hostPlatform() {
-        String arch = System.getProperty("os.arch");
-        return "linux/" + (arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "amd64");
-    }
-
-    /** The other platform of the two-platform images, which a runtime must be asked for explicitly. */
-    static String otherPlatform() {
-        return hostPlatform().equals("linux/amd64") ? "linux/arm64" : "linux/amd64";
-    }
-
     /** Node {@code a}'s mirror as runtimes name it: {@code 127.0.0.1:PORT}. */
     String mirror() {
         return URI.create(a.registryUrl()).getAuthority();
     }
 
     /**
-     * Builds an image of {@code kind} from files of {@code seed} (two gzip layers of about half a
-     * megabyte per platform), pushes it to the origin as {@code library/<name>:v1}, and reads back what
-     * a pull must end with. An OCI index is taken for this machine's platform (a runtime's default),
-     * a Docker manifest list for the other one (asked for explicitly).
+     * Builds an image of {@code kind} from files of {@code seed}, pushes it to the origin as
+     * {@code library/<name>:v1}, and reads back what a pull must end with (see {@link MatrixImages#image}).
      */
     Image image(Kind kind, String name, long seed) throws Exception {
-        OciImages oci = new OciImages(dir.resolve("images").resolve(name));
-        String repository = "library/" + name;
-        String tag = "v1";
-        if (kind.multiPlatform()) {
-            Map<OciImages.Blob, String> platforms = new LinkedHashMap<>();
-            platforms.put(platformManifest(oci, seed, "amd64"), "linux/amd64");
-            platforms.put(platformManifest(oci, seed + 500, "arm64"), "linux/arm64");
-            oci.tag(tag, oci.index(platforms));
-        } else {
-            oci.tag(tag, platformManifest(oci, seed, hostPlatform().substring(6)));
-        }
-        switch (kind) {
-            case OCI, OCI_INDEX -> oci.push(tag, registry, repository);
-            case DOCKER -> oci.pushAsDockerSchema2(tag, registry, repository);
-            case DOCKER_LIST -> oci.pushAsDockerManifestList(tag, registry, repository);
-        }
-        return expected(kind, repository, tag, kind == Kind.DOCKER_LIST ? otherPlatform() : hostPlatform());
+        return images.image(kind, name, seed);
     }
 
-    private static OciImages.Blob platformManifest(OciImages oci, long seed, String arch) throws IOException {
-        List<OciImages.Layer> layers = List.of(
-                oci.layer(OciImages.files(seed, 5, 200_000), OciImages.Compression.GZIP),
-                oci.layer(OciImages.files(seed + 1, 5, 200_000), OciImages.Compression.GZIP));
-        return oci.manifest(layers, "linux", arch);
-    }
-
-    /** What the origin serves for {@code repository:tag}, with every manifest type accepted. */
-    private Image expected(Kind kind, String repository, String tag, String platform) throws Exception {
-        ImageSource.Fetched top = origin.manifest(repository, tag);
-        String wantedType = switch (kind) {
-            case OCI -> MediaTypes.OCI_MANIFEST;
-            case DOCKER -> MediaTypes.DOCKER_MANIFEST;
-            case OCI_INDEX -> MediaTypes.OCI_INDEX;
-            case DOCKER_LIST -> MediaTypes.DOCKER_LIST;
-        };
-        assertEquals(wantedType, top.mediaType(), "the origin holds " + kind.description);
-        ImageSource.Fetched chosen = top;
-        List<Digest> others = new ArrayList<>();
-        if (kind.multiPlatform()) {
-            Digest pick = null;
-            for (JsonNode m : JSON.readTree(top.bytes()).get("manifests")) {
-                String p = m.get("platform").get("os").asText() + "/" + m.get("platform").get("architecture").asText();
-                Digest d = Digest.parse(m.get("digest").asText());
-                if (p.equals(platform)) {
-                    pick = d;
-                } else {
-                    JsonNode other = JSON.readTree(origin.manifest(repository, d.toString()).bytes());
-                    others.add(Digest.parse(other.get("config").get("digest").asText()));
-                    other.get("layers").forEach(l -> others.add(Digest.parse(l.get("digest").asText())));
-                }
-            }
-            chosen = origin.manifest(repository, pick.toString());
-        }
-        JsonNode manifest = JSON.readTree(chosen.bytes());
-        Digest config = Digest.parse(manifest.get("config").get("digest").asText());
-        List<Digest> layers = new ArrayList<>();
-        long bytes = 0;
-        for (JsonNode l : manifest.get("layers")) {
-            layers.add(Digest.parse(l.get("digest").asText()));
-            bytes += l.get("size").asLong();
-        }
-        JsonNode cfg;
-        try (InputStream in = origin.blob(repository, config)) {
-            cfg = JSON.readTree(in.readAllBytes());
-        }
-        assertEquals(platform.substring(platform.indexOf('/') + 1), cfg.get("architecture").asText());
-        List<Digest> diffIds = new ArrayList<>();
-        cfg.get("rootfs").get("diff_ids").forEach(d -> diffIds.add(Digest.parse(d.asText())));
-        return new Image(kind, repository, tag, top.digest(), top.mediaType(), platform, chosen.digest(), config, layers, bytes,
-                diffIds, others);
-    }
 
     /**
      * Has node {@code b} pull the config and layers of the image's chosen platform (a client of its

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chunkmesh.node.Skopeo;
-import dev.chunkmesh.node.registry.RuntimeMatrix.Image;
-import dev.chunkmesh.node.registry.RuntimeMatrix.Kind;
+import dev.chunkmesh.node.registry.MatrixImages.Image;
+import dev.chunkmesh.node.registry.MatrixImages.Kind;
 import dev.chunkmesh.node.registry.RuntimeMatrix.Mark;
 import dev.chunkmesh.store.Digest;
 import java.nio.file.Files;

@@ -1,0 +1,83 @@
+package dev.chunkmesh.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers a registry's {@code WWW-Authenticate} challenge: Basic with the credentials, or a bearer
+ * token fetched from the challenge's realm. The answer is kept per scope, so later requests in the
+ * same repository carry it from the start.
+ */
+final class ChallengeAnswerer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Optional<Credentials> credentials;
+    private final HttpClient http;
+    private final Map<String, String> authByScope = new ConcurrentHashMap<>();
+
+    ChallengeAnswerer(Optional<Credentials> credentials, HttpClient http) {
+        this.credentials = credentials;
+        this.http = http;
+    }
+
+    /** The Authorization header value last obtained for {@code scope}, or null if none yet. */
+    String cached(String scope) {
+        return authByScope.get(scope);
+    }
+
+    /** The Authorization header value that answers {@code challenge} for {@code scope}, kept for later requests. */
+    String answer(String challenge, String scope) throws IOException {
+        String auth = authorize(challenge, scope);
+        authByScope.put(scope, auth);
+        return auth;
+    }
+
+    private String authorize(String header, String scope) throws IOException {
+        AuthChallenge c = AuthChallenge.parse(header).orElseThrow(() ->
+                new RegistryException(401, "registry refused access to " + scope + " without saying how to authenticate"));
+        if (c.scheme().equals("basic")) {
+            return credentials.orElseThrow(() -> new RegistryException(401, "registry wants a user name and password for " + scope))
+                    .basicHeader();
+        }
+        if (!c.scheme().equals("bearer") || !c.params().containsKey("realm")) {
+            throw new RegistryException(401, "unsupported authentication challenge: " + header);
+        }
+        StringBuilder q = new StringBuilder(c.params().get("realm"));
+        q.append(q.indexOf("?") < 0 ? '?' : '&');
+        if (c.params().containsKey("service")) {
+            q.append("service=").append(URLEncoder.encode(c.params().get("service"), StandardCharsets.UTF_8)).append('&');
+        }
+        q.append("scope=").append(URLEncoder.encode(c.params().getOrDefault("scope", scope), StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofSeconds(30)).GET();
+        credentials.ifPresent(cr -> b.header("Authorization", cr.basicHeader()));
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (r.statusCode() != 200) {
+            throw new RegistryException(r.statusCode(), "token service " + c.params().get("realm") + " answered " + r.statusCode()
+                    + " for " + scope + (credentials.isEmpty() ? " (no credentials were given)" : ""));
+        }
+        JsonNode token = JSON.readTree(r.body());
+        String t = token.path("token").asText(token.path("access_token").asText(""));
+        if (t.isEmpty()) {
+            throw new RegistryException(0, "token service " + c.params().get("realm") + " returned no token");
+        }
+        return "Bearer " + t;
+    }
+}
