@@ -41,8 +41,9 @@ final class MeshStrategy extends Strategy {
     /** Holders of a blob a view looks at, per candidate it shows, for ones with a free upload slot. */
     static final int SCAN_PER_CANDIDATE = 4;
     /**
-     * The machine's rules in the simulator: one span per request, at most the engine's transfers per node
-     * in flight, timeouts beyond any simulated run.
+     * The machine's rules in the simulator: one span per request (an origin range is never joined with the next
+     * span, which may lie after chunks the node holds), at most the engine's transfers per node in flight,
+     * timeouts beyond any simulated run.
      */
     private final PullRules rules;
 

@@ -2,6 +2,7 @@ package dev.chunkmesh.gossip.pull;
 
 import dev.chunkmesh.store.Recipe;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
@@ -17,11 +18,13 @@ final class LeaseBook {
     private final BitSet held = new BitSet();
     /** By chunk, when its lease may be asked for again; null if it does not wait. */
     private final Instant[] wait;
+    private final long largestChunk;
 
     LeaseBook(Recipe recipe, PullRules rules) {
         this.recipe = recipe;
         this.rules = rules;
         this.wait = new Instant[recipe.chunks().size()];
+        this.largestChunk = recipe.chunks().stream().mapToLong(c -> c.length()).max().orElse(0);
     }
 
     /** Leases of {@code chunks} are being asked for. */
@@ -84,20 +87,47 @@ final class LeaseBook {
     }
 
     /**
-     * Bytes of chunks whose leases may be taken now: only what the free origin window can fetch soon, so that
-     * none lapses while it waits.
+     * Origin range requests that may start beside {@code originRequests}: the window, less the ranges whose
+     * chunks are leased and neither asked for nor stored.
      */
-    long budget(int originRequests, BitSet inFlight) {
+    private int room(int originRequests, BitSet inFlight, BitSet stored) {
         int window = rules.originWindow();
         if (originRequests >= window) {
             return 0;
         }
-        long unfetched = 0;
-        for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
-            if (!inFlight.get(i)) {
-                unfetched += recipe.chunks().get(i).length();
+        BitSet pending = (BitSet) held.clone();
+        pending.andNot(inFlight);
+        pending.andNot(stored);
+        return window - originRequests - OriginRanges.of(pending, recipe.chunks(), rules.maxOriginRangeBytes(), window).size();
+    }
+
+    /**
+     * Bytes of chunks whose leases may be taken now: what the ranges the origin window has room for can fetch
+     * (a range holds at least one chunk), so that none lapses while it waits.
+     */
+    long budget(int originRequests, BitSet inFlight, BitSet stored) {
+        int room = room(originRequests, inFlight, stored);
+        return room <= 0 ? 0 : room * Math.max(rules.maxOriginRangeBytes(), largestChunk);
+    }
+
+    /**
+     * Of {@code wanted}, in order, the chunks to ask leases for: whole origin ranges, no more bytes than
+     * {@code budget}, and no more ranges than the origin window has room for. A pull so never holds the leases
+     * of more scattered chunks than it can fetch at once.
+     */
+    List<Integer> leasable(List<Integer> wanted, long budget, int originRequests, BitSet inFlight, BitSet stored) {
+        BitSet want = new BitSet(recipe.chunks().size());
+        wanted.forEach(want::set);
+        List<Integer> out = new ArrayList<>();
+        long used = 0;
+        int room = Math.max(0, room(originRequests, inFlight, stored));
+        for (OriginRanges.Run run : OriginRanges.of(want, recipe.chunks(), rules.maxOriginRangeBytes(), room)) {
+            if (used >= budget) {
+                break;
             }
+            out.addAll(run.chunks());
+            used += run.bytes();
         }
-        return (window - originRequests) * rules.maxOriginRangeBytes() - unfetched;
+        return out;
     }
 }

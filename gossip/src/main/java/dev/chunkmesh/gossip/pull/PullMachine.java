@@ -258,7 +258,7 @@ public final class PullMachine {
             }
         }
         int requestRoom = rules.maxRequests() - peerTotal;
-        long leaseBudget = leases.budget(originRequests, inFlight);
+        long leaseBudget = leases.budget(originRequests, inFlight, stored);
         if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), leaseBudget > 0, waiting)) {
             fetchLeased(out, originRequests, now);
             return;
@@ -287,12 +287,7 @@ public final class PullMachine {
             }
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
-            toLease.sort(null);
-            int take = 0;
-            for (long used = 0; take < toLease.size() && used < leaseBudget; take++) {
-                used += recipe.chunks().get(toLease.get(take)).length();
-            }
-            toLease = new ArrayList<>(toLease.subList(0, take));
+            toLease = leases.leasable(toLease, leaseBudget, originRequests, inFlight, stored);
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
             int id = send(Kind.LEASES, null, toLease, now);
