@@ -64,6 +64,11 @@ public final class ChunkBitmap {
         return new ChunkBitmap(length, b);
     }
 
+    /** The first chunk at or after {@code from} that this bitmap holds, or -1 if none. */
+    public int nextHeld(int from) {
+        return bits.nextSetBit(from);
+    }
+
     /** Whether this bitmap holds any chunk set in {@code chunks}. */
     public boolean intersects(BitSet chunks) {
         return bits.intersects(chunks);

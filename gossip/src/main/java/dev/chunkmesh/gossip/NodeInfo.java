@@ -26,4 +26,10 @@ public record NodeInfo(NodeId id, PopId pop, Tier tier, Optional<PopId> parentPo
             throw new IllegalArgumentException("node " + id + " needs a peer address");
         }
     }
+
+    /** A node's name is unique in the fleet: equal infos have equal names, so the name alone makes the hash. */
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
 }

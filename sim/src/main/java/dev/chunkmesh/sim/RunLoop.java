@@ -31,7 +31,7 @@ final class RunLoop {
     private final int[] active;
     private final double[] cap;
     private final FairShare fair = new FairShare();
-    private final int[] count;
+    private final EqualShares equal;
     private final List<Transfer> flows = new ArrayList<>();
     private final Map<Transfer.From, Long> bytes = new EnumMap<>(Transfer.From.class);
     private final List<Simulation.Sample> timeline = new ArrayList<>();
@@ -65,7 +65,7 @@ final class RunLoop {
         Arrays.fill(end, Double.NaN);
         this.active = new int[w.nodes];
         this.cap = w.baseCapacity.clone();
-        this.count = new int[cap.length];
+        this.equal = new EqualShares(cap.length);
         for (Transfer.From from : Transfer.From.values()) {
             bytes.put(from, 0L);
         }
@@ -191,7 +191,7 @@ final class RunLoop {
         if (w.scenario.engine().maxMin()) {
             fair.rates(cap, routes, flows.size(), rates);
         } else {
-            Simulation.equalShares(cap, routes, flows.size(), count, rates);
+            equal.rates(cap, routes, flows.size(), rates);
         }
         int candidates = 0;
         for (int k = 0; k < flows.size(); k++) {

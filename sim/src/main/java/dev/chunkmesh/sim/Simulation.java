@@ -48,31 +48,6 @@ final class Simulation {
         return new RunLoop(w, workload, st, progress).run();
     }
 
-    /**
-     * Each flow's rate as the smallest, over the links it crosses, of an equal share of the link.
-     * {@code count} (one slot per link) is all zeros on entry and is left so: only the links the flows
-     * cross are touched, not every link of the fleet each step.
-     */
-    static void equalShares(double[] cap, int[][] routes, int flows, int[] count, double[] rates) {
-        for (int f = 0; f < flows; f++) {
-            for (int l : routes[f]) {
-                count[l]++;
-            }
-        }
-        for (int f = 0; f < flows; f++) {
-            double r = Double.MAX_VALUE;
-            for (int l : routes[f]) {
-                r = Math.min(r, cap[l] / count[l]);
-            }
-            rates[f] = r;
-        }
-        for (int f = 0; f < flows; f++) {
-            for (int l : routes[f]) {
-                count[l] = 0;
-            }
-        }
-    }
-
     /** The k-th smallest of the first {@code n} values (1-based), reordering them. */
     static double kthSmallest(double[] a, int n, int k) {
         int lo = 0;

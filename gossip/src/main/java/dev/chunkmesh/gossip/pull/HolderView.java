@@ -44,6 +44,8 @@ final class HolderView {
     private final List<Map.Entry<NodeInfo, ChunkBitmap>> usable = new ArrayList<>();
     private BitSet claimed = new BitSet();
     private int[] holderCount = new int[0];
+    /** By index in {@link #usable}, the holder's load in the POP's view. */
+    private int[] usableLoad = new int[0];
     private boolean dirty = true;
 
     HolderView(NodeId self, Recipe recipe, int uploadSlots) {
@@ -86,7 +88,9 @@ final class HolderView {
 
     /** {@code peer} served a request: its run of busy answers is over. */
     void served(NodeId peer) {
-        busySince.remove(peer);
+        if (!busySince.isEmpty()) {
+            busySince.remove(peer);
+        }
     }
 
     /** Upload slots {@code peer} has free by the POP's view of its load (none if it has no slot left). */
@@ -96,6 +100,9 @@ final class HolderView {
 
     /** Peers not to ask: excluded for this pull or penalised by the node. */
     Set<NodeId> skip() {
+        if (excluded.isEmpty()) {
+            return penalised;
+        }
         Set<NodeId> skip = new HashSet<>(excluded);
         skip.addAll(penalised);
         return skip;
@@ -112,11 +119,12 @@ final class HolderView {
             restsEndFrom = resting.values().stream().min(Comparator.naturalOrder()).orElse(Instant.MAX);
         }
         List<Candidate> out = new ArrayList<>(usable.size());
-        for (Map.Entry<NodeInfo, ChunkBitmap> e : usable) {
-            NodeId id = e.getKey().id();
-            int serving = load.getOrDefault(id, 0);
-            if (serving < uploadSlots && (resting.isEmpty() || !resting.containsKey(id))) {
-                out.add(new Candidate(e.getKey(), e.getValue(), serving + (askedChunks.isEmpty() ? 0 : askedChunks.getOrDefault(id, 0))));
+        for (int k = 0; k < usable.size(); k++) {
+            Map.Entry<NodeInfo, ChunkBitmap> e = usable.get(k);
+            int serving = usableLoad[k];
+            if (serving < uploadSlots && (resting.isEmpty() || !resting.containsKey(e.getKey().id()))) {
+                int asked = askedChunks.isEmpty() ? 0 : askedChunks.getOrDefault(e.getKey().id(), 0);
+                out.add(new Candidate(e.getKey(), e.getValue(), serving + asked));
             }
         }
         return out;
@@ -228,20 +236,22 @@ final class HolderView {
             if (held.length() != n || e.getKey().id().equals(self)) {
                 continue;
             }
-            boolean use = !skip.contains(e.getKey().id());
-            for (int i = 0; i < n; i++) {
-                if (held.has(i)) {
-                    claimed.set(i);
-                    if (use) {
-                        holderCount[i]++;
-                    }
-                }
-            }
+            boolean use = skip.isEmpty() || !skip.contains(e.getKey().id());
+            held.addTo(claimed);
             if (use) {
+                for (int i = held.nextHeld(0); i >= 0; i = held.nextHeld(i + 1)) {
+                    holderCount[i]++;
+                }
                 usable.add(e);
             }
         }
         usable.sort(Comparator.comparing(e -> e.getKey().id()));
+        if (usableLoad.length < usable.size()) {
+            usableLoad = new int[usable.size() * 2];
+        }
+        for (int k = 0; k < usable.size(); k++) {
+            usableLoad[k] = load.isEmpty() ? 0 : load.getOrDefault(usable.get(k).getKey().id(), 0);
+        }
         dirty = false;
     }
 }
