@@ -90,7 +90,7 @@ final class LeaseBook {
      * Origin range requests that may start beside {@code originRequests}: the window, less the ranges whose
      * chunks are leased and neither asked for nor stored.
      */
-    private int room(int originRequests, BitSet inFlight, BitSet stored) {
+    int room(int originRequests, BitSet inFlight, BitSet stored) {
         int window = rules.originWindow();
         if (originRequests >= window) {
             return 0;
@@ -102,26 +102,24 @@ final class LeaseBook {
     }
 
     /**
-     * Bytes of chunks whose leases may be taken now: what the ranges the origin window has room for can fetch
-     * (a range holds at least one chunk), so that none lapses while it waits.
+     * Bytes of chunks whose leases may be taken now: what {@code room} ranges (from {@link #room}) can fetch (a
+     * range holds at least one chunk), so that none lapses while it waits.
      */
-    long budget(int originRequests, BitSet inFlight, BitSet stored) {
-        int room = room(originRequests, inFlight, stored);
+    long budget(int room) {
         return room <= 0 ? 0 : room * Math.max(rules.maxOriginRangeBytes(), largestChunk);
     }
 
     /**
      * Of {@code wanted}, in order, the chunks to ask leases for: whole origin ranges, no more bytes than
-     * {@code budget}, and no more ranges than the origin window has room for. A pull so never holds the leases
+     * {@code budget}, and no more than {@code room} ranges (from {@link #room}). A pull so never holds the leases
      * of more scattered chunks than it can fetch at once.
      */
-    List<Integer> leasable(List<Integer> wanted, long budget, int originRequests, BitSet inFlight, BitSet stored) {
+    List<Integer> leasable(List<Integer> wanted, long budget, int room) {
         BitSet want = new BitSet(recipe.chunks().size());
         wanted.forEach(want::set);
         List<Integer> out = new ArrayList<>();
         long used = 0;
-        int room = Math.max(0, room(originRequests, inFlight, stored));
-        for (OriginRanges.Run run : OriginRanges.of(want, recipe.chunks(), rules.maxOriginRangeBytes(), room)) {
+        for (OriginRanges.Run run : OriginRanges.of(want, recipe.chunks(), rules.maxOriginRangeBytes(), Math.max(0, room))) {
             if (used >= budget) {
                 break;
             }

@@ -258,7 +258,8 @@ public final class PullMachine {
             }
         }
         int requestRoom = rules.maxRequests() - peerTotal;
-        long leaseBudget = leases.budget(originRequests, inFlight, stored);
+        int originRoom = leases.room(originRequests, inFlight, stored);
+        long leaseBudget = leases.budget(originRoom);
         if (view.nothingToStart(busy, requestRoom > 0 ? open : List.of(), leaseBudget > 0, waiting)) {
             fetchLeased(out, originRequests, now);
             return;
@@ -287,7 +288,7 @@ public final class PullMachine {
             }
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
-            toLease = leases.leasable(toLease, leaseBudget, originRequests, inFlight, stored);
+            toLease = leases.leasable(toLease, leaseBudget, originRoom);
         }
         if (!toLease.isEmpty() && originRequests < rules.originWindow()) {
             int id = send(Kind.LEASES, null, toLease, now);

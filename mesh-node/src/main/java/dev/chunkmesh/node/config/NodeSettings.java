@@ -124,15 +124,15 @@ public final class NodeSettings {
     }
 
     public NodeSettings heartbeatTtl(Duration ttl) {
-        return set("cluster.heartbeat-ttl", text(ttl));
+        return set("cluster.heartbeat-ttl", Settings.durationText(ttl));
     }
 
     public NodeSettings memberTimeout(Duration timeout) {
-        return set("cluster.member-timeout", text(timeout));
+        return set("cluster.member-timeout", Settings.durationText(timeout));
     }
 
     public NodeSettings mergeInterval(Duration interval) {
-        return set("cluster.merge-interval", text(interval));
+        return set("cluster.merge-interval", Settings.durationText(interval));
     }
 
     // store
@@ -201,11 +201,11 @@ public final class NodeSettings {
     }
 
     public NodeSettings leaseTime(Duration time) {
-        return set("pull.lease-time", text(time));
+        return set("pull.lease-time", Settings.durationText(time));
     }
 
     public NodeSettings stallTimeout(Duration timeout) {
-        return set("pull.stall-timeout", text(timeout));
+        return set("pull.stall-timeout", Settings.durationText(timeout));
     }
 
     /** Smallest, average and largest chunk, in bytes. */
@@ -219,11 +219,5 @@ public final class NodeSettings {
 
     public NodeSettings trustedKeys(Path keyOrFolder) {
         return set("catalog.trusted-keys", keyOrFolder.toString());
-    }
-
-    /** {@code 3s} for whole seconds, else {@code 1500ms}: the forms {@link Settings#parseDuration} reads. */
-    private static String text(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }
