@@ -7,6 +7,7 @@ import dev.chunkmesh.gossip.plan.Planner;
 import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.local.PartialRecipes;
 import dev.chunkmesh.node.origin.Origin;
+import dev.chunkmesh.node.peer.PeerBusyException;
 import dev.chunkmesh.node.peer.PeerChunkClient;
 import dev.chunkmesh.node.peer.PeerUnavailableException;
 import dev.chunkmesh.node.peer.RecipePrefix;
@@ -128,8 +129,8 @@ final class FirstPull {
                     if (followed.isPresent()) {
                         return followed.get();
                     }
-                } catch (PeerUnavailableException | ChunkMissingException | InterruptedIOException gone) {
-                    // the leader is gone or not serving yet: its lease will lapse, or it will publish the recipe
+                } catch (PeerUnavailableException | PeerBusyException | ChunkMissingException | InterruptedIOException gone) {
+                    // the leader is gone, busy past patience or not serving yet: its lease will lapse, or it will publish the recipe
                 }
             }
             if (known.size() > before) {
@@ -186,10 +187,10 @@ final class FirstPull {
             ArrayDeque<Future<Map<Digest, byte[]>>> ahead = new ArrayDeque<>();
             for (int b = 0; b < batches.size(); b++) {
                 while (ahead.size() < deps.settings().peerWindow() && b + ahead.size() < batches.size()) {
-                    ahead.add(leader.fetchAll(batches.get(b + ahead.size()).stream().map(ChunkRef::digest).distinct().toList()));
+                    ahead.add(leader.fetchAll(digests(batches.get(b + ahead.size()))));
                 }
                 List<ChunkRef> batch = batches.get(b);
-                Map<Digest, byte[]> got = Waits.await(ahead.poll(), timeout);
+                Map<Digest, byte[]> got = Waits.awaitServed(ahead.poll(), () -> leader.fetchAll(digests(batch)), timeout);
                 for (ChunkRef c : batch) {
                     byte[] raw = got.get(c.digest());
                     if (raw == null) {
@@ -217,6 +218,10 @@ final class FirstPull {
                 Waits.sleep(deps.settings().pollInterval());
             }
         }
+    }
+
+    private static List<Digest> digests(List<ChunkRef> batch) {
+        return batch.stream().map(ChunkRef::digest).distinct().toList();
     }
 
     /** Streams the rest of the blob from the origin, chunking it, and publishes the recipe. */
