@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * What every store shares: the SHA-256 check where a chunk enters, admission against capacity with
@@ -97,19 +98,24 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public byte[] get(Digest digest) {
-        return ChunkFrame.bytes(raw(digest, false));
+        return ChunkFrame.bytes(raw(digest, false, ByteBuffer::allocateDirect));
     }
 
     @Override
     public ByteBuffer getBuffer(Digest digest) {
-        return raw(digest, true);
+        return raw(digest, true, ByteBuffer::allocateDirect);
+    }
+
+    @Override
+    public ByteBuffer getBuffer(Digest digest, IntFunction<ByteBuffer> decodeInto) {
+        return raw(digest, true, decodeInto);
     }
 
     /** The chunk's raw bytes from its checked frame; a frame that does not decode drops the chunk. */
-    private ByteBuffer raw(Digest digest, boolean view) {
+    private ByteBuffer raw(Digest digest, boolean view, IntFunction<ByteBuffer> decodeInto) {
         ByteBuffer frame = checkedFrame(digest, view);
         try {
-            return ChunkFrame.rawView(digest, frame);
+            return ChunkFrame.rawView(digest, frame, decodeInto);
         } catch (ChunkCorruptException e) {
             dropCorrupt(digest, e);
             throw e;

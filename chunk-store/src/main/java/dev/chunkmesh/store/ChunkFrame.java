@@ -7,6 +7,7 @@ import com.github.luben.zstd.ZstdException;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -147,6 +148,15 @@ public final class ChunkFrame {
      * @throws ChunkCorruptException if the frame is malformed
      */
     public static ByteBuffer rawView(Digest expected, ByteBuffer frame) {
+        return rawView(expected, frame, ByteBuffer::allocateDirect);
+    }
+
+    /**
+     * {@link #rawView(Digest, ByteBuffer)}, decoding a compressed frame held off-heap into a buffer from
+     * {@code decodeInto} (given the raw length; it must be direct, with at least that many bytes from
+     * position 0) rather than a freshly allocated one. The result is then that buffer, limited to the raw bytes.
+     */
+    public static ByteBuffer rawView(Digest expected, ByteBuffer frame, IntFunction<ByteBuffer> decodeInto) {
         if (frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == RAW) {
             int p = frame.position();
             long rawLength = frame.getInt(p + 2) & 0xFFFFFFFFL;
@@ -156,7 +166,7 @@ public final class ChunkFrame {
             return frame.slice(p + HEADER_SIZE, (int) rawLength);
         }
         if (frame.isDirect() && frame.remaining() >= HEADER_SIZE && frame.get(frame.position()) == MAGIC && frame.get(frame.position() + 1) == ZSTD) {
-            return decodeDirect(expected, frame);
+            return decodeDirect(expected, frame, decodeInto);
         }
         return ByteBuffer.wrap(decodeUnverified(expected, bytes(frame)));
     }
@@ -175,16 +185,19 @@ public final class ChunkFrame {
      * A zstd frame held off-heap (a mapped segment) decoded into off-heap memory, without copying the
      * frame first: what a socket write takes without a further copy.
      */
-    private static ByteBuffer decodeDirect(Digest expected, ByteBuffer frame) {
+    private static ByteBuffer decodeDirect(Digest expected, ByteBuffer frame, IntFunction<ByteBuffer> decodeInto) {
         int p = frame.position();
         long rawLength = frame.getInt(p + 2) & 0xFFFFFFFFL;
         if (rawLength > MAX_RAW_LENGTH) {
             throw new ChunkCorruptException(expected, "frame claims " + rawLength + " bytes, more than the largest chunk (" + MAX_RAW_LENGTH + ")");
         }
-        ByteBuffer raw = ByteBuffer.allocateDirect((int) rawLength);
+        ByteBuffer raw = decodeInto.apply((int) rawLength);
+        if (!raw.isDirect() || raw.capacity() < rawLength) {
+            throw new IllegalArgumentException("a buffer to decode into must be direct and hold " + rawLength + " bytes");
+        }
         unzstd(expected, rawLength, () -> DECOMPRESSORS.get().decompressDirectByteBuffer(raw, 0, (int) rawLength, frame, p + HEADER_SIZE,
                 frame.remaining() - HEADER_SIZE));
-        return raw;
+        return raw.clear().limit((int) rawLength);
     }
 
     /** Runs a zstd decode of a payload announced as {@code rawLength} bytes; anything but exactly that is corrupt. */

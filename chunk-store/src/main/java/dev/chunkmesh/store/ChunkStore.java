@@ -3,6 +3,7 @@ package dev.chunkmesh.store;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * A content-addressed store of chunks, keyed by the SHA-256 of each chunk's raw bytes.
@@ -50,6 +51,16 @@ public interface ChunkStore extends AutoCloseable {
      */
     default ByteBuffer getBuffer(Digest digest) {
         return ByteBuffer.wrap(get(digest));
+    }
+
+    /**
+     * {@link #getBuffer(Digest)}, where a chunk stored compressed may be decoded into a buffer from {@code decodeInto}
+     * (asked for once, with the raw length; direct, holding that many bytes from position 0) instead of memory the
+     * store allocates: a caller that pools buffers saves an allocation and its zeroing per chunk. Whether it was asked
+     * or not, the caller owns what it handed out; the result is then either that buffer or the store's own.
+     */
+    default ByteBuffer getBuffer(Digest digest, IntFunction<ByteBuffer> decodeInto) {
+        return getBuffer(digest);
     }
 
     /**

@@ -76,6 +76,27 @@ public abstract class ChunkStoreContract {
     }
 
     @Test
+    void aBufferGivenToDecodeIntoEndsUpHoldingTheRawBytesOrIsNotAskedFor() throws Exception {
+        ChunkStore store = open(StoreLimits.unlimited());
+        for (byte[] raw : List.of(TestData.compressible(31, 90_000), chunk(32, 70_000))) {
+            Digest d = store.put(raw);
+            List<ByteBuffer> given = new ArrayList<>();
+            ByteBuffer got = store.getBuffer(d, n -> {
+                given.add(ByteBuffer.allocateDirect(n + 1000));
+                return given.get(given.size() - 1);
+            });
+            byte[] bytes = new byte[got.remaining()];
+            got.duplicate().get(bytes);
+            assertArrayEquals(raw, bytes);
+            assertTrue(given.size() <= 1, "asked for a buffer once at most");
+            if (!given.isEmpty()) {
+                assertTrue(given.get(0) == got, "the result is the buffer given, limited to the raw bytes");
+            }
+            assertThrows(ChunkMissingException.class, () -> store.getBuffer(Digest.sha256(new byte[] {2}), ByteBuffer::allocateDirect));
+        }
+    }
+
+    @Test
     void keepsCompressibleChunksExact() throws Exception {
         ChunkStore store = open(StoreLimits.unlimited());
         byte[] raw = TestData.compressible(2, 100_000);

@@ -19,6 +19,7 @@ import dev.chunkmesh.store.StoreLimits;
 import dev.chunkmesh.store.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,26 @@ class DiskChunkStoreTest extends ChunkStoreContract {
     @Override
     protected ChunkStore newStore(StoreLimits limits) {
         return DiskChunkStore.open(new DiskStoreConfig(dir.resolve("store" + stores++), limits, true));
+    }
+
+    @Test
+    void decodesACompressedChunkIntoTheCallersBufferAndHandsARawOneOutAsAViewWithoutAskingForOne() {
+        try (DiskChunkStore store = openAt(dir.resolve("d"))) {
+            Digest text = store.put(TestData.compressible(41, 90_000));
+            Digest random = store.put(TestData.splitMix(42, 70_000));
+            int[] asked = {0};
+            ByteBuffer decoded = store.getBuffer(text, n -> {
+                asked[0]++;
+                return ByteBuffer.allocateDirect(n);
+            });
+            assertEquals(1, asked[0], "a compressed chunk is decoded into the caller's buffer");
+            assertEquals(90_000, decoded.remaining());
+            store.getBuffer(random, n -> {
+                asked[0]++;
+                return ByteBuffer.allocateDirect(n);
+            });
+            assertEquals(1, asked[0], "a raw chunk needs no buffer of the caller's");
+        }
     }
 
     @Test

@@ -1,13 +1,11 @@
 package dev.chunkmesh.node.registry;
 
 import dev.chunkmesh.store.ChunkRef;
-import dev.chunkmesh.store.ChunkStore;
-import dev.chunkmesh.store.Digest;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
@@ -22,9 +20,10 @@ import java.util.function.Supplier;
 /**
  * Streams a blob (or a range of it) to an HTTP response in order, each chunk as soon as it is stored,
  * with up to {@value #WINDOW} chunk reads in flight on worker threads, a group of reads sent in one
- * write, and the response's write queue respected. Chunks go out as the store read them: a view of its
+ * write, and at most {@link #MAX_UNWRITTEN} bytes waiting for the socket. Chunks go out as the store read them: a view of its
  * mapped segment for a raw chunk, not a copy (measured faster on loopback than {@code sendfile} of file
- * regions, see BENCHMARKS.md).
+ * regions, see BENCHMARKS.md); a compressed chunk decoded into pooled memory, given back once the socket
+ * took it or its read was dropped.
  *
  * <p>For a whole blob coming through a pull, the last chunk is held back until the pull has checked the
  * blob's digest (the pull hashes it once, in order, as the chunks land): a blob that does not hash to its digest is
@@ -41,16 +40,18 @@ final class BlobStreamer {
     }
 
     /**
-     * Chunk reads in flight: about 8 MiB of 64 KiB chunks, held as views of the mapped segments (raw
-     * chunks) or off-heap (compressed ones). Groups of 64 and writes of 4 MiB served a local hit at
-     * 0.92x docker-registry where groups of 16 and writes of 1 MiB gave 0.79x (BENCHMARKS.md).
+     * Chunk reads in flight: about 8 MiB of 64 KiB chunks. Groups of 64 and writes of 4 MiB served a local
+     * hit at 0.92x docker-registry where groups of 16 and writes of 1 MiB gave 0.79x (BENCHMARKS.md).
      */
     static final int WINDOW = 128;
     /** Chunks already stored are read this many to a worker task, not one task each. */
     static final int GROUP = 64;
     /** Chunks gathered for one write, at most this many bytes. */
     static final int BATCH_BYTES = 4 << 20;
+    /** Bytes handed to the response and not yet taken by the socket, at most (Vert.x's queue counts writes, not bytes). */
+    static final long MAX_UNWRITTEN = 2L * BATCH_BYTES;
 
+    /** A read in flight; a dropped one is never sent, and its buffer is released when it ends. */
     private static final class Pending {
         final Future<Optional<Object>> read;
         boolean dropped;
@@ -61,10 +62,7 @@ final class BlobStreamer {
     }
 
     private final Context context;
-    private final ChunkStore store;
-    private final Digest blob;
     private final HttpServerResponse response;
-    private final ByteRange range;
     private final CompletableFuture<?> verified;
     private final Consumer<Long> sent;
     private final RangeReader reader;
@@ -77,7 +75,9 @@ final class BlobStreamer {
     private int nextToRead;
     private boolean endSeen;
     private boolean waitingForDrain;
-    private Buffer held;
+    private boolean waitingForWrites;
+    private long unwritten;
+    private ByteBuf held;
     private CompositeByteBuf batch = Unpooled.compositeBuffer(64);
     private long batchBytes;
     private boolean stopped;
@@ -85,23 +85,21 @@ final class BlobStreamer {
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
 
     /**
+     * @param reader reads each chunk's part of the range asked for
      * @param feed the chunks, as they are stored
      * @param fallback a pull of the blob, for when a chunk the feed named cannot be read; null for none
      * @param verified for a whole blob coming through a pull, the pull's outcome, which completes only once the
      *     blob's digest is checked: the last chunk is held back until then; null where nothing is held back
      * @param sent hears of bytes written, for metrics
      */
-    BlobStreamer(Context context, ChunkStore store, Digest blob, Feed feed, Supplier<Feed> fallback, HttpServerResponse response,
-                 ByteRange range, CompletableFuture<?> verified, Consumer<Long> sent) {
+    BlobStreamer(Context context, RangeReader reader, Feed feed, Supplier<Feed> fallback, HttpServerResponse response,
+                 CompletableFuture<?> verified, Consumer<Long> sent) {
         this.context = context;
-        this.store = store;
-        this.blob = blob;
         this.feed = feed;
         this.fallback = fallback;
         this.response = response;
-        this.range = range;
         this.sent = sent;
-        this.reader = new RangeReader(store, range);
+        this.reader = reader;
         this.verified = verified;
     }
 
@@ -111,10 +109,11 @@ final class BlobStreamer {
         return done;
     }
 
-    /** Stops sending: the client's connection closed. */
+    /** Stops sending (the client's connection closed): nothing more is read or written, and what was read is released. */
     void stop() {
         stopped = true;
         dropInFlight();
+        releaseUnsent();
         done.complete(false);
     }
 
@@ -186,7 +185,10 @@ final class BlobStreamer {
             indexes.add(index);
         }
         read.onComplete(r -> {
-            if (last.getAsBoolean() && !p.dropped) {
+            boolean groupRead = last.getAsBoolean();
+            if (p.dropped) {
+                RangeReader.release(r.succeeded() ? r.result() : Optional.empty());
+            } else if (groupRead) {
                 drain();
             }
         });
@@ -203,6 +205,10 @@ final class BlobStreamer {
 
     private void drainReady() {
         while (!stopped && !waitingForDrain && !inFlight.isEmpty() && inFlight.peek().read.isComplete()) {
+            if (unwritten >= MAX_UNWRITTEN) {
+                waitingForWrites = true;
+                return;
+            }
             Pending head = inFlight.poll();
             int index = indexes.poll();
             if (head.read.failed()) {
@@ -246,18 +252,32 @@ final class BlobStreamer {
         nextToRead = index;
     }
 
-    /** Forgets the reads in flight: what they read is never sent. */
+    /** Forgets the reads in flight: what they read is never sent, and is released (now, or when the read ends). */
     private void dropInFlight() {
         for (Pending p : inFlight) {
             p.dropped = true;
+            if (p.read.succeeded()) {
+                RangeReader.release(p.read.result());
+            }
         }
         inFlight.clear();
         indexes.clear();
     }
 
+    /** Gives back what was read but not written: the chunk held back and the write being gathered. */
+    private void releaseUnsent() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        batch.release();
+        batch = Unpooled.compositeBuffer(64);
+        batchBytes = 0;
+    }
+
     /** Sends a chunk; for a whole blob whose digest is still to be checked, sends the one held back and holds this one back. */
     private void send(Object chunk) {
-        Buffer buf = (Buffer) chunk;
+        ByteBuf buf = (ByteBuf) chunk;
         if (verified == null) {
             write(buf);
             return;
@@ -269,11 +289,12 @@ final class BlobStreamer {
     }
 
     /** Adds a chunk to the write being gathered: ready chunks go to the socket in one write, not one each. */
-    private void write(Buffer buf) {
-        batch.addComponent(true, ((BufferInternal) buf).getByteBuf());
-        batchBytes += buf.length();
+    private void write(ByteBuf buf) {
+        batchBytes += buf.readableBytes();
+        batch.addComponent(true, buf);
     }
 
+    /** Writes the gathered chunks; their buffers are released once the socket took them (or the write failed). */
     private void flushBatch() {
         if (batchBytes == 0 || stopped) {
             return;
@@ -282,7 +303,17 @@ final class BlobStreamer {
         long n = batchBytes;
         batch = Unpooled.compositeBuffer(64);
         batchBytes = 0;
-        response.write(BufferInternal.buffer(out)).onFailure(e -> abort());
+        unwritten += n;
+        response.write(BufferInternal.buffer(out)).onComplete(r -> {
+            out.release();
+            unwritten -= n;
+            if (r.failed()) {
+                abort();
+            } else if (waitingForWrites && unwritten < MAX_UNWRITTEN) {
+                waitingForWrites = false;
+                drain();
+            }
+        });
         sent.accept(n);
     }
 
@@ -303,6 +334,7 @@ final class BlobStreamer {
             }
             if (held != null) {
                 write(held);
+                held = null;
                 flushBatch();
             }
             response.end();
@@ -311,9 +343,7 @@ final class BlobStreamer {
     }
 
     private void abort() {
-        stopped = true;
-        dropInFlight();
-        done.complete(false);
+        stop();
         response.reset();
     }
 }

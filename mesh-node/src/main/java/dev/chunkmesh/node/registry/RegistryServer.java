@@ -301,7 +301,7 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
                     }));
         } else {
             BlobStreamer.Feed feed = pull(origin, b, seen).get();
-            BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), feed, null, res, r, seen.pull, sent(seen));
+            BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), new RangeReader(store, r), feed, null, res, seen.pull, sent(seen));
             streamer.start();
             seen.onClose = streamer::stop;
         }
@@ -313,9 +313,8 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
         List<ChunkRef> chunks = recipe.chunks();
         CompletableFuture<PullReport> hit = new CompletableFuture<>();
         seen.pull = hit;
-        BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), store, b.digest(), i -> CompletableFuture.completedFuture(
-                i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull(origin, b, seen), req.response(), r, null,
-                sent(seen));
+        BlobStreamer streamer = new BlobStreamer(vertx.getOrCreateContext(), new RangeReader(store, r), i -> CompletableFuture.completedFuture(
+                i < chunks.size() ? Optional.of(chunks.get(i)) : Optional.empty()), pull(origin, b, seen), req.response(), null, sent(seen));
         streamer.start().thenAccept(ok -> hit.complete(ok && seen.pull == hit
                 ? pulls.localHit(b.digest(), recipe.size(), Duration.ofNanos(System.nanoTime() - start)) : null));
         seen.onClose = streamer::stop;
