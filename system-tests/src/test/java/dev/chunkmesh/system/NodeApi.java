@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -119,10 +120,23 @@ abstract class NodeApi {
      */
     JsonNode pull(String repository, String reference, Duration timeout) throws IOException, InterruptedException {
         String body = "{\"repository\":\"" + repository + "\",\"reference\":\"" + reference + "\"}";
-        HttpResponse<String> r = HTTP.send(adminRequest("/v1/pull").timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        String[] lines = r.body().strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<String> r = HTTP.send(adminRequest("/v1/pull").timeout(timeout)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                String[] lines = r.body().strip().split("\n");
+                return new ObjectMapper().readTree(lines[lines.length - 1]);
+            } catch (HttpTimeoutException slow) {
+                throw slow;
+            } catch (IOException e) {
+                // A kept-alive connection the node closed while its network was cut fails before any answer, and
+                // the JDK client does not retry a POST; a pull is idempotent, so it is asked again on a new connection.
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.println(name + ": pull asked again on a new connection after " + e);
+            }
+        }
     }
 
     /**
