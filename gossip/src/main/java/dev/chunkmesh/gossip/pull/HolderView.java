@@ -32,6 +32,10 @@ final class HolderView {
     private final int n;
     private final int uploadSlots;
     private final Set<NodeId> excluded = new HashSet<>();
+    /** Peers left out after a failed request, with when they are let back in; a second failure leaves them out for good. */
+    private final Map<NodeId, Instant> coolingOff = new HashMap<>();
+    private final Set<NodeId> failedOnce = new HashSet<>();
+    private Instant coolOffsEndFrom = Instant.MAX;
     /** Peers that answered busy, with when they may be asked again. */
     private final Map<NodeId, Instant> resting = new HashMap<>();
     /** No peer rests past this before it: no earlier than the soonest end of a rest. */
@@ -65,7 +69,31 @@ final class HolderView {
 
     /** Leaves {@code peer} out for the rest of this pull. */
     void exclude(NodeId peer) {
+        coolingOff.remove(peer);
         dirty |= excluded.add(peer);
+    }
+
+    /**
+     * A request to {@code peer} failed at {@code now} (an error, not a wrong chunk or a missing one): the first
+     * time, it is left out for {@code coolOff} (its claims do not count meanwhile, so what only it holds may go to
+     * the origin), then asked again, so one reset connection does not send the rest of a blob to the origin. Other
+     * requests failing meanwhile (the same outage) change nothing; a failure after it was let back in leaves it out
+     * for the rest of this pull.
+     */
+    void failed(NodeId peer, Instant now, Duration coolOff) {
+        if (coolingOff.containsKey(peer) || excluded.contains(peer)) {
+            return;
+        }
+        if (!failedOnce.add(peer)) {
+            exclude(peer);
+            return;
+        }
+        Instant until = now.plus(coolOff);
+        coolingOff.put(peer, until);
+        dirty |= excluded.add(peer);
+        if (until.isBefore(coolOffsEndFrom)) {
+            coolOffsEndFrom = until;
+        }
     }
 
     /**
@@ -113,6 +141,17 @@ final class HolderView {
      * each loaded with its own transfers plus the chunks this pull has asked of it.
      */
     List<Candidate> candidates(Map<NodeId, Integer> askedChunks, Instant now) {
+        if (!coolingOff.isEmpty() && !now.isBefore(coolOffsEndFrom)) {
+            coolingOff.entrySet().removeIf(e -> {
+                boolean over = !now.isBefore(e.getValue());
+                if (over) {
+                    excluded.remove(e.getKey());
+                }
+                return over;
+            });
+            coolOffsEndFrom = coolingOff.values().stream().min(Comparator.naturalOrder()).orElse(Instant.MAX);
+            dirty = true;
+        }
         refresh();
         if (!resting.isEmpty() && !now.isBefore(restsEndFrom)) {
             resting.values().removeIf(until -> !now.isBefore(until));

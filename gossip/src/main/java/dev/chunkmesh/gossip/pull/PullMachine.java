@@ -50,8 +50,8 @@ import java.util.function.IntPredicate;
  * advertise it, asking again every {@link PullRules#leaseRetry()}. A holder whose load fills its {@link PullRules#uploadSlots()} is not asked, and one that
  * answers busy rests for {@link PullRules#busyBackoff()}; their chunks go at once to a holder with a free
  * slot, or wait for one, never to the origin, unless the peer has answered nothing but busy for
- * {@link PullRules#requestTimeout()}: then it is left out of the pull, as one that does not answer. A peer that fails or lacks what it claimed
- * is left out for the rest of the pull; one that sends wrong bytes or does not answer within
+ * {@link PullRules#requestTimeout()}: then it is left out of the pull, as one that does not answer. A peer whose request fails is
+ * left out for {@link PullRules#FAILURE_COOL_OFF}, and for good the second time or if it lacks what it claimed; one that sends wrong bytes or does not answer within
  * {@link PullRules#requestTimeout()} is also penalised, so other pulls do not wait on it. Stored chunks are
  * advertised within {@link PullRules#advertiseInterval()}, and origin chunks before their leases are given
  * back. The pull gives up when nothing is stored for {@link PullRules#stallTimeout()} or the origin fails
@@ -176,7 +176,8 @@ public final class PullMachine {
         switch (a.outcome()) {
             case OK -> view.served(r.peer().id());
             case BUSY -> view.rest(r.peer().id(), clock.instant(), rules.busyBackoff(), rules.requestTimeout());
-            case LACKED, UNAVAILABLE -> view.exclude(r.peer().id());
+            case UNAVAILABLE -> view.failed(r.peer().id(), clock.instant(), PullRules.FAILURE_COOL_OFF);
+            case LACKED -> view.exclude(r.peer().id());
             case CORRUPT -> {
                 view.exclude(r.peer().id());
                 badPeers++;
@@ -206,8 +207,11 @@ public final class PullMachine {
                     leases.unanswered(r.chunks());
                 } else {
                     answered(Answered.failed(r.id(), Outcome.UNAVAILABLE, late), out);
-                    if (r.kind() == Kind.PEER && silent.add(r.peer().id())) {
-                        out.add(new Penalise(r.peer().id()));
+                    if (r.kind() == Kind.PEER) {
+                        view.exclude(r.peer().id());
+                        if (silent.add(r.peer().id())) {
+                            out.add(new Penalise(r.peer().id()));
+                        }
                     }
                 }
                 if (over) {
