@@ -22,7 +22,8 @@ import java.util.function.IntPredicate;
  * What the POP offers one pull, as its {@link PullMachine} sees it: the holders' claims and load, the peers
  * left out (penalised by the node, or excluded for this pull), and what follows from them, recomputed
  * only when one of them changes: who may be asked, which chunks anyone claims, and how many usable holders
- * claim each (for rarest first). A usable holder is not asked while it rests after a busy answer or while
+ * claim each (for rarest first). A usable holder is not asked while it rests after a busy answer or a first
+ * failed request, or while
  * its load fills its upload slots, but its claims still count: what only it holds waits for it, and never
  * goes to the origin. Not thread-safe, like the machine.
  */
@@ -32,10 +33,8 @@ final class HolderView {
     private final int n;
     private final int uploadSlots;
     private final Set<NodeId> excluded = new HashSet<>();
-    /** Peers left out after a failed request, with when they are let back in; a second failure leaves them out for good. */
-    private final Map<NodeId, Instant> coolingOff = new HashMap<>();
-    private final Set<NodeId> failedOnce = new HashSet<>();
-    private Instant coolOffsEndFrom = Instant.MAX;
+    /** Peers that failed a request once, with when their rest after it ends. */
+    private final Map<NodeId, Instant> failedOnce = new HashMap<>();
     /** Peers that answered busy, with when they may be asked again. */
     private final Map<NodeId, Instant> resting = new HashMap<>();
     /** No peer rests past this before it: no earlier than the soonest end of a rest. */
@@ -69,30 +68,30 @@ final class HolderView {
 
     /** Leaves {@code peer} out for the rest of this pull. */
     void exclude(NodeId peer) {
-        coolingOff.remove(peer);
         dirty |= excluded.add(peer);
     }
 
     /**
-     * A request to {@code peer} failed at {@code now} (an error, not a wrong chunk or a missing one): the first
-     * time, it is left out for {@code coolOff} (its claims do not count meanwhile, so what only it holds may go to
-     * the origin), then asked again, so one reset connection does not send the rest of a blob to the origin. Other
-     * requests failing meanwhile (the same outage) change nothing; a failure after it was let back in leaves it out
-     * for the rest of this pull.
+     * A request to {@code peer} failed at {@code now} (an error, not a wrong chunk or a missing one). The first
+     * time, it rests for {@code coolOff} as a busy peer does (not asked, its claims still count, so what only it
+     * holds waits for it rather than going to the origin), then is asked again: one reset connection does not send
+     * the rest of a blob to the origin. Its other requests failing during that rest (the same outage) change
+     * nothing; a failure after the rest leaves it out for the rest of this pull.
      */
     void failed(NodeId peer, Instant now, Duration coolOff) {
-        if (coolingOff.containsKey(peer) || excluded.contains(peer)) {
-            return;
-        }
-        if (!failedOnce.add(peer)) {
+        Instant restEnds = failedOnce.get(peer);
+        if (restEnds == null) {
+            failedOnce.put(peer, now.plus(coolOff));
+            restUntil(peer, now.plus(coolOff));
+        } else if (!now.isBefore(restEnds)) {
             exclude(peer);
-            return;
         }
-        Instant until = now.plus(coolOff);
-        coolingOff.put(peer, until);
-        dirty |= excluded.add(peer);
-        if (until.isBefore(coolOffsEndFrom)) {
-            coolOffsEndFrom = until;
+    }
+
+    private void restUntil(NodeId peer, Instant until) {
+        resting.merge(peer, until, (a, b) -> a.isAfter(b) ? a : b);
+        if (until.isBefore(restsEndFrom)) {
+            restsEndFrom = until;
         }
     }
 
@@ -104,11 +103,7 @@ final class HolderView {
     void rest(NodeId peer, Instant now, Duration backoff, Duration patience) {
         Instant since = busySince.computeIfAbsent(peer, p -> now);
         if (now.isBefore(since.plus(patience))) {
-            Instant until = now.plus(backoff);
-            resting.put(peer, until);
-            if (until.isBefore(restsEndFrom)) {
-                restsEndFrom = until;
-            }
+            restUntil(peer, now.plus(backoff));
         } else {
             exclude(peer);
         }
@@ -141,17 +136,6 @@ final class HolderView {
      * each loaded with its own transfers plus the chunks this pull has asked of it.
      */
     List<Candidate> candidates(Map<NodeId, Integer> askedChunks, Instant now) {
-        if (!coolingOff.isEmpty() && !now.isBefore(coolOffsEndFrom)) {
-            coolingOff.entrySet().removeIf(e -> {
-                boolean over = !now.isBefore(e.getValue());
-                if (over) {
-                    excluded.remove(e.getKey());
-                }
-                return over;
-            });
-            coolOffsEndFrom = coolingOff.values().stream().min(Comparator.naturalOrder()).orElse(Instant.MAX);
-            dirty = true;
-        }
         refresh();
         if (!resting.isEmpty() && !now.isBefore(restsEndFrom)) {
             resting.values().removeIf(until -> !now.isBefore(until));

@@ -25,7 +25,7 @@ public record PullRules(int peerBatch, int peerWindow, int originWindow, int max
                         Duration busyBackoff) {
     /** Upload slots of a peer when none are configured: 8, as a node's {@code pull.upload-slots} default. */
     public static final int DEFAULT_UPLOAD_SLOTS = 8;
-    /** How long a peer whose request failed (an error, not a wrong or missing chunk) is left out the first time: 1 s. */
+    /** How long a peer whose request failed (an error, not a wrong or missing chunk) rests the first time: 1 s. */
     public static final Duration FAILURE_COOL_OFF = Duration.ofSeconds(1);
     /** How long a busy peer rests when nothing else is configured: 100 ms. */
     public static final Duration DEFAULT_BUSY_BACKOFF = Duration.ofMillis(100);

@@ -183,7 +183,7 @@ class PullMachineTest {
     }
 
     @Test
-    void aPeerWhoseRequestsFailIsAskedAgainAfterItsCoolOffAndLeftOutForGoodWhenItFailsAgain() {
+    void aPeerWhoseRequestsFailRestsWithItsChunksWaitingForItAndIsLeftOutWhenItFailsAgainAfterItsRest() {
         PullMachine m = machine(ChunkBitmap.empty(100));
         List<FetchFromPeer> asks = only(m.start(holders(Map.of(a, ChunkBitmap.full(100)))), FetchFromPeer.class);
         assertTrue(asks.size() > 1);
@@ -191,18 +191,20 @@ class PullMachineTest {
         for (FetchFromPeer f : asks) {
             afterOutage = m.on(Answered.failed(f.request(), Outcome.UNAVAILABLE, new IOException("connection reset")));
         }
-        assertTrue(only(afterOutage, FetchFromPeer.class).isEmpty(), "a is left out while it cools off");
+        assertTrue(only(afterOutage, FetchFromPeer.class).isEmpty(), "a rests");
+        assertTrue(only(afterOutage, AcquireLeases.class).isEmpty(), "what only a holds waits for it, not the origin: " + afterOutage);
         clock.advance(PullRules.FAILURE_COOL_OFF);
         List<FetchFromPeer> again = only(m.on(new Tick()), FetchFromPeer.class);
         assertFalse(again.isEmpty(), "one outage with all its window failing counts once: a is asked again");
         assertTrue(again.stream().allMatch(f -> f.peer().equals(a)));
-        m.on(Answered.failed(again.get(0).request(), Outcome.UNAVAILABLE, new IOException("connection reset")));
+        List<PullCommand> afterSecond = m.on(Answered.failed(again.get(0).request(), Outcome.UNAVAILABLE, new IOException("connection reset")));
+        assertFalse(only(afterSecond, AcquireLeases.class).isEmpty(), "failing after its rest leaves a out: its chunks go to the origin");
         clock.advance(PullRules.FAILURE_COOL_OFF.multipliedBy(3));
-        assertTrue(only(m.on(new Tick()), FetchFromPeer.class).isEmpty(), "failing after its cool-off leaves a out for the rest of the pull");
+        assertTrue(only(m.on(new Tick()), FetchFromPeer.class).isEmpty(), "for the rest of the pull");
     }
 
     @Test
-    void aPeerThatFailsIsLeftOutWhileItCoolsOffAndItsChunksGoToAnotherHolderAtOnce() {
+    void aPeerThatFailsRestsAndItsChunksGoToAnotherHolderAtOnce() {
         PullMachine m = machine(ChunkBitmap.empty(100));
         List<FetchFromPeer> asks = only(m.start(holders(Map.of(a, ChunkBitmap.full(100), b, ChunkBitmap.full(100)))), FetchFromPeer.class);
         FetchFromPeer toA = asks.stream().filter(f -> f.peer().equals(a)).findFirst().orElseThrow();
