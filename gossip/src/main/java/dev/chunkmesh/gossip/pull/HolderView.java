@@ -23,9 +23,8 @@ import java.util.function.IntPredicate;
  * left out (penalised by the node, or excluded for this pull), and what follows from them, recomputed
  * only when one of them changes: who may be asked, which chunks anyone claims, and how many usable holders
  * claim each (for rarest first). A usable holder is not asked while it rests after a busy answer or a first
- * failed request, or while
- * its load fills its upload slots, but its claims still count: what only it holds waits for it, and never
- * goes to the origin. Not thread-safe, like the machine.
+ * failed request, or while its load fills its upload slots, but its claims still count: what only it holds
+ * waits for it, and never goes to the origin. Not thread-safe, like the machine.
  */
 final class HolderView {
     private final NodeId self;

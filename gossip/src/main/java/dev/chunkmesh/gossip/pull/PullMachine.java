@@ -51,7 +51,7 @@ import java.util.function.IntPredicate;
  * answers busy rests for {@link PullRules#busyBackoff()}; their chunks go at once to a holder with a free
  * slot, or wait for one, never to the origin, unless the peer has answered nothing but busy for
  * {@link PullRules#requestTimeout()}: then it is left out of the pull, as one that does not answer. A peer whose request fails rests
- * so for {@link PullRules#FAILURE_COOL_OFF}, and is left out if it fails again after that or lacks what it claimed; one that sends wrong bytes or does not answer within
+ * the same way for {@link PullRules#FAILURE_COOL_OFF}, and is left out if it fails again after that or lacks what it claimed; one that sends wrong bytes or does not answer within
  * {@link PullRules#requestTimeout()} is also penalised, so other pulls do not wait on it. Stored chunks are
  * advertised within {@link PullRules#advertiseInterval()}, and origin chunks before their leases are given
  * back. The pull gives up when nothing is stored for {@link PullRules#stallTimeout()} or the origin fails
