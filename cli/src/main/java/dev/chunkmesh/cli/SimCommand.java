@@ -51,11 +51,12 @@ final class SimCommand implements Runnable {
             Report.write(r, out);
             System.out.printf(Locale.ROOT, "%s: %d nodes (%d pulling), %d root tiers, %.2f GiB release, simulated in %.1f s%n", s.name(), r.nodes(),
                     r.targetNodes(), r.roots().size(), r.releaseBytes() / 1073741824.0, r.wallSeconds());
-            System.out.printf("%-10s %12s %11s %8s %8s %8s %8s %7s%n", "STRATEGY", "ORIGIN GiB", "ROOT MAX x", "P50 s", "P95 s", "P99 s", "BOUND s",
-                    "FAILED");
+            System.out.printf("%-10s %12s %11s %8s %8s %8s %8s %8s %7s%n", "STRATEGY", "ORIGIN GiB", "ROOT MAX x", "P50 s", "P95 s", "P99 s", "P99.9 s",
+                    "BOUND s", "FAILED");
             for (var x : r.summaries()) {
-                System.out.printf(Locale.ROOT, "%-10s %12.2f %11.2f %8.2f %8.2f %8.2f %8.2f %7d%n", x.strategy(), x.originBytes() / 1073741824.0,
-                        x.maxPerRootOverUnique(), x.p50(), x.p95(), x.p99(), x.boundSeconds(), x.failedPulls());
+                System.out.printf(Locale.ROOT, "%-10s %12.2f %11.2f %8.2f %8.2f %8.2f %8.2f %8.2f %7d%n", x.strategy(),
+                        x.originBytes() / 1073741824.0, x.maxPerRootOverUnique(), x.p50(), x.p95(), x.p99(), x.p999(), x.boundSeconds(),
+                        x.failedPulls());
             }
             System.out.println("ROOT MAX x: the most origin bytes one root tier took, in release-unique bytes (1.00: each byte once per root)");
             System.out.println("report: " + out.resolve("report.md"));

@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  * {@code max_open_conn}, 10 by default), a connection counting against both ends. It
  * opens them from a tracker handout of up to {@value #HANDOUT} random peers of the torrent (every node that
  * has started, as agents announce when they start) plus the origin, and announces again every {@value #ANNOUNCE_SECONDS} s while it has room. The origin is a seeder under the
- * same connection limit, as Kraken's origins run the same scheduler. Over each connection a node keeps up to
+ * same connection limit per server ({@code origin.count} servers pooled: they take that many times the connections, on
+ * one link of their summed bandwidth), as Kraken's origins run the same scheduler. Over each connection a node keeps up to
  * {@code engine.piece-pipeline} requests in flight (Kraken's {@code pipeline_limit}, 3), each for a random
  * piece the peer holds that the node neither holds nor has asked anyone for (Kraken's default piece policy).
  * A piece is stored whole before it is passed on. Not modelled: endgame duplicates, idle-connection
@@ -140,7 +141,7 @@ final class PieceSwarm extends Strategy {
     }
 
     private void connect(int node, int peer) {
-        if (peer == node || (peer >= 0 && (dead[peer] || conns[peer] >= maxConns)) || (peer < 0 && originConns >= maxConns)) {
+        if (peer == node || (peer >= 0 && (dead[peer] || conns[peer] >= maxConns)) || (peer < 0 && originConns >= maxConns * s.origin().count())) {
             return;
         }
         for (int k = 0; k < conns[node]; k++) {

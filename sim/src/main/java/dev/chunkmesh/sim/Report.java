@@ -47,6 +47,7 @@ public final class Report {
             o.put("pull_p50_s", s.p50());
             o.put("pull_p95_s", s.p95());
             o.put("pull_p99_s", s.p99());
+            o.put("pull_p999_s", s.p999());
             o.put("bound_s", s.boundSeconds());
             o.put("last_pull_end_s", s.lastPullEnd());
             ObjectNode tiers = o.putObject("bytes_by_tier");
@@ -153,12 +154,12 @@ public final class Report {
         b.append(String.format(Locale.ROOT, "Root tiers (the POPs that take bytes from the origin themselves): %d, %s. An ideal system takes "
                 + "each unique byte from the origin once per root tier: %.2f GiB in all.%n%n", r.roots().size(), abbreviated(r.roots()),
                 r.roots().size() * r.uniqueBytes() / GIB));
-        b.append("| strategy | origin GiB | x unique | most by one root tier, x unique | p50 s | p95 s | p99 s | bound s | failed |\n")
-                .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        b.append("| strategy | origin GiB | x unique | most by one root tier, x unique | p50 s | p95 s | p99 s | p99.9 s | bound s | failed |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Summary x : r.summaries()) {
-            b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |%n", x.strategy(), x.originBytes() / GIB,
+            b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |%n", x.strategy(), x.originBytes() / GIB,
                     r.uniqueBytes() == 0 ? 0 : (double) x.originBytes() / r.uniqueBytes(), x.maxPerRootOverUnique(), x.p50(), x.p95(), x.p99(),
-                    x.boundSeconds(), x.failedPulls()));
+                    x.p999(), x.boundSeconds(), x.failedPulls()));
         }
         b.append("\n![pull time CDF](pull-time-cdf.png)\n\n![origin egress](origin-egress.png)\n\n![origin bytes per root tier](origin-by-root.png)\n\n")
                 .append("![release timeline](release-timeline.png)\n\n![bytes by tier](bytes-by-tier.png)\n\n");

@@ -28,8 +28,22 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
         }
     }
 
-    /** The origin registry's link. */
-    public record Origin(double bandwidth, double latency) {}
+    /**
+     * The origin registry: {@code count} servers (Kraken's benchmark ran 5 origins) of {@code bandwidth} each, modelled as one
+     * link of {@code count} times the bandwidth that accepts {@code count} times a node's swarm connections ({@link PieceSwarm}).
+     */
+    public record Origin(double bandwidth, double latency, int count) {
+        public Origin {
+            if (count < 1 || !(bandwidth > 0)) {
+                throw new IllegalArgumentException("origin: bandwidth must be positive and count at least 1");
+            }
+        }
+
+        /** What all its servers send together, bytes per second. */
+        public double totalBandwidth() {
+            return bandwidth * count;
+        }
+    }
 
     /**
      * {@code count} POPs named {@code <name>-1..count} of {@code nodes} nodes each.
@@ -37,12 +51,19 @@ public record Scenario(String name, long seed, Origin origin, List<PopGroup> pop
      * @param upper the upper tier these POPs ask for what none of their nodes holds, before the origin: a POP,
      *     or a POP group they are spread over in turn ({@link Tiers}); empty for root tiers, which use the origin
      * @param cacheOnly its nodes pull no release; they only hold what the tiers below fetch through them
+     * @param spread per-host noise: each node's download rate is {@code down} times min(1, e<sup>spread&middot;Z</sup>), Z
+     *     drawn once per node from a standard normal, so half the nodes reach the cap and the others are slowed by a
+     *     log-normal factor (what a host writes and checks is held up by its busy disk or CPU; what it serves comes from
+     *     the page cache at {@code up}); 0 (the default) for none
      */
     public record PopGroup(String name, int count, int nodes, double up, double down, double uplink, long capacity, Optional<String> upper,
-                           boolean cacheOnly) {
+                           boolean cacheOnly, double spread) {
         public PopGroup {
             if (count < 1 || nodes < 1) {
                 throw new IllegalArgumentException("POP group " + name + " needs a count and nodes of at least 1");
+            }
+            if (!(spread >= 0)) {
+                throw new IllegalArgumentException("POP group " + name + ": spread must be 0 or more, got " + spread);
             }
         }
     }

@@ -59,14 +59,15 @@ public final class ScenarioLoader {
         String name = f.text("name", defaultName);
         long seed = f.node("seed").isMissingNode() ? 1 : f.node("seed").asLong();
         Fields o = f.child("origin");
-        Scenario.Origin origin = new Scenario.Origin(Units.rate(o.text("bandwidth", "10Gbit")), Units.seconds(o.text("latency", "50ms")));
-        o.end(Set.of("bandwidth", "latency"));
+        Scenario.Origin origin = new Scenario.Origin(Units.rate(o.text("bandwidth", "10Gbit")), Units.seconds(o.text("latency", "50ms")),
+                o.integer("count", 1));
+        o.end(Set.of("bandwidth", "latency", "count"));
         List<Scenario.PopGroup> pops = new ArrayList<>();
         for (Fields p : f.list("pops")) {
             pops.add(new Scenario.PopGroup(p.text("name", "pop"), p.integer("count", 1), p.integer("nodes", 10), Units.rate(p.text("up", "10Gbit")),
                     Units.rate(p.text("down", "10Gbit")), Units.rate(p.text("uplink", "100Gbit")), Units.size(p.text("capacity", "1TiB")),
-                    Optional.ofNullable(p.text("upper", null)), p.bool("cache-only", false)));
-            p.end(Set.of("name", "count", "nodes", "up", "down", "uplink", "capacity", "upper", "cache-only"));
+                    Optional.ofNullable(p.text("upper", null)), p.bool("cache-only", false), p.dbl("spread", 0)));
+            p.end(Set.of("name", "count", "nodes", "up", "down", "uplink", "capacity", "upper", "cache-only", "spread"));
         }
         List<Scenario.HubGroup> hubs = new ArrayList<>();
         for (Fields h : f.list("hubs")) {

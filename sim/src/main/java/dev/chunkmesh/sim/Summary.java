@@ -12,7 +12,7 @@ import java.util.Map;
  * @param originBytesByRoot bytes from the origin by the root tier they came in through (every POP without an
  *     upper tier, in POP order; a micro-hub's bytes count for its parent's root)
  */
-public record Summary(String strategy, long originBytes, long uniqueBytes, double p50, double p95, double p99, double boundSeconds,
+public record Summary(String strategy, long originBytes, long uniqueBytes, double p50, double p95, double p99, double p999, double boundSeconds,
                Map<String, Long> bytesByTier, int failedPulls, double lastPullEnd, Map<String, Long> originBytesByRoot) {
 
     public Summary {
@@ -51,7 +51,7 @@ public record Summary(String strategy, long originBytes, long uniqueBytes, doubl
         tiers.put("cache", r.bytes().get(Transfer.From.CACHE));
         tiers.put("origin", r.bytes().get(Transfer.From.ORIGIN));
         return new Summary(r.strategy(), r.bytes().get(Transfer.From.ORIGIN), wl.uniqueBytes(), pct(sorted, 0.50), pct(sorted, 0.95),
-                pct(sorted, 0.99), bound(w, wl), tiers, failed, r.lastEnd(), byRoot(r, w));
+                pct(sorted, 0.99), pct(sorted, 0.999), bound(w, wl), tiers, failed, r.lastEnd(), byRoot(r, w));
     }
 
     private static Map<String, Long> byRoot(Simulation.Run r, World w) {
@@ -63,15 +63,16 @@ public record Summary(String strategy, long originBytes, long uniqueBytes, doubl
     }
 
     /**
-     * A lower bound on the time for every node to hold the release: the unique bytes through the
-     * origin's link, and each node's needed bytes through its own downlink, whichever is longer.
+     * A lower bound on the time for every node to hold the release at its configured rates: the unique bytes through
+     * the origin's link, and each node's needed bytes through its configured downlink, whichever is longer. Per-host
+     * noise ({@link Scenario.PopGroup#spread}) is left out: a slowed host takes longer than this.
      */
     static double bound(World w, Workload wl) {
         double unique = wl.uniqueBytes();
         double slowestDown = Double.MAX_VALUE;
         for (int i = 0; i < w.nodes; i++) {
             if (w.target[i]) {
-                slowestDown = Math.min(slowestDown, w.baseCapacity[w.downLink[i]]);
+                slowestDown = Math.min(slowestDown, w.nominalDown[i]);
             }
         }
         return Math.max(unique / w.baseCapacity[w.originLink], unique / slowestDown);

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
  * strategy can hand it to the real planner. POPs come first (in {@link Tiers} order), then micro-hubs.
  */
 final class World {
+    private static final long NOISE_SEED = 0x6e6f697365L;
     final int nodes;
     final int[] pop;
     final NodeInfo[] info;
@@ -39,6 +40,8 @@ final class World {
     final List<List<Integer>> popMembers = new ArrayList<>();
     final int originLink;
     final double[] baseCapacity;
+    /** Each node's configured download rate, before its per-host noise ({@link Scenario.PopGroup#spread}). */
+    final double[] nominalDown;
     final Scenario scenario;
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
     /** The same, by the very {@code NodeId} objects of {@link #info}: what the strategies hand back, found without hashing names. */
@@ -54,7 +57,7 @@ final class World {
         for (Scenario.PopGroup g : s.pops()) {
             for (int k = 1; k <= g.count(); k++) {
                 parents.add(-1);
-                popRates.add(new double[] {g.uplink(), g.up(), g.down()});
+                popRates.add(new double[] {g.uplink(), g.up(), g.down(), g.spread()});
                 nodeSpec.add(new int[] {parents.size() - 1, g.nodes()});
             }
         }
@@ -76,7 +79,7 @@ final class World {
                 }
                 names.add(h.name() + "-" + k);
                 parents.add(parent);
-                popRates.add(new double[] {h.uplink(), h.up(), h.down()});
+                popRates.add(new double[] {h.uplink(), h.up(), h.down(), 0});
                 nodeSpec.add(new int[] {names.size() - 1, h.nodes()});
             }
         }
@@ -96,8 +99,9 @@ final class World {
         upLink = new int[nodes];
         downLink = new int[nodes];
         lying = new boolean[nodes];
+        nominalDown = new double[nodes];
         List<Double> caps = new ArrayList<>();
-        caps.add(s.origin().bandwidth());
+        caps.add(s.origin().totalBandwidth());
         originLink = 0;
         popUplink = new int[pops];
         cacheLink = new int[pops];
@@ -109,6 +113,8 @@ final class World {
             popMembers.add(new ArrayList<>());
         }
         SplittableRandom rnd = new SplittableRandom(s.seed());
+        // A stream of its own, so that scenarios without noise draw exactly what they drew before it existed.
+        SplittableRandom noise = new SplittableRandom(s.seed() ^ NOISE_SEED);
         int i = 0;
         for (int[] spec : nodeSpec) {
             int p = spec[0];
@@ -120,10 +126,13 @@ final class World {
                         hub ? Optional.of(new PopId(popName[popParent[p]])) : Optional.empty(), "sim:" + i);
                 indexOf.put(info[i].id(), i);
                 indexOfSame.put(info[i].id(), i);
+                double spread = popRates.get(p)[3];
+                double speed = spread > 0 ? Math.min(1, Math.exp(spread * noise.nextGaussian())) : 1;
                 upLink[i] = caps.size();
                 caps.add(popRates.get(p)[1]);
                 downLink[i] = caps.size();
-                caps.add(popRates.get(p)[2]);
+                caps.add(popRates.get(p)[2] * speed);
+                nominalDown[i] = popRates.get(p)[2];
                 lying[i] = rnd.nextDouble() < s.faults().lyingPeers();
                 target[i] = hub || !tiers.cacheOnly()[p];
             }

@@ -120,7 +120,7 @@ class FleetSimTest {
         JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
         for (String strategy : Strategies.NAMES) {
             JsonNode s = summary.get("strategies").get(strategy);
-            for (String field : new String[] {"origin_bytes", "unique_bytes", "pull_p50_s", "pull_p95_s", "pull_p99_s", "bound_s",
+            for (String field : new String[] {"origin_bytes", "unique_bytes", "pull_p50_s", "pull_p95_s", "pull_p99_s", "pull_p999_s", "bound_s",
                     "bytes_by_tier", "failed_pulls", "origin_bytes_by_root", "origin_max_per_root_x_unique"}) {
                 assertTrue(s.has(field), strategy + " has " + field);
             }
