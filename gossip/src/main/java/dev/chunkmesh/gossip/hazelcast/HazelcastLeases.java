@@ -37,7 +37,7 @@ public final class HazelcastLeases implements Leases {
 
     /** Versioned: entries are sealed since v2, and a node of an older version neither reads nor writes them. */
     static final String MAP = "mesh.leases.v2";
-    private final IMap<String, String> map;
+    private final IMap<String, Object> map;
     private final Duration leaseTime;
     private final Seal seal;
     private final Predicate<NodeId> inPop;
@@ -67,10 +67,11 @@ public final class HazelcastLeases implements Leases {
         for (String k : keys) {
             mine.put(k, entry(k, self));
         }
-        Map<String, String> holders = map.executeOnKeys(new HashSet<>(keys), new Claim(self.name(), mine, leaseTime.toMillis()));
+        Map<String, ?> holders = RefusedEntries.deletedAndRetried(map, keys,
+                () -> map.executeOnKeys(new HashSet<>(keys), new Claim(self.name(), mine, leaseTime.toMillis())));
         Map<String, LeaseResult> out = new LinkedHashMap<>();
         for (String k : keys) {
-            out.put(k, answer(k, self, holders.get(k), mine.get(k)));
+            out.put(k, answer(k, self, holders.get(k) instanceof String v ? v : null, mine.get(k)));
         }
         return out;
     }
@@ -78,13 +79,13 @@ public final class HazelcastLeases implements Leases {
     @Override
     public void releaseAll(Collection<String> keys, NodeId self) {
         if (!keys.isEmpty()) {
-            map.executeOnKeys(new HashSet<>(keys), new Release(self.name()));
+            RefusedEntries.deletedAndRetried(map, keys, () -> map.executeOnKeys(new HashSet<>(keys), new Release(self.name())));
         }
     }
 
     @Override
     public void release(String key, NodeId self) {
-        map.executeOnKey(key, new Release(self.name()));
+        RefusedEntries.deletedAndRetried(map, List.of(key), () -> map.executeOnKey(key, new Release(self.name())));
     }
 
     /** How many lease entries this node ignored as forged, replayed or held by a node outside the POP. */
@@ -101,7 +102,9 @@ public final class HazelcastLeases implements Leases {
             return new LeaseResult.HeldBy(key, holder.get());
         }
         ignored.incrementAndGet();
-        String now = map.executeOnKey(key, new TakeOver(value, mine, leaseTime.toMillis()));
+        Object answered = RefusedEntries.deletedAndRetried(map, List.of(key), () -> map.executeOnKey(key, new TakeOver(value, mine,
+                leaseTime.toMillis())));
+        String now = answered instanceof String v ? v : null;
         Optional<NodeId> after = now == null || now.equals(mine) ? Optional.empty() : trusted(key, now);
         if (after.isPresent()) {
             return new LeaseResult.HeldBy(key, after.get());
@@ -137,32 +140,42 @@ public final class HazelcastLeases implements Leases {
         return bar < 0 ? value : value.substring(0, bar);
     }
 
+    /** The entry of a lease on its owner as a string, or null when it is another type (no node wrote it): such an entry counts as free. */
+    private static String valueOf(Map.Entry<String, Object> entry) {
+        return entry.getValue() instanceof String s ? s : null;
+    }
+
     /** Takes the entry if free, or renews it if ours, with the lease time as its TTL in the same step; returns the entry. */
-    private record Claim(String node, Map<String, String> entries, long ttlMillis) implements EntryProcessor<String, String, String> {
+    private record Claim(String node, Map<String, String> entries, long ttlMillis) implements EntryProcessor<String, Object, String> {
         @Override
-        public String process(Map.Entry<String, String> entry) {
-            if (entry.getValue() == null || holderOf(entry.getValue()).equals(node)) {
-                ((ExtendedMapEntry<String, String>) entry).setValue(entries.get(entry.getKey()), ttlMillis, TimeUnit.MILLISECONDS);
+        public String process(Map.Entry<String, Object> entry) {
+            String value = valueOf(entry);
+            if (value == null || holderOf(value).equals(node)) {
+                ((ExtendedMapEntry<String, Object>) entry).setValue(entries.get(entry.getKey()), ttlMillis, TimeUnit.MILLISECONDS);
+                return entries.get(entry.getKey());
             }
-            return entry.getValue();
+            return value;
         }
     }
 
     /** Replaces the entry {@code ignored} by {@code mine} if it is still there; returns the entry. */
-    private record TakeOver(String ignored, String mine, long ttlMillis) implements EntryProcessor<String, String, String> {
+    private record TakeOver(String ignored, String mine, long ttlMillis) implements EntryProcessor<String, Object, String> {
         @Override
-        public String process(Map.Entry<String, String> entry) {
-            if (entry.getValue() == null || entry.getValue().equals(ignored)) {
-                ((ExtendedMapEntry<String, String>) entry).setValue(mine, ttlMillis, TimeUnit.MILLISECONDS);
+        public String process(Map.Entry<String, Object> entry) {
+            String value = valueOf(entry);
+            if (value == null || value.equals(ignored)) {
+                ((ExtendedMapEntry<String, Object>) entry).setValue(mine, ttlMillis, TimeUnit.MILLISECONDS);
+                return mine;
             }
-            return entry.getValue();
+            return value;
         }
     }
 
-    private record Release(String node) implements EntryProcessor<String, String, Void> {
+    private record Release(String node) implements EntryProcessor<String, Object, Void> {
         @Override
-        public Void process(Map.Entry<String, String> entry) {
-            if (entry.getValue() != null && node.equals(holderOf(entry.getValue()))) {
+        public Void process(Map.Entry<String, Object> entry) {
+            String value = valueOf(entry);
+            if (value != null && node.equals(holderOf(value))) {
                 entry.setValue(null);
             }
             return null;

@@ -1,6 +1,7 @@
 package dev.chunkmesh.gossip.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import dev.chunkmesh.gossip.Health;
@@ -149,7 +150,13 @@ public final class HazelcastMembership implements Membership, AutoCloseable {
     }
 
     private void received(Message<Object> message) {
-        Object m = message.getMessageObject();
+        Object m;
+        try {
+            m = message.getMessageObject();
+        } catch (HazelcastSerializationException | SecurityException refused) {
+            forged.incrementAndGet();
+            return;
+        }
         if (m instanceof Leave l && seal.check(l.tag(), Leave.fields(l.name(), l.atMillis()))) {
             Heard last = heard.get(l.name());
             if (last == null || last.beat().heartbeatMillis() < l.atMillis()) {

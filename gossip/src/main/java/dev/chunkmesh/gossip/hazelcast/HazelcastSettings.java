@@ -1,6 +1,7 @@
 package dev.chunkmesh.gossip.hazelcast;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import java.time.Duration;
@@ -10,7 +11,10 @@ import java.util.Optional;
 
 /**
  * How a node's embedded Hazelcast member joins its POP's cluster: TCP-IP with an explicit member
- * list, multicast off, bound to one address (and nothing else), no phone-home, short join waits.
+ * list, multicast off, bound to one address (and nothing else), no phone-home, short join waits. Java
+ * deserialization is limited to the JDK's, Hazelcast's and this package's classes (Hazelcast's filter, with its
+ * list of known gadget classes refused), so a member that writes an object of any other library's class into
+ * the POP's maps or topics gets it refused, never read.
  *
  * @param clusterName one per POP (and a unique one per test run)
  * @param bindAddress the only interface Hazelcast listens and talks on
@@ -55,6 +59,9 @@ public record HazelcastSettings(String clusterName, String bindAddress, int port
         c.setProperty("hazelcast.logging.type", "jdk");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.getJetConfig().setEnabled(false);
+        JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+        filter.getWhitelist().addPackages(HazelcastSettings.class.getPackageName());
+        c.getSerializationConfig().setJavaSerializationFilterConfig(filter);
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(port).setPortAutoIncrement(false);
         n.setPublicAddress(bindAddress + ":" + port);
