@@ -55,7 +55,7 @@ public final class HazelcastAvailability implements Availability {
 
     @Override
     public void withdrawAll(NodeId node) {
-        RefusedEntries.deletedAndRetried(map, map.keySet(), () -> map.executeOnEntries(new Remove(node.name())));
+        RefusedEntries.deletedAndRetried(map, map::keySet, () -> map.executeOnEntries(new Remove(node.name())));
     }
 
     @Override

@@ -22,11 +22,16 @@ final class RefusedEntries {
      * such entry of {@code keys} and runs {@code op} once more.
      */
     static <R> R deletedAndRetried(IMap<String, ?> map, Collection<String> keys, Supplier<R> op) {
+        return deletedAndRetried(map, () -> keys, op);
+    }
+
+    /** As above, for entries that {@code keys} lists only if {@code op} fails (every key of the map, say). */
+    static <R> R deletedAndRetried(IMap<String, ?> map, Supplier<? extends Collection<String>> keys, Supplier<R> op) {
         try {
             return op.get();
         } catch (HazelcastSerializationException refused) {
             int deleted = 0;
-            for (String key : keys) {
+            for (String key : keys.get()) {
                 if (!readable(map, key)) {
                     map.delete(key);
                     deleted++;

@@ -62,15 +62,19 @@ class HostileValuesTest {
     }
 
     @Test
-    void aGadgetUnderABlobIsNeverDeserializedCountsAsNoClaimAndTheNextAdvertReplacesIt() {
+    void aGadgetUnderABlobIsNeverDeserializedCountsAsNoClaimAndNeitherWithdrawingNorAdvertisingFailsOnIt() {
         HazelcastAvailability availability = new HazelcastAvailability(honest);
         Digest blob = blob("gadget");
         hostile.getMap(HazelcastAvailability.MAP).put(blob.toString(), new Gadget());
         assertTrue(availability.holders(blob).isEmpty());
         assertTrue(availability.unreadable() >= 1, "counted");
         NodeInfo a = Nodes.popNode("a", "pop1");
+        availability.withdrawAll(a.id());
         availability.advertise(a, blob, Nodes.bits(4, 0, 4));
         assertEquals(Map.of(a, Nodes.bits(4, 0, 4)), availability.holders(blob));
+        hostile.getMap(HazelcastAvailability.MAP).put(blob.toString(), new Gadget());
+        availability.advertise(a, blob, Nodes.bits(4, 0, 2));
+        assertEquals(Map.of(a, Nodes.bits(4, 0, 2)), availability.holders(blob), "an advert replaces the gadget");
         assertEquals(0, Gadget.READ.get(), "the gadget's readObject never ran, on either member");
     }
 
