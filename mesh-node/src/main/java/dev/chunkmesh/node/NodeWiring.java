@@ -92,9 +92,11 @@ final class NodeWiring {
         WorkerExecutor gossipWork = vertx.createSharedWorkerExecutor("mesh-gossip", 4);
         Seal gossipSeal = Seal.of(config.cluster().secret(), "gossip");
         HazelcastMembership membership = new HazelcastMembership(hazelcast, config.cluster().heartbeatTtl(), gossipSeal);
-        this.pop = new PopView(membership, new HazelcastAvailability(hazelcast), new HazelcastLeases(hazelcast, config.pull().leaseTime(),
-                gossipSeal, id -> membership.alive().stream().anyMatch(h -> h.node().id().equals(id)), clock),
-                new HazelcastRecipes(hazelcast, gossipSeal));
+        HazelcastAvailability availability = new HazelcastAvailability(hazelcast);
+        HazelcastLeases leases = new HazelcastLeases(hazelcast, config.pull().leaseTime(), gossipSeal,
+                id -> membership.alive().stream().anyMatch(h -> h.node().id().equals(id)), clock);
+        this.pop = new PopView(membership, availability, leases, new HazelcastRecipes(hazelcast, gossipSeal));
+        metrics.bindGossipRejections(membership::forgeries, leases::ignored, availability::unreadable);
 
         PeerBackends backends = new PeerBackends();
         PeerChunkServer peerServer = new PeerChunkServer(store, new PeerServerConfig(net.bind(), net.peerPort(), config.cluster().secret(),

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The node's Prometheus metrics (names and units as Prometheus expects; {@code promtool check metrics}
@@ -52,6 +53,8 @@ import java.util.function.IntSupplier;
  *   mesh_gossip_members                       live members of the POP this node sees
  *   mesh_gossip_heartbeat_age_seconds         time since this node's last heartbeat reached the POP
  *   mesh_gossip_outside_members               configured members that answer but are not in this node's cluster
+ *   mesh_gossip_rejected_total{kind}          gossip entries refused: heartbeat (forged, or an object that may not be read),
+ *                                             lease (forged, stale or held outside the POP), holders (unreadable claims)
  *   mesh_origin_up                            1 if the origin answered the last check, else 0
  *   mesh_origin_errors_total, mesh_origin_retries_total
  *   mesh_origin_refetched_bytes_total         origin bytes the POP already held (a holder left out after failing)
@@ -122,6 +125,18 @@ public final class NodeMetrics implements PullEvents {
                         + " (a different cluster secret or name)").register(registry);
         Gauge.builder("mesh_origin_up", () -> originReachable.getAsBoolean() ? 1 : 0)
                 .description("1 if the default origin answered the node's last check of /v2/, else 0").register(registry);
+    }
+
+    /**
+     * Binds the counts of gossip this node refused to believe: heartbeats and leaves whose seal did not check
+     * (or that were objects the deserialization filter refuses), lease entries ignored, and holdings entries
+     * or claims that could not be read.
+     */
+    public void bindGossipRejections(LongSupplier heartbeats, LongSupplier leases, LongSupplier holders) {
+        Map<String, LongSupplier> kinds = Map.of("heartbeat", heartbeats, "lease", leases, "holders", holders);
+        kinds.forEach((kind, count) -> FunctionCounter.builder("mesh_gossip_rejected", count, LongSupplier::getAsLong).tag("kind", kind)
+                .description("Gossip entries this node refused: forged or unreadable heartbeats, ignored leases, unreadable holdings")
+                .register(registry));
     }
 
     /** Binds the gauges of parts made after the metrics. */

@@ -104,7 +104,7 @@ class DashboardAndMetricsTest {
         for (String name : List.of("source=\"peer\"", "mesh_blob_pull_seconds_bucket", "mesh_gossip_members{node=\"b\",pop=\"pop1\"} 3",
                 "peer=\"a\"", "result=\"miss\"", "mesh_store_capacity_bytes",
                 "mesh_origin_errors_total", "mesh_pulls_in_flight", "mesh_gossip_outside_members{node=\"b\",pop=\"pop1\"} 0",
-                "mesh_origin_up")) {
+                "mesh_gossip_rejected_total{kind=\"holders\",node=\"b\",pop=\"pop1\"} 0", "mesh_origin_up")) {
             assertTrue(scrape.body().contains(name), name + " in\n" + scrape.body());
         }
         Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
