@@ -2,6 +2,7 @@ package dev.chunkmesh.system;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Network.Ipam;
 import dev.chunkmesh.node.WanProxy;
 import dev.chunkmesh.node.config.NodeSettings;
@@ -78,6 +79,9 @@ class ContainerFaultsTest {
                     // Until Hazelcast has given n2 up (member-timeout), reads of the partitions it owned wait, and a
                     // pull may take the origin instead (byte-exact, but not what this step checks): once it was.
                     awaitMembers(n3, 2);
+                    // The oldest member withdraws a lost member's claims once Hazelcast has given it up; the POP's
+                    // view has settled when n1 sees only itself holding what it holds.
+                    awaitSoleHolder(n1);
                     pullWhole(n3, "v1", "peer");
                     n1.stop();
                     awaitMembers(n3, 1);
@@ -108,6 +112,31 @@ class ContainerFaultsTest {
 
     private static void pullWhole(NodeApi node, String tag, String mainSource) throws Exception {
         node.pullWhole("team/app", tag, mainSource, PULL);
+    }
+
+    /** Waits until {@code node} sees no holder but itself of any blob it holds. */
+    private static void awaitSoleHolder(NodeApi node) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        List<String> seen = List.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                seen = new ArrayList<>();
+                boolean sole = true;
+                for (JsonNode h : node.status().get("holdings")) {
+                    List<String> holders = new ArrayList<>();
+                    h.get("holders").forEach(x -> holders.add(x.get("node").asText()));
+                    seen.addAll(holders);
+                    sole &= holders.equals(List.of(node.name()));
+                }
+                if (sole) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // the node is busy
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(node.name() + " still sees other holders: " + seen);
     }
 
     private static void awaitMembers(NodeApi node, int count) throws Exception {
