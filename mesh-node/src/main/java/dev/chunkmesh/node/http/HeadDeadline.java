@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A server that also accepts cleartext HTTP/2 (h2c) makes a connection known only once it has
  * decided which protocol the client speaks, which may take the whole first head: there the
- * deadline holds from then on, and for keep-alive waits. The peer and admin APIs speak HTTP/1.1 only.
+ * deadline holds from then on, and for keep-alive waits. The node's own servers (peer, admin, registry mirror) speak
+ * HTTP/1.1 only.
  */
 public final class HeadDeadline implements AutoCloseable {
     private static final long SWEEP_MILLIS = 500;

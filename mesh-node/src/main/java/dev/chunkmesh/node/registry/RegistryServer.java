@@ -104,7 +104,11 @@ public final class RegistryServer extends VerticleBase implements LowerTiers {
 
     @Override
     public Future<?> start() {
-        HttpServerOptions options = at.limits().apply(new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096));
+        // HTTP/1.1 only, as containerd, Docker, podman and skopeo speak to a cleartext mirror. Vert.x's upgrade to cleartext
+        // HTTP/2 (h2c) sent about one large blob in a hundred with its DATA frames broken (RegistryMirrorTest); a client that
+        // asks for the upgrade is answered in HTTP/1.1.
+        HttpServerOptions options = at.limits().apply(new HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES).setMaxInitialLineLength(4096)
+                .setHttp2ClearTextEnabled(false));
         deadline = new HeadDeadline(vertx, at.limits().headTimeout());
         return deadline.serve(vertx.createHttpServer(options).invalidRequestHandler(RegistryErrors::invalidRequest),
                         req -> handle(req, req.uri(), Optional.ofNullable(req.getParam("ns")), false))
