@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +23,10 @@ final class ChallengeAnswerer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Optional<Credentials> credentials;
-    private final HttpClient http;
+    private final HttpSettings http;
     private final Map<String, String> authByScope = new ConcurrentHashMap<>();
 
-    ChallengeAnswerer(Optional<Credentials> credentials, HttpClient http) {
+    ChallengeAnswerer(Optional<Credentials> credentials, HttpSettings http) {
         this.credentials = credentials;
         this.http = http;
     }
@@ -60,20 +59,20 @@ final class ChallengeAnswerer {
             q.append("service=").append(URLEncoder.encode(c.params().get("service"), StandardCharsets.UTF_8)).append('&');
         }
         q.append("scope=").append(URLEncoder.encode(c.params().getOrDefault("scope", scope), StandardCharsets.UTF_8));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofSeconds(30)).GET();
-        credentials.ifPresent(cr -> b.header("Authorization", cr.basicHeader()));
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        URI realm = URI.create(q.toString());
+        Map<String, String> secret = new HashMap<>();
+        credentials.ifPresent(cr -> secret.put("Authorization", cr.basicHeader()));
+        Exchange.Answer r = Exchange.send(http, new Exchange.Request("GET", realm, Map.of("Accept", "application/json"), secret,
+                Duration.ofSeconds(30), "token from " + c.params().get("realm")));
+        byte[] body;
+        try (InputStream in = r.body()) {
+            body = in.readNBytes(1 << 20);
         }
         if (r.statusCode() != 200) {
             throw new RegistryException(r.statusCode(), "token service " + c.params().get("realm") + " answered " + r.statusCode()
                     + " for " + scope + (credentials.isEmpty() ? " (no credentials were given)" : ""));
         }
-        JsonNode token = JSON.readTree(r.body());
+        JsonNode token = JSON.readTree(body);
         String t = token.path("token").asText(token.path("access_token").asText(""));
         if (t.isEmpty()) {
             throw new RegistryException(0, "token service " + c.params().get("realm") + " returned no token");

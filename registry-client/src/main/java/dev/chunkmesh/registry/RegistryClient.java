@@ -8,9 +8,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +26,6 @@ public final class RegistryClient implements ImageSource {
     static final int MAX_MANIFEST_BYTES = 4 << 20;
 
     private final RegistryTransport transport;
-    private final Duration bodyIdle;
 
     /**
      * @param base the registry, for example {@code http://127.0.0.1:5000} or {@code https://registry.example.com}; a
@@ -37,33 +33,39 @@ public final class RegistryClient implements ImageSource {
      * @param attempts tries per request on connection errors and 5xx answers, at least 1
      * @param backoff the wait before the second try; it doubles each time
      */
-    public RegistryClient(URI base, Optional<Credentials> credentials, HttpClient http, int attempts, Duration backoff) {
-        this(new RegistryTransport(base, credentials, http, attempts, backoff, Signer.NONE), Duration.ofSeconds(60));
+    public RegistryClient(URI base, Optional<Credentials> credentials, HttpSettings http, int attempts, Duration backoff) {
+        this(new RegistryTransport(base, credentials, http, attempts, backoff, Duration.ofSeconds(60), Signer.NONE));
     }
 
-    private RegistryClient(RegistryTransport transport, Duration bodyIdle) {
+    private RegistryClient(RegistryTransport transport) {
         this.transport = transport;
-        this.bodyIdle = bodyIdle;
     }
 
-    /** A client with a default HTTP client, 4 attempts and 200 ms initial backoff. */
+    /** A client with {@link HttpSettings#defaults()}, 4 attempts and 200 ms initial backoff. */
     public static RegistryClient of(URI base, Optional<Credentials> credentials) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        return new RegistryClient(base, credentials, http, 4, Duration.ofMillis(200));
+        return new RegistryClient(base, credentials, HttpSettings.defaults(), 4, Duration.ofMillis(200));
     }
 
-    /** Adds headers to each request before it is sent, for example a signature over its method and URI. */
+    /** Where a {@link Signer} puts a header of the request being signed. */
+    @FunctionalInterface
+    public interface Headers {
+        void header(String name, String value);
+    }
+
+    /**
+     * Adds headers to each request before it is sent, for example a signature over its method and URI.
+     * They go only to the registry's own host, not to a host a redirect leads to.
+     */
     @FunctionalInterface
     public interface Signer {
         Signer NONE = (request, method, uri) -> { };
 
-        void sign(HttpRequest.Builder request, String method, URI uri);
+        void sign(Headers request, String method, URI uri);
     }
 
     /** The same client, with every request (access checks included) passed through {@code signer} before it is sent. */
     public RegistryClient withSigner(Signer signer) {
-        return new RegistryClient(transport.withSigner(signer), bodyIdle);
+        return new RegistryClient(transport.withSigner(signer));
     }
 
     /** What the registry answered a client's own credentials: the status and, on a 401, its challenge. */
@@ -93,7 +95,7 @@ public final class RegistryClient implements ImageSource {
      * client's), checked against its digest like {@link #manifest(String, String)}.
      */
     public Fetched manifest(String repository, String reference, String accept) throws IOException {
-        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/manifests/" + reference, accept);
+        Exchange.Answer r = transport.get(repository, "/v2/" + repository + "/manifests/" + reference, accept);
         byte[] bytes;
         try (InputStream in = r.body()) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
@@ -102,7 +104,7 @@ public final class RegistryClient implements ImageSource {
             throw new RegistryException(0, "manifest " + repository + ":" + reference + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
         }
         Digest digest = Digest.sha256(bytes);
-        Optional<String> claimed = r.headers().firstValue("Docker-Content-Digest");
+        Optional<String> claimed = r.header("Docker-Content-Digest");
         if (claimed.isPresent() && claimed.get().startsWith(Digest.PREFIX) && !claimed.get().equals(digest.toString())) {
             throw new RegistryException(0, "manifest " + repository + ":" + reference + " hashes to " + digest
                     + " but the registry says " + claimed.get());
@@ -110,26 +112,22 @@ public final class RegistryClient implements ImageSource {
         if (reference.startsWith(Digest.PREFIX) && !reference.equals(digest.toString())) {
             throw new RegistryException(0, "manifest " + reference + " of " + repository + " hashes to " + digest);
         }
-        String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse("");
+        String type = r.header("Content-Type").map(t -> t.split(";")[0].strip()).orElse("");
         return new Fetched(bytes, type, digest);
     }
 
     @Override
     public InputStream blob(String repository, Digest digest) throws IOException {
-        return watched(transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body(), digest);
-    }
-
-    /** A blob body that fails its reader after {@link #withBodyIdleTimeout} without a byte. */
-    private InputStream watched(InputStream body, Digest digest) {
-        return new IdleTimeoutInputStream(body, bodyIdle, "blob " + digest + " from " + transport.base());
+        return transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*").body();
     }
 
     /**
-     * The same client, giving up on a blob body that sends nothing for {@code idle} (default 60 s): a
-     * registry that stalls mid-body fails the read with an {@link java.io.InterruptedIOException}.
+     * The same client, giving up on a registry that sends nothing for {@code idle} (default 60 s) while it
+     * is waited for: before its answer (a connection error, tried again) or in the middle of a body (the read
+     * fails with an {@link java.io.InterruptedIOException} that says so).
      */
     public RegistryClient withBodyIdleTimeout(Duration idle) {
-        return new RegistryClient(transport.fresh(), Objects.requireNonNull(idle, "idle"));
+        return new RegistryClient(transport.withReadTimeout(Objects.requireNonNull(idle, "idle")));
     }
 
     /**
@@ -139,9 +137,9 @@ public final class RegistryClient implements ImageSource {
      */
     public long blobSize(String repository, Digest digest) throws IOException {
         try {
-            HttpResponse<InputStream> h = transport.request("HEAD", repository, "/v2/" + repository + "/blobs/" + digest, "*/*", null);
+            Exchange.Answer h = transport.request("HEAD", repository, "/v2/" + repository + "/blobs/" + digest, "*/*", null);
             h.body().close();
-            OptionalLong length = h.headers().firstValueAsLong("Content-Length");
+            OptionalLong length = h.headerLong("Content-Length");
             if (h.statusCode() == 200 && length.isPresent() && length.getAsLong() >= 0) {
                 return length.getAsLong();
             }
@@ -150,10 +148,10 @@ public final class RegistryClient implements ImageSource {
         } catch (RegistryException noSize) {
             // asked again by GET below
         }
-        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=0-0");
+        Exchange.Answer r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=0-0");
         r.body().close();
         if (r.statusCode() == 206) {
-            String range = r.headers().firstValue("Content-Range").orElse("");
+            String range = r.header("Content-Range").orElse("");
             int slash = range.lastIndexOf('/');
             try {
                 return Long.parseLong(range.substring(slash + 1).strip());
@@ -161,7 +159,7 @@ public final class RegistryClient implements ImageSource {
                 throw new RegistryException(206, "registry answered an unreadable Content-Range '" + range + "' for " + digest);
             }
         }
-        return r.headers().firstValueAsLong("Content-Length").orElseThrow(() ->
+        return r.headerLong("Content-Length").orElseThrow(() ->
                 new RegistryException(r.statusCode(), "registry gave no size for " + digest));
     }
 
@@ -176,14 +174,14 @@ public final class RegistryClient implements ImageSource {
         if (offset == 0) {
             return blob(repository, digest);
         }
-        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=" + offset + "-");
-        String contentRange = r.headers().firstValue("Content-Range").orElse("");
+        Exchange.Answer r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*", "bytes=" + offset + "-");
+        String contentRange = r.header("Content-Range").orElse("");
         if (r.statusCode() != 206 || !contentRange.startsWith("bytes " + offset + "-")) {
             r.body().close();
             throw new RegistryException(r.statusCode(), "registry did not resume " + digest + " at byte " + offset
                     + " (answered " + r.statusCode() + " '" + contentRange + "')");
         }
-        return watched(r.body(), digest);
+        return r.body();
     }
 
     /**
@@ -196,14 +194,14 @@ public final class RegistryClient implements ImageSource {
             throw new IllegalArgumentException("range must have offset >= 0 and length >= 1");
         }
         long last = offset + length - 1;
-        HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*",
+        Exchange.Answer r = transport.get(repository, "/v2/" + repository + "/blobs/" + digest, "*/*",
                 "bytes=" + offset + "-" + last);
-        try (InputStream in = watched(r.body(), digest)) {
+        try (InputStream in = r.body()) {
             if (r.statusCode() != 206) {
                 throw new RegistryException(r.statusCode(), "registry ignored the Range request for " + digest + " (answered "
                         + r.statusCode() + ")");
             }
-            String contentRange = r.headers().firstValue("Content-Range").orElse("");
+            String contentRange = r.header("Content-Range").orElse("");
             if (!contentRange.startsWith("bytes " + offset + "-" + last + "/")) {
                 throw new RegistryException(206, "registry answered range '" + contentRange + "' for bytes " + offset + "-" + last);
             }
@@ -218,7 +216,7 @@ public final class RegistryClient implements ImageSource {
     @Override
     public List<Descriptor> referrers(String repository, Digest subject) throws IOException {
         try {
-            HttpResponse<InputStream> r = transport.get(repository, "/v2/" + repository + "/referrers/" + subject, MediaTypes.OCI_INDEX);
+            Exchange.Answer r = transport.get(repository, "/v2/" + repository + "/referrers/" + subject, MediaTypes.OCI_INDEX);
             byte[] bytes;
             try (InputStream in = r.body()) {
                 bytes = in.readNBytes(MAX_MANIFEST_BYTES);

@@ -5,11 +5,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,15 +24,16 @@ final class RegistryTransport {
 
     private final URI base;
     private final Optional<Credentials> credentials;
-    private final HttpClient http;
+    private final HttpSettings http;
     private final int attempts;
     private final Duration backoff;
+    private final Duration readTimeout;
     private final RegistryClient.Signer signer;
     private final ChallengeAnswerer auth;
     private final LongAdder retries = new LongAdder();
 
-    RegistryTransport(URI base, Optional<Credentials> credentials, HttpClient http, int attempts, Duration backoff,
-                      RegistryClient.Signer signer) {
+    RegistryTransport(URI base, Optional<Credentials> credentials, HttpSettings http, int attempts, Duration backoff,
+                      Duration readTimeout, RegistryClient.Signer signer) {
         String scheme = Objects.requireNonNull(base, "base").getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("registry URL must start with http:// or https://, got " + base);
@@ -47,18 +47,19 @@ final class RegistryTransport {
         }
         this.attempts = attempts;
         this.backoff = backoff;
+        this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.auth = new ChallengeAnswerer(credentials, http);
     }
 
     /** A transport to the same registry with {@code signer}, no answered challenges and no retries counted yet. */
     RegistryTransport withSigner(RegistryClient.Signer signer) {
-        return new RegistryTransport(base, credentials, http, attempts, backoff, signer);
+        return new RegistryTransport(base, credentials, http, attempts, backoff, readTimeout, signer);
     }
 
-    /** The same registry and signer, no answered challenges and no retries counted yet. */
-    RegistryTransport fresh() {
-        return withSigner(signer);
+    /** The same, waiting at most {@code readTimeout} for an answer and for each read of a body. */
+    RegistryTransport withReadTimeout(Duration readTimeout) {
+        return new RegistryTransport(base, credentials, http, attempts, backoff, readTimeout, signer);
     }
 
     /** The registry's base URI, without a trailing slash. */
@@ -74,34 +75,33 @@ final class RegistryTransport {
     /** See {@link RegistryClient#access}: one signed HEAD with the given authorization, no retries. */
     RegistryClient.Access access(String target, Optional<String> authorization) throws IOException {
         URI uri = at(target);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                .header("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*")
-                .method("HEAD", HttpRequest.BodyPublishers.noBody());
-        authorization.ifPresent(a -> b.header("Authorization", a));
-        signer.sign(b, "HEAD", uri);
+        Map<String, String> secret = new LinkedHashMap<>();
+        authorization.ifPresent(a -> secret.put("Authorization", a));
+        signer.sign(secret::put, "HEAD", uri);
+        Exchange.Request request = new Exchange.Request("HEAD", uri,
+                Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*"), secret,
+                Duration.ofSeconds(20), "HEAD " + uri);
         try {
-            HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
-            return new RegistryClient.Access(r.statusCode(), r.headers().firstValue("WWW-Authenticate"));
+            Exchange.Answer r = Exchange.send(http, request);
+            r.body().close();
+            return new RegistryClient.Access(r.statusCode(), r.header("WWW-Authenticate"));
         } catch (IOException e) {
             throw new RegistryUnreachableException("HEAD " + uri + ": " + RegistryUnreachableException.describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 
     /** GET with auth and retries. */
-    HttpResponse<InputStream> get(String repository, String path, String accept) throws IOException {
+    Exchange.Answer get(String repository, String path, String accept) throws IOException {
         return get(repository, path, accept, null);
     }
 
     /** GET with auth and retries and, unless {@code range} is null, a {@code Range} header. */
-    HttpResponse<InputStream> get(String repository, String path, String accept, String range) throws IOException {
+    Exchange.Answer get(String repository, String path, String accept, String range) throws IOException {
         return request("GET", repository, path, accept, range);
     }
 
     /** {@code method} on {@code path} (starting with {@code /v2/}) with the pull scope of {@code repository}. */
-    HttpResponse<InputStream> request(String method, String repository, String path, String accept, String range) throws IOException {
+    Exchange.Answer request(String method, String repository, String path, String accept, String range) throws IOException {
         String scope = "repository:" + repository + ":pull";
         URI uri = at(path);
         IOException last = null;
@@ -110,7 +110,7 @@ final class RegistryTransport {
                 retries.increment();
                 sleep(backoff.multipliedBy(1L << (attempt - 2)));
             }
-            HttpResponse<InputStream> r;
+            Exchange.Answer r;
             try {
                 r = authorizedSend(method, uri, accept, scope, range);
             } catch (RegistryException e) {
@@ -142,35 +142,31 @@ final class RegistryTransport {
     }
 
     /** Sends the request with the cached authorization; on a 401, answers the challenge once and sends it again. */
-    private HttpResponse<InputStream> authorizedSend(String method, URI uri, String accept, String scope, String range) throws IOException {
-        HttpResponse<InputStream> r = send(method, uri, accept, auth.cached(scope), range);
+    private Exchange.Answer authorizedSend(String method, URI uri, String accept, String scope, String range) throws IOException {
+        Exchange.Answer r = send(method, uri, accept, auth.cached(scope), range);
         if (r.statusCode() != 401) {
             return r;
         }
-        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        String challenge = r.header("WWW-Authenticate").orElse("");
         drain(r);
         return send(method, uri, accept, auth.answer(challenge, scope), range);
     }
 
-    private HttpResponse<InputStream> send(String method, URI uri, String accept, String authorization, String range) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Accept", accept)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+    private Exchange.Answer send(String method, URI uri, String accept, String authorization, String range) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", accept);
         if (range != null) {
-            b.header("Range", range);
+            headers.put("Range", range);
         }
+        Map<String, String> secret = new LinkedHashMap<>();
         if (authorization != null) {
-            b.header("Authorization", authorization);
+            secret.put("Authorization", authorization);
         }
-        signer.sign(b, method, uri);
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        signer.sign(secret::put, method, uri);
+        return Exchange.send(http, new Exchange.Request(method, uri, headers, secret, readTimeout, method + " " + uri));
     }
 
-    private static String errorBody(HttpResponse<InputStream> r) {
+    private static String errorBody(Exchange.Answer r) {
         try (InputStream in = r.body()) {
             String text = new String(in.readNBytes(2048), StandardCharsets.UTF_8).strip();
             return text.isEmpty() ? "" : ": " + text;
@@ -179,7 +175,7 @@ final class RegistryTransport {
         }
     }
 
-    private static void drain(HttpResponse<InputStream> r) {
+    private static void drain(Exchange.Answer r) {
         try (InputStream in = r.body()) {
             in.readNBytes(64 * 1024);
         } catch (IOException ignored) {

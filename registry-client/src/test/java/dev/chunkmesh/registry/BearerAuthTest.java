@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -80,7 +79,7 @@ class BearerAuthTest {
 
     private RegistryClient client(Optional<Credentials> credentials) {
         return new RegistryClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), credentials,
-                HttpClient.newHttpClient(), 3, Duration.ofMillis(10));
+                HttpSettings.defaults(), 3, Duration.ofMillis(10));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.chunkmesh.node.peer.RecipePrefix;
 import dev.chunkmesh.node.peer.TierPath;
 import dev.chunkmesh.node.tls.JdkTls;
 import dev.chunkmesh.node.tls.TlsFiles;
+import dev.chunkmesh.registry.HttpSettings;
 import dev.chunkmesh.registry.RegistryClient;
 import dev.chunkmesh.registry.RegistryException;
 import dev.chunkmesh.store.Digest;
@@ -141,7 +142,9 @@ public final class UpperTier {
 
     private RegistryClient client(String node, boolean access, Optional<String> ns) throws IOException {
         URI base = URI.create((tls.isPresent() ? "https" : "http") + "://" + node + TierPath.prefix(access, ns));
-        return new RegistryClient(base, Optional.empty(), http(), 2, Duration.ofMillis(200)).withBodyIdleTimeout(idle)
+        HttpSettings settings = new HttpSettings(Duration.ofSeconds(5), tls.isPresent() ? Optional.of(http().sslContext()) : Optional.empty(),
+                false);
+        return new RegistryClient(base, Optional.empty(), settings, 2, Duration.ofMillis(200)).withBodyIdleTimeout(idle)
                 .withSigner((request, method, uri) -> request.header(PeerAuth.HEADER, auth.sign(method,
                         uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), uri.getHost() + ":" + uri.getPort(),
                         new byte[0])));

@@ -1,0 +1,174 @@
+package dev.chunkmesh.registry;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.net.ssl.HttpsURLConnection;
+
+/**
+ * One HTTP/1.1 request over the JDK's blocking {@link HttpURLConnection}: a body is read straight from the
+ * socket into the caller's buffer, with no selector thread and no copy through queued buffers (the JDK's
+ * {@code java.net.http} client took four to eight times the CPU for the same blob, see BENCHMARKS.md).
+ * Connections are kept alive between requests to the same host once a body has been read to its end.
+ */
+final class Exchange {
+
+    private static final int MAX_REDIRECTS = 5;
+
+    private Exchange() {
+    }
+
+    /**
+     * A request: {@code headers} go wherever it is redirected; {@code credentials} (Authorization, a
+     * signature) only to the host it was first sent to. {@code readTimeout} bounds the wait for the
+     * answer and for each read of its body; {@code what} names the body in the error when a read times out.
+     */
+    record Request(String method, URI uri, Map<String, String> headers, Map<String, String> credentials, Duration readTimeout,
+                   String what) {
+        Request {
+            headers = Map.copyOf(headers);
+            credentials = Map.copyOf(credentials);
+        }
+    }
+
+    /** An answer whose body is unread: read it to its end or close it. */
+    static final class Answer {
+        private final int status;
+        private final HttpURLConnection connection;
+        private final InputStream body;
+
+        private Answer(int status, HttpURLConnection connection, InputStream body) {
+            this.status = status;
+            this.connection = connection;
+            this.body = body;
+        }
+
+        int statusCode() {
+            return status;
+        }
+
+        /** The first value of a header, by case-insensitive name. */
+        Optional<String> header(String name) {
+            return Optional.ofNullable(connection.getHeaderField(name));
+        }
+
+        OptionalLong headerLong(String name) {
+            try {
+                return header(name).map(v -> OptionalLong.of(Long.parseLong(v.strip()))).orElse(OptionalLong.empty());
+            } catch (NumberFormatException e) {
+                return OptionalLong.empty();
+            }
+        }
+
+        InputStream body() {
+            return body;
+        }
+    }
+
+    /**
+     * Sends {@code request}, following redirects as {@code settings} say; an {@link IOException} means no
+     * answer came (the host could not be reached, or the connection failed before a status line).
+     */
+    static Answer send(HttpSettings settings, Request request) throws IOException {
+        URI uri = request.uri();
+        boolean sameHost = true;
+        for (int hop = 0; ; hop++) {
+            HttpURLConnection c = open(settings, uri, request, sameHost);
+            int status = c.getResponseCode();
+            Optional<String> location = Optional.ofNullable(c.getHeaderField("Location"));
+            boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
+                    && location.isPresent() && settings.followRedirects() && hop < MAX_REDIRECTS
+                    && (request.method().equals("GET") || request.method().equals("HEAD"));
+            URI next = redirect ? uri.resolve(location.get()) : null;
+            if (next == null || ("https".equals(uri.getScheme()) && !"https".equals(next.getScheme()))
+                    || !("http".equals(next.getScheme()) || "https".equals(next.getScheme()))) {
+                InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+                return new Answer(status, c, body == null ? InputStream.nullInputStream() : new TimeoutNamed(body, request));
+            }
+            discard(c);
+            sameHost = sameHost && Objects.equals(next.getRawAuthority(), request.uri().getRawAuthority());
+            uri = next;
+        }
+    }
+
+    private static HttpURLConnection open(HttpSettings settings, URI uri, Request request, boolean sameHost) throws IOException {
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new IOException("not an http or https URL: " + uri);
+        }
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        if (c instanceof HttpsURLConnection https && settings.tls().isPresent()) {
+            https.setSSLSocketFactory(settings.tls().get().getSocketFactory());
+        }
+        c.setInstanceFollowRedirects(false);
+        c.setUseCaches(false);
+        c.setConnectTimeout(Math.toIntExact(Math.max(1, settings.connectTimeout().toMillis())));
+        c.setReadTimeout(Math.toIntExact(Math.max(1, Math.min(Integer.MAX_VALUE, request.readTimeout().toMillis()))));
+        c.setRequestMethod(request.method());
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        if (sameHost) {
+            headers.putAll(request.credentials());
+        }
+        headers.forEach(c::setRequestProperty);
+        return c;
+    }
+
+    /** Reads a little of an answer that is not wanted, so its connection can be used again, and closes it. */
+    static void discard(HttpURLConnection c) {
+        try {
+            InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
+            if (in != null) {
+                try (in) {
+                    in.readNBytes(64 * 1024);
+                }
+            }
+        } catch (IOException ignored) {
+            // only freeing the connection
+        }
+    }
+
+    /** A body whose read timeout, when it fires, says how long nothing came. */
+    private static final class TimeoutNamed extends FilterInputStream {
+        private final Request request;
+
+        TimeoutNamed(InputStream in, Request request) {
+            super(in);
+            this.request = request;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (SocketTimeoutException e) {
+                throw stalled(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                throw stalled(e);
+            }
+        }
+
+        private InterruptedIOException stalled(SocketTimeoutException e) {
+            InterruptedIOException out = new InterruptedIOException(request.what() + ": no bytes for "
+                    + request.readTimeout().toSeconds() + " s, gave up");
+            out.initCause(e);
+            return out;
+        }
+    }
+}
