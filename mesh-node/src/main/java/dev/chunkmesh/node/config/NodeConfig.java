@@ -154,8 +154,12 @@ public record NodeConfig(Node node, Network network, Cluster cluster, Store stor
      * to the device before it becomes visible, and whether chunks it encodes are compressed.
      */
     public record Store(Path data, long capacityBytes, boolean fsync, boolean compress) {
-        /** {@code ./data/node}, 10 GiB, fsync and compression on. */
-        public static final Store DEFAULTS = new Store(Path.of("./data/node"), 10L << 30, true, true);
+        /**
+         * {@code ./data/node}, 10 GiB, fsync on, compression off: chunks are kept raw, as Kraken, Dragonfly and a plain
+         * registry keep blobs, so a local hit is a view of the page cache and a first pull does not spend CPU on zstd
+         * (BENCHMARKS.md: "Chunks kept raw by default").
+         */
+        public static final Store DEFAULTS = new Store(Path.of("./data/node"), 10L << 30, true, false);
     }
 
     /**

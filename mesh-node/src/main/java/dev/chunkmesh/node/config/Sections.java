@@ -89,8 +89,8 @@ final class Sections {
                         + " durability across power loss (never correctness: every read is verified) for much faster writes on slow-sync"
                         + " disks"),
                 new Key("store.compress", Boolean.toString(d.compress()), "keep chunks the node chunks itself as zstd frames where that"
-                        + " makes them smaller; off keeps them raw: more disk, less CPU on every pull and local hit of compressible layers"
-                        + " (frames from peers are kept as they came)"));
+                        + " makes them smaller: less disk (and fewer bytes to peers) for uncompressed layers, more CPU on every first pull and"
+                        + " local hit of them; off (the default) keeps them raw (frames from peers are kept as they came)"));
     }
 
     /** {@code store.*}. */

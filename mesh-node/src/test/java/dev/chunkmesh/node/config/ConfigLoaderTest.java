@@ -68,9 +68,9 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aStoreCompressesByDefaultAndCanKeepChunksRaw() {
-        assertTrue(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n1")).store().compress());
-        assertFalse(ConfigLoader.load(Optional.empty(), Map.of("MESH_STORE_COMPRESS", "false"), Map.of("node.name", "n1")).store().compress());
+    void aStoreKeepsChunksRawByDefaultAndCanCompressThem() {
+        assertFalse(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("node.name", "n1")).store().compress());
+        assertTrue(ConfigLoader.load(Optional.empty(), Map.of("MESH_STORE_COMPRESS", "true"), Map.of("node.name", "n1")).store().compress());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.chunkmesh.gossip.plan.SourceKind;
 import dev.chunkmesh.node.MeshNode;
 import dev.chunkmesh.node.TestPop;
 import dev.chunkmesh.node.TestPop.Spec;
+import dev.chunkmesh.node.config.NodeSettings;
 import dev.chunkmesh.registry.OciImages;
 import dev.chunkmesh.registry.RegistryHarness;
 import java.net.URI;
@@ -58,7 +59,8 @@ class ThreeNodePopTest {
         other.push("v1", registry, "team/tools");
         pop = new TestPop(dir.resolve("nodes"), Optional.of(registry.url()), List.of(
                 Spec.pop("a", "127.0.0.1", "pop1"), Spec.pop("b", "127.0.0.2", "pop1"), Spec.pop("c", "127.0.0.3", "pop1")));
-        a = pop.start(Spec.pop("a", "127.0.0.1", "pop1"));
+        // a keeps compressible chunks as zstd frames, b and c keep theirs raw: a POP of mixed stores
+        a = pop.start(Spec.pop("a", "127.0.0.1", "pop1"), new NodeSettings().set("store.compress", "true"));
         b = pop.start(Spec.pop("b", "127.0.0.2", "pop1"));
         c = pop.start(Spec.pop("c", "127.0.0.3", "pop1"));
         pop.awaitMembers(3);
