@@ -108,7 +108,7 @@ final class Exchange {
         }
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         if (c instanceof HttpsURLConnection https && settings.tls().isPresent()) {
-            https.setSSLSocketFactory(settings.tls().get().getSocketFactory());
+            https.setSSLSocketFactory(settings.tls().get());
         }
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);

@@ -3,14 +3,15 @@ package dev.chunkmesh.registry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * How a {@link RegistryClient} connects: the connect timeout, the TLS context for {@code https} (the JDK's
- * default trust when empty), and whether redirects of GET and HEAD are followed (never from https to http,
+ * How a {@link RegistryClient} connects: the connect timeout, the TLS socket factory for {@code https} (the JDK's
+ * default trust when empty; give the same factory to every client that should share kept-alive connections, as the
+ * JDK keeps them per host and factory), and whether redirects of GET and HEAD are followed (never from https to http,
  * and without the request's Authorization or signature once they lead to another host).
  */
-public record HttpSettings(Duration connectTimeout, Optional<SSLContext> tls, boolean followRedirects) {
+public record HttpSettings(Duration connectTimeout, Optional<SSLSocketFactory> tls, boolean followRedirects) {
 
     public HttpSettings {
         Objects.requireNonNull(connectTimeout, "connectTimeout");

@@ -52,6 +52,7 @@ public final class UpperTier {
     private final LongAdder retries = new LongAdder();
     private final Map<Optional<String>, Origin> views = new ConcurrentHashMap<>();
     private HttpClient http;
+    private HttpSettings settings;
     private String stamp = "";
     private long checkedAt;
 
@@ -142,9 +143,7 @@ public final class UpperTier {
 
     private RegistryClient client(String node, boolean access, Optional<String> ns) throws IOException {
         URI base = URI.create((tls.isPresent() ? "https" : "http") + "://" + node + TierPath.prefix(access, ns));
-        HttpSettings settings = new HttpSettings(Duration.ofSeconds(5), tls.isPresent() ? Optional.of(http().sslContext()) : Optional.empty(),
-                false);
-        return new RegistryClient(base, Optional.empty(), settings, 2, Duration.ofMillis(200)).withBodyIdleTimeout(idle)
+        return new RegistryClient(base, Optional.empty(), settings(), 2, Duration.ofMillis(200)).withBodyIdleTimeout(idle)
                 .withSigner((request, method, uri) -> request.header(PeerAuth.HEADER, auth.sign(method,
                         uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), uri.getHost() + ":" + uri.getPort(),
                         new byte[0])));
@@ -188,10 +187,18 @@ public final class UpperTier {
                     b.sslContext(JdkTls.context(tls.get()));
                 }
                 http = b.build();
+                settings = new HttpSettings(Duration.ofSeconds(5), tls.isPresent() ? Optional.of(http.sslContext().getSocketFactory())
+                        : Optional.empty(), false);
                 stamp = current;
             }
         }
         return http;
+    }
+
+    /** How the registry client connects, with the TLS of {@link #http()}: one socket factory, so connections are kept alive. */
+    private synchronized HttpSettings settings() throws IOException {
+        http();
+        return settings;
     }
 
     /** The upper tier for one upstream. */
