@@ -25,6 +25,8 @@ import javax.net.ssl.HttpsURLConnection;
 final class Exchange {
 
     private static final int MAX_REDIRECTS = 5;
+    /** What a registry's access log shows for the mesh's requests. */
+    static final String USER_AGENT = "chunk-mesh";
 
     private Exchange() {
     }
@@ -115,7 +117,9 @@ final class Exchange {
         c.setConnectTimeout(Math.toIntExact(Math.max(1, settings.connectTimeout().toMillis())));
         c.setReadTimeout(Math.toIntExact(Math.max(1, Math.min(Integer.MAX_VALUE, request.readTimeout().toMillis()))));
         c.setRequestMethod(request.method());
-        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", USER_AGENT);
+        headers.putAll(request.headers());
         if (sameHost) {
             headers.putAll(request.credentials());
         }

@@ -45,7 +45,7 @@ final class RuntimeMatrix implements AutoCloseable {
      * The user agent of the node's origin client (the JDK's {@code java.net.http}); every request the
      * origin sees while a runtime pulls must carry it, or the runtime went around the mirror.
      */
-    static final String NODE_AGENT = "Java-http-client";
+    static final String NODE_AGENT = "chunk-mesh";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
