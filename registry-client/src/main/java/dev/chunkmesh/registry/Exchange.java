@@ -92,7 +92,7 @@ final class Exchange {
             boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
                     && location.isPresent() && settings.followRedirects() && hop < MAX_REDIRECTS
                     && (request.method().equals("GET") || request.method().equals("HEAD"));
-            URI next = redirect ? uri.resolve(location.get()) : null;
+            URI next = redirect ? resolve(uri, location.get()) : null;
             if (next == null || ("https".equals(uri.getScheme()) && !"https".equals(next.getScheme()))
                     || !("http".equals(next.getScheme()) || "https".equals(next.getScheme()))) {
                 InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
@@ -101,6 +101,15 @@ final class Exchange {
             discard(c);
             sameHost = sameHost && Objects.equals(next.getRawAuthority(), request.uri().getRawAuthority());
             uri = next;
+        }
+    }
+
+    /** Where a {@code Location} leads from {@code uri}; null when it is not a URI (the redirect is then answered as it is). */
+    private static URI resolve(URI uri, String location) {
+        try {
+            return uri.resolve(location.strip());
+        } catch (IllegalArgumentException notAUri) {
+            return null;
         }
     }
 

@@ -136,6 +136,17 @@ class BlobTransportTest {
     }
 
     @Test
+    void aRedirectToSomethingThatIsNotAUrlIsARefusalNamingItsStatus() throws Exception {
+        URI registry = serve(ex -> {
+            ex.getResponseHeaders().add("Location", "http://bad host/ x");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        RegistryException e = assertThrows(RegistryException.class, () -> client(registry, Duration.ofSeconds(5)).blob("r", BLOB));
+        assertEquals(302, e.status());
+    }
+
+    @Test
     void blobsReadToTheirEndShareOneConnection() throws Exception {
         List<Integer> ports = new CopyOnWriteArrayList<>();
         byte[] body = new byte[256 * 1024];
