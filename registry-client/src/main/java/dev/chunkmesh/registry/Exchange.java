@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
@@ -60,9 +59,20 @@ final class Exchange {
             return status;
         }
 
-        /** The first value of a header, by case-insensitive name. */
+        /**
+         * The first value of a header, by case-insensitive name ({@link HttpURLConnection#getHeaderField(String)}
+         * gives the last, which matters for a registry that offers several {@code WWW-Authenticate} challenges).
+         */
         Optional<String> header(String name) {
-            return Optional.ofNullable(connection.getHeaderField(name));
+            for (int i = 1; ; i++) {
+                String value = connection.getHeaderField(i);
+                if (value == null) {
+                    return Optional.empty();
+                }
+                if (name.equalsIgnoreCase(connection.getHeaderFieldKey(i))) {
+                    return Optional.of(value);
+                }
+            }
         }
 
         OptionalLong headerLong(String name) {
@@ -117,12 +127,11 @@ final class Exchange {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new IOException("not an http or https URL: " + uri);
         }
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(); // the JVM's proxy settings, as before
         if (c instanceof HttpsURLConnection https && settings.tls().isPresent()) {
             https.setSSLSocketFactory(settings.tls().get());
         }
         c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
         c.setConnectTimeout(Math.toIntExact(Math.max(1, settings.connectTimeout().toMillis())));
         c.setReadTimeout(Math.toIntExact(Math.max(1, Math.min(Integer.MAX_VALUE, request.readTimeout().toMillis()))));
         c.setRequestMethod(request.method());

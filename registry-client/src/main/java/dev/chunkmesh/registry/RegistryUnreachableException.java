@@ -2,8 +2,8 @@ package dev.chunkmesh.registry;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.util.Locale;
 
 /** The registry could not be reached at all (no connection, or no answer in time), after every retry. */
 public final class RegistryUnreachableException extends RegistryException {
@@ -15,13 +15,14 @@ public final class RegistryUnreachableException extends RegistryException {
 
     /** What went wrong on the way to the registry, in words an operator can act on (the JDK often gives no message). */
     static String describe(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
+        boolean timedOut = e instanceof SocketTimeoutException;
+        if (timedOut && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
             return "connecting timed out (is the registry's address right, and reachable from this host?)";
         }
         if (e instanceof ConnectException) {
             return "cannot connect: nothing answers there (connection refused or no route)";
         }
-        if (e instanceof HttpTimeoutException) {
+        if (timedOut) {
             return "the registry did not answer in time";
         }
         String m = e.getMessage();

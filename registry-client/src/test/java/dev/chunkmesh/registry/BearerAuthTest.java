@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,7 @@ class BearerAuthTest {
     private HttpServer server;
     private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicBoolean alsoBasic = new AtomicBoolean();
 
     @BeforeEach
     void start() throws IOException {
@@ -54,6 +56,9 @@ class BearerAuthTest {
             if (!"Bearer t0k3n".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().add("WWW-Authenticate",
                         "Bearer realm=\"" + base + "/token\",service=\"test-registry\",scope=\"repository:team/app:pull\"");
+                if (alsoBasic.get()) {
+                    ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test-registry\"");
+                }
                 respond(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}".getBytes(), "application/json");
                 return;
             }
@@ -98,6 +103,13 @@ class BearerAuthTest {
                 () -> client(Optional.of(new Credentials("alice", "wrong"))).manifest("team/app", "v1"));
         assertEquals(401, e.status());
         assertTrue(e.getMessage().contains("token service"), e.getMessage());
+    }
+
+    @Test
+    void answersTheFirstOfSeveralChallenges() throws IOException {
+        alsoBasic.set(true);
+        assertEquals(Digest.sha256(MANIFEST), client(Optional.of(new Credentials("alice", "secret"))).manifest("team/app", "v1").digest());
+        assertEquals(1, tokenRequests.size(), "the Bearer challenge, offered first, was answered");
     }
 
     @Test

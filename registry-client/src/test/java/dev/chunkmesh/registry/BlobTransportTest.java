@@ -78,6 +78,17 @@ class BlobTransportTest {
     }
 
     @Test
+    void aRegistryThatNeverAnswersIsUnreachableSayingSo() throws Exception {
+        URI base = serve(ex -> {
+            sleep(3000);
+            ex.close();
+        });
+        RegistryUnreachableException e = assertThrows(RegistryUnreachableException.class,
+                () -> client(base, Duration.ofMillis(300)).blob("r", BLOB));
+        assertTrue(e.getMessage().endsWith("the registry did not answer in time"), e.getMessage());
+    }
+
+    @Test
     void aSlowBodyThatKeepsSendingIsReadToTheEnd() throws Exception {
         URI base = serve(ex -> {
             ex.sendResponseHeaders(200, 10);
