@@ -27,6 +27,19 @@ final class Exchange {
     /** What a registry's access log shows for the mesh's requests. */
     static final String USER_AGENT = "chunk-mesh";
 
+    /**
+     * Idle connections the JDK keeps per host, unless the JVM was given {@code http.maxConnections}: its default of 5
+     * would close and open again (a TLS handshake each, over a WAN to the origin) the connections of a node's parallel
+     * range requests and blob streams. Read by the JDK when it first keeps a connection.
+     */
+    static final int KEPT_PER_HOST = 32;
+
+    static {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(KEPT_PER_HOST));
+        }
+    }
+
     private Exchange() {
     }
 

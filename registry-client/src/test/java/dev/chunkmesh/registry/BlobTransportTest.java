@@ -17,12 +17,18 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -172,6 +178,45 @@ class BlobTransportTest {
             }
         }
         assertEquals(1, ports.stream().distinct().count(), "one connection for three blobs: " + ports);
+    }
+
+    @Test
+    void eightParallelBlobReadsKeepTheirEightConnectionsForTheNextEight() throws Exception {
+        List<Integer> ports = new CopyOnWriteArrayList<>();
+        AtomicReference<CountDownLatch> together = new AtomicReference<>();
+        byte[] body = new byte[64 * 1024];
+        URI base = serve(ex -> {
+            ports.add(ex.getRemoteAddress().getPort());
+            CountDownLatch wave = together.get();
+            wave.countDown();
+            try {
+                wave.await(10, TimeUnit.SECONDS); // all 8 in flight at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            send(ex, body);
+        });
+        RegistryClient c = client(base, Duration.ofSeconds(20));
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        try {
+            for (int wave = 0; wave < 2; wave++) {
+                together.set(new CountDownLatch(8));
+                List<Future<Integer>> reads = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    reads.add(readers.submit(() -> {
+                        try (InputStream in = c.blob("r", BLOB)) {
+                            return in.readAllBytes().length;
+                        }
+                    }));
+                }
+                for (Future<Integer> r : reads) {
+                    assertEquals(body.length, r.get(20, TimeUnit.SECONDS));
+                }
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        assertEquals(8, ports.stream().distinct().count(), "the second eight reads reuse the first eight's connections: " + ports);
     }
 
     private static void sleep(long ms) {
