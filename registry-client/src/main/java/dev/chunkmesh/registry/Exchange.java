@@ -56,20 +56,14 @@ final class Exchange {
         }
     }
 
-    /** An answer whose body is unread: read it to its end or close it. */
-    static final class Answer {
-        private final int status;
-        private final HttpURLConnection connection;
-        private final InputStream body;
+    /** An answer whose body is unread: read it to its end, close it, or {@link #discard()} it. */
+    record Answer(int statusCode, HttpURLConnection connection, InputStream body) {
 
-        private Answer(int status, HttpURLConnection connection, InputStream body) {
-            this.status = status;
-            this.connection = connection;
-            this.body = body;
-        }
-
-        int statusCode() {
-            return status;
+        /** The answer {@code c} got, its body (the error body from 400 on) named after {@code request} when a read times out. */
+        static Answer of(HttpURLConnection c, Request request) throws IOException {
+            int status = c.getResponseCode();
+            InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            return new Answer(status, c, body == null ? InputStream.nullInputStream() : new TimeoutNamed(body, request));
         }
 
         /**
@@ -96,8 +90,13 @@ final class Exchange {
             }
         }
 
-        InputStream body() {
-            return body;
+        /** Reads a little of a body that is not wanted, so its connection can be used again, and closes it. */
+        void discard() {
+            try (InputStream in = body) {
+                in.readNBytes(64 * 1024);
+            } catch (IOException ignored) {
+                // only freeing the connection
+            }
         }
     }
 
@@ -109,19 +108,18 @@ final class Exchange {
         URI uri = request.uri();
         boolean sameHost = true;
         for (int hop = 0; ; hop++) {
-            HttpURLConnection c = open(settings, uri, request, sameHost);
-            int status = c.getResponseCode();
-            Optional<String> location = Optional.ofNullable(c.getHeaderField("Location"));
+            Answer answer = Answer.of(open(settings, uri, request, sameHost), request);
+            int status = answer.statusCode();
+            Optional<String> location = Optional.ofNullable(answer.connection().getHeaderField("Location"));
             boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
                     && location.isPresent() && settings.followRedirects() && hop < MAX_REDIRECTS
                     && (request.method().equals("GET") || request.method().equals("HEAD"));
             URI next = redirect ? resolve(uri, location.get()) : null;
             if (next == null || ("https".equals(uri.getScheme()) && !"https".equals(next.getScheme()))
                     || !("http".equals(next.getScheme()) || "https".equals(next.getScheme()))) {
-                InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
-                return new Answer(status, c, body == null ? InputStream.nullInputStream() : new TimeoutNamed(body, request));
+                return answer;
             }
-            discard(c);
+            answer.discard();
             sameHost = sameHost && Objects.equals(next.getRawAuthority(), request.uri().getRawAuthority());
             uri = next;
         }
@@ -156,20 +154,6 @@ final class Exchange {
         }
         headers.forEach(c::setRequestProperty);
         return c;
-    }
-
-    /** Reads a little of an answer that is not wanted, so its connection can be used again, and closes it. */
-    static void discard(HttpURLConnection c) {
-        try {
-            InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
-            if (in != null) {
-                try (in) {
-                    in.readNBytes(64 * 1024);
-                }
-            }
-        } catch (IOException ignored) {
-            // only freeing the connection
-        }
     }
 
     /** A body whose read timeout, when it fires, says how long nothing came. */

@@ -62,11 +62,6 @@ final class RegistryTransport {
         return new RegistryTransport(base, credentials, http, attempts, backoff, readTimeout, signer);
     }
 
-    /** The registry's base URI, without a trailing slash. */
-    URI base() {
-        return base;
-    }
-
     /** Requests sent again after a connection error or a 5xx. */
     long retries() {
         return retries.sum();
@@ -148,7 +143,7 @@ final class RegistryTransport {
             return r;
         }
         String challenge = r.header("WWW-Authenticate").orElse("");
-        drain(r);
+        r.discard();
         return send(method, uri, accept, auth.answer(challenge, scope), range);
     }
 
@@ -172,14 +167,6 @@ final class RegistryTransport {
             return text.isEmpty() ? "" : ": " + text;
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void drain(Exchange.Answer r) {
-        try (InputStream in = r.body()) {
-            in.readNBytes(64 * 1024);
-        } catch (IOException ignored) {
-            // only freeing the connection
         }
     }
 
