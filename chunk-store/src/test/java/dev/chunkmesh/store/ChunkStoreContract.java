@@ -106,11 +106,13 @@ public abstract class ChunkStoreContract {
     }
 
     @Test
-    void aFrameKeptWithItsRawBytesHandsBackTheCheckedBytesAndRefusesAWrongOne() throws Exception {
+    void aCheckedFrameHandsBackItsCheckedBytesAtOnceAndRefusesAWrongOne() throws Exception {
         ChunkStore store = open(StoreLimits.unlimited());
         for (byte[] raw : List.of(TestData.compressible(21, 90_000), chunk(22, 70_000))) {
             Digest d = Digest.sha256(raw);
-            ByteBuffer back = store.putFrameKeepingRawAsync(d, ChunkFrame.encode(raw), PinSet.NONE).join();
+            CheckedPut put = store.putCheckedFrame(d, ChunkFrame.encode(raw), PinSet.NONE);
+            ByteBuffer back = put.raw();
+            put.stored().join();
             byte[] got = new byte[back.remaining()];
             back.duplicate().get(got);
             assertArrayEquals(raw, got);
@@ -118,8 +120,9 @@ public abstract class ChunkStoreContract {
         }
         byte[] other = chunk(23, 5000);
         Digest claimed = Digest.sha256(chunk(24, 5000));
+        assertThrows(ChunkCorruptException.class, () -> store.putCheckedFrame(claimed, ChunkFrame.encode(other), PinSet.NONE));
         CompletionException e = assertThrows(CompletionException.class,
-                () -> store.putFrameKeepingRawAsync(claimed, ChunkFrame.encode(other), PinSet.NONE).join());
+                () -> store.putFrameAsync(claimed, ChunkFrame.encode(other), PinSet.NONE).join());
         assertTrue(e.getCause() instanceof ChunkCorruptException);
         assertFalse(store.has(claimed));
     }
