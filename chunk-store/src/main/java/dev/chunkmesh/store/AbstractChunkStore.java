@@ -208,17 +208,18 @@ public abstract class AbstractChunkStore implements ChunkStore {
 
     @Override
     public CompletableFuture<Void> putFrameAsync(Digest expected, byte[] frame, PinSet pins) {
-        try {
-            return putCheckedFrame(expected, frame, pins).stored();
-        } catch (ChunkCorruptException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return putFrameKeepingRawAsync(expected, frame, pins).thenApply(raw -> null);
     }
 
     @Override
-    public CheckedPut putCheckedFrame(Digest expected, byte[] frame, PinSet pins) {
-        ByteBuffer raw = ChunkFrame.verifiedView(expected, frame);
-        return new CheckedPut(raw, store(expected, frame, pins));
+    public CompletableFuture<ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        ByteBuffer raw;
+        try {
+            raw = ChunkFrame.verifiedView(expected, frame);
+        } catch (ChunkCorruptException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return store(expected, frame, pins).thenApply(v -> raw);
     }
 
     private CompletableFuture<Void> store(Digest digest, byte[] frame, PinSet pins) {

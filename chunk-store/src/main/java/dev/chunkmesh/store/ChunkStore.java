@@ -146,15 +146,17 @@ public interface ChunkStore extends AutoCloseable {
     }
 
     /**
-     * {@link #putFrameAsync}, handing back at once the chunk's raw bytes, checked against {@code expected} on
-     * the calling thread, for a caller that uses them next (a whole-blob hash) while they are still in this
-     * CPU's cache: the frame is decoded and hashed once, not again on a read.
-     *
-     * @throws ChunkCorruptException if the frame is malformed or its content is not {@code expected}
+     * {@link #putFrameAsync}, handing back the chunk's raw bytes, checked against {@code expected}, for a
+     * caller that uses them next (a whole-blob hash): the frame is decoded and hashed once, not again on a
+     * read. The caller may read the buffer but must not change it.
      */
-    default CheckedPut putCheckedFrame(Digest expected, byte[] frame, PinSet pins) {
-        byte[] raw = ChunkFrame.decode(expected, frame);
-        return new CheckedPut(ByteBuffer.wrap(raw), putAsync(expected, raw, pins));
+    default CompletableFuture<ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        try {
+            byte[] raw = ChunkFrame.decode(expected, frame);
+            return putAsync(expected, raw, pins).thenApply(v -> ByteBuffer.wrap(raw));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Removes the chunk if held; returns whether it was. Pinned chunks can still be deleted explicitly. */

@@ -64,8 +64,8 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
-    public CheckedPut putCheckedFrame(Digest expected, byte[] frame, PinSet pins) {
-        return delegate.putCheckedFrame(expected, frame, pins);
+    public CompletableFuture<ByteBuffer> putFrameKeepingRawAsync(Digest expected, byte[] frame, PinSet pins) {
+        return delegate.putFrameKeepingRawAsync(expected, frame, pins);
     }
 
     @Override

@@ -238,15 +238,11 @@ final class FirstPull {
         long renewEvery = deps.settings().leaseTime().toNanos() / 3;
         long[] lastRenew = {System.nanoTime()};
         OrderedPuts puts = new OrderedPuts(deps.writers(), WINDOW, (c, raw) -> {
-            known.add(c);
-            progress.appendStored(c);
+            record(c, raw);
             tally.add(origin.source(), c.length());
         });
         try (InputStream in = origin.blobFrom(repository, blob, offset)) {
             new StreamChunker(deps.chunker()).chunk(in, (off, buf, start, length) -> {
-                // The whole-blob hash takes each chunk here, in stream order, while the chunker has just read it
-                // and it is in this CPU's cache; if the stream fails, the pull fails and the hash goes with it.
-                hash.update(buf, start, length);
                 byte[] raw = Arrays.copyOfRange(buf, start, start + length);
                 try {
                     puts.submit(offset + off, raw, () -> deps.store().putAsync(raw, pins).thenApply(d -> {
@@ -273,7 +269,7 @@ final class FirstPull {
         }
     }
 
-    /** Adds a stored chunk, taken from the leader, to the recipe so far and to the whole-blob hash. */
+    /** Adds a stored chunk to the recipe so far and to the whole-blob hash. */
     private void record(ChunkRef c, byte[] raw) {
         hash.update(raw);
         known.add(c);

@@ -13,12 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * A blob's SHA-256, computed once and in order while its chunks arrive in any order, as soon as every
- * chunk before one is in, so hashing overlaps the fetch instead of following it. A chunk handed in with
- * its checked raw bytes is hashed from them (kept until its turn: at most the fetch windows' worth); one
- * without is read back from the store. {@link #checked} hashes on the caller's thread, where the bytes
- * were just checked and are still in the CPU's cache (about 1.9 GB/s here against 1.1 GB/s from memory,
- * BENCHMARKS.md); {@link #stored} on a worker. Thread-safe.
+ * A blob's SHA-256, computed once and in order while its chunks arrive in any order, on a worker, as soon
+ * as every chunk before one is stored, so hashing overlaps the fetch instead of following it. A chunk
+ * handed in with its checked raw bytes is hashed from them (kept until its turn: at most the fetch
+ * windows' worth); one without is read back from the store. Thread-safe.
  */
 final class InOrderHash {
     private final Recipe recipe;
@@ -52,37 +50,20 @@ final class InOrderHash {
 
     /** Chunk {@code index} is in the store, and {@code raw} are its bytes, checked against its digest. */
     void stored(int index, ByteBuffer raw) {
-        if (take(index, raw)) {
-            worker.execute(this::drain);
-        }
-    }
-
-    /**
-     * {@code raw} are chunk {@code index}'s bytes, just checked against its digest by the caller (it may not be
-     * stored yet); if it is next in order, it and the chunks ready after it are hashed on the caller's thread.
-     */
-    void checked(int index, ByteBuffer raw) {
-        if (take(index, raw)) {
-            drain();
-        }
-    }
-
-    /** Marks chunk {@code index} ready; returns whether the caller is to drain (no one else is, and the next chunk is ready). */
-    private boolean take(int index, ByteBuffer raw) {
         synchronized (this) {
             if (ready.get(index) || index < next) {
-                return false;
+                return;
             }
             ready.set(index);
             if (raw != null) {
                 raws.put(index, raw);
             }
             if (running || !ready.get(next) || result.isDone()) {
-                return false;
+                return;
             }
             running = true;
-            return true;
         }
+        worker.execute(this::drain);
     }
 
     /** The digest of the chunks in recipe order, once every chunk was stored; a failed read fails it. */

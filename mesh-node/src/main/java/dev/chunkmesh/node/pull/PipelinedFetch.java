@@ -15,7 +15,6 @@ import dev.chunkmesh.gossip.pull.PullMachine;
 import dev.chunkmesh.gossip.pull.PullRules;
 import dev.chunkmesh.node.origin.Origin;
 import dev.chunkmesh.node.peer.PeerBusyException;
-import dev.chunkmesh.store.CheckedPut;
 import dev.chunkmesh.store.ChunkCorruptException;
 import dev.chunkmesh.store.ChunkRef;
 import dev.chunkmesh.store.Digest;
@@ -267,10 +266,6 @@ final class PipelinedFetch {
         });
     }
 
-    /**
-     * Checks and stores a batch's frames on the calling writer, one by one; each checked chunk goes on to the
-     * whole-blob hash at once, while its bytes are still in this CPU's cache, before the store has made it durable.
-     */
     private CompletableFuture<Answered> storeFrames(PullCommand.FetchFromPeer f, Map<Digest, List<Integer>> wanted, Map<Digest, byte[]> got) {
         List<CompletableFuture<ByteBuffer>> puts = new ArrayList<>();
         List<Digest> order = new ArrayList<>();
@@ -282,15 +277,15 @@ final class PipelinedFetch {
             }
             bytes += frame.length;
             order.add(w.getKey());
-            CheckedPut put;
-            try {
-                put = deps.store().putCheckedFrame(w.getKey(), frame, pins);
-            } catch (ChunkCorruptException wrong) {
-                puts.add(CompletableFuture.completedFuture(null));
-                continue;
-            }
-            hash.ifPresent(h -> w.getValue().forEach(i -> h.checked(i, put.raw())));
-            puts.add(put.stored().thenApply(v -> put.raw()));
+            puts.add(deps.store().putFrameKeepingRawAsync(w.getKey(), frame, pins).handle((raw, e) -> {
+                if (e == null) {
+                    return raw;
+                }
+                if ((e instanceof CompletionException ce ? ce.getCause() : e) instanceof ChunkCorruptException) {
+                    return null;
+                }
+                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+            }));
         }
         long sentBytes = bytes;
         return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).thenApply(v -> {
