@@ -37,6 +37,10 @@ public final class LayoutRegistry implements AutoCloseable {
     public LayoutRegistry(Path layout, String repository) throws IOException {
         this.layout = layout;
         this.repository = repository;
+        // The JDK's server sends a response's head and body in separate writes; with Nagle's algorithm on, the
+        // body of every small answer (a manifest, a config blob) then waited for the client's delayed ACK,
+        // about 40 ms on Linux. Read once, when the JDK's server is first used in this JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
