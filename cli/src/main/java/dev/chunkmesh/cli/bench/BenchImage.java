@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * @param tag the image's tag in the origin's {@link #REPOSITORY}
  * @param plainLayer the uncompressed layer's digest, the layer curl reads from the node and the origin
  * @param plainBytes its size
- * @param blobBytes the bytes of every blob of the image
+ * @param blobBytes the bytes of its two layers and its manifest (the small config blob left out)
  */
 record BenchImage(String tag, String plainLayer, long plainBytes, long blobBytes) {
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * from the node's mirror and from docker-registry; then the same with a userspace link of 100 Mbit/s and
  * 20 ms in front of the origin only. Each figure is the median of {@code --rounds}. Every round copies a
  * new image ({@link BenchImage}) through fresh caches and a new POP, or with {@code --one-pop} through one
- * POP for the whole run, which is cold for each new image as a running fleet is for a new release.
+ * POP for all the rounds on a link, which is cold for each new image as a running fleet is for a new release.
  * {@code --warmup} uncounted mesh copies first warm the JIT compiler of the JVM the nodes share.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
@@ -50,9 +50,10 @@ final class PullBench implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; the nodes' times fell for about 4 rounds in a profile).")
     int warmup = 3;
 
-    @Option(names = "--one-pop", description = "One POP of two nodes for the whole run, meeting a new image each round as a running fleet "
-            + "meets a new release, instead of a new POP each round. Its stores grow all run: on a VM whose freed memory goes back to "
-            + "the host, their page cache then lands in memory the host must first back again (BENCHMARKS.md).")
+    @Option(names = "--one-pop", description = "One POP of two nodes for all the rounds on one link (loopback, then the slow link), meeting a new "
+            + "image each round as a running fleet meets a new release, instead of a new POP each round. Its stores grow round after round: "
+            + "on a VM whose freed memory goes back to the host, their page cache then lands in memory the host must first back again "
+            + "(BENCHMARKS.md).")
     boolean onePop;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Work folder, emptied first (default: ${DEFAULT-VALUE}).")
@@ -95,8 +96,8 @@ final class PullBench implements Callable<Integer> {
                 images.add(BenchImage.push(dir, n, size.bytes(), origin.authority()));
             }
             long blobBytes = images.get(0).blobBytes();
-            System.err.printf(Locale.ROOT, "%nbench pull: %d images of %s in blobs each (gzip and uncompressed layers of text-like and random files), "
-                    + "a new one each round, on %s%n", images.size(), ByteSize.human(blobBytes), onePop ? "one POP for the run" : "a new POP each round");
+            System.err.printf(Locale.ROOT, "%nbench pull: %d images of about %s in blobs each (gzip and uncompressed layers of text-like and random files), "
+                    + "a new one each round, on %s%n", images.size(), ByteSize.human(blobBytes), onePop ? "one POP per link" : "a new POP each round");
             List<BenchImage> counted = images.subList(warmup, images.size());
             List<String> out = new ArrayList<>();
             Map<String, Double> loop = run(origin.url(), "loopback", out, images.subList(0, warmup), counted);
@@ -107,9 +108,9 @@ final class PullBench implements Callable<Integer> {
                     slow = run(wan.url(), "100 Mbit/s + 20 ms", out, List.of(), counted);
                 }
             }
-            System.out.printf(Locale.ROOT, "%nskopeo copy of a new image each round (%s of blobs) into a dir: layout; median of %d rounds, everything on "
+            System.out.printf(Locale.ROOT, "%nskopeo copy of a new image each round (about %s of blobs) into a dir: layout; median of %d rounds, everything on "
                     + "loopback; %s%n%n", ByteSize.human(blobBytes), rounds, onePop
-                    ? "one POP of two nodes for the whole run, after " + warmup + " warm-up images" : "a new POP of two nodes each round");
+                    ? "one POP of two nodes per link, after " + warmup + " warm-up images on loopback" : "a new POP of two nodes each round");
             System.out.println("| origin | copy | median | rounds | / direct | node's bytes by source |");
             System.out.println("| --- | --- | --- | --- | --- | --- |");
             out.forEach(System.out::println);
@@ -139,8 +140,8 @@ final class PullBench implements Callable<Integer> {
         Map<SourceKind, Long> a0 = pulled(a);
         Map<SourceKind, Long> b0 = pulled(b);
         double cold = timedCopy(URI.create(a.registryUrl()).getAuthority(), image, round.resolve("mesh-cold"));
-        double warm = timedCopy(URI.create(b.registryUrl()).getAuthority(), image, round.resolve("mesh-warm"));
         String coldSources = sources(a, a0);
+        double warm = timedCopy(URI.create(b.registryUrl()).getAuthority(), image, round.resolve("mesh-warm"));
         String warmSources = sources(b, b0);
         double mbps = 0;
         if (hit) {
@@ -204,6 +205,7 @@ final class PullBench implements Callable<Integer> {
         } finally {
             if (shared != null) {
                 shared.close();
+                FileTrees.deleteRecursively(dir.resolve("pop-" + key));
             }
         }
         double d = Stopwatch.median(direct);

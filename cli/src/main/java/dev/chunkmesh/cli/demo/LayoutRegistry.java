@@ -29,6 +29,15 @@ public final class LayoutRegistry implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/v2/(.+)/(manifests|blobs)/([^/]+)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
+    static {
+        // The JDK's server sends a response's head and body in separate writes; with Nagle's algorithm on, the
+        // body of every small answer (a manifest, a config blob) then waited for the client's delayed ACK,
+        // about 40 ms on Linux. Read once, when the JDK's server is first used in this JVM; a value given is kept.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Path layout;
     private final String repository;
     private final HttpServer server;
@@ -37,10 +46,6 @@ public final class LayoutRegistry implements AutoCloseable {
     public LayoutRegistry(Path layout, String repository) throws IOException {
         this.layout = layout;
         this.repository = repository;
-        // The JDK's server sends a response's head and body in separate writes; with Nagle's algorithm on, the
-        // body of every small answer (a manifest, a config blob) then waited for the client's delayed ACK,
-        // about 40 ms on Linux. Read once, when the JDK's server is first used in this JVM.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {

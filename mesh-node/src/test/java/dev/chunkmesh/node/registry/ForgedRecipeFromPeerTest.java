@@ -36,8 +36,10 @@ class ForgedRecipeFromPeerTest {
     void aBlobPulledFromAPeerWithAForgedRecipeIsNeverCompletedWithTheWrongBytes() throws Exception {
         try (RegistryHarness registry = RegistryHarness.start(dir.resolve("registry"))) {
             OciImages oci = new OciImages(dir.resolve("oci"));
-            OciImages.Layer held = oci.layer(OciImages.files(71, 8, 600_000), OciImages.Compression.NONE);
-            OciImages.Layer asked = oci.layer(OciImages.files(72, 8, 600_000), OciImages.Compression.NONE);
+            List<OciImages.File> files = OciImages.files(71, 8, 600_000);
+            OciImages.Layer held = oci.layer(files, OciImages.Compression.NONE);
+            // The same files with a few bytes changed: a blob of the same size, so no size check can tell them apart.
+            OciImages.Layer asked = oci.layer(OciImages.edit(files, 3, 100), OciImages.Compression.NONE);
             oci.tag("v1", oci.manifest(List.of(held, asked), "linux", "amd64"));
             oci.push("v1", registry, "team/app");
             Spec a = Spec.pop("a", "127.0.0.1", "pop1");
@@ -63,6 +65,8 @@ class ForgedRecipeFromPeerTest {
                 } catch (IOException reset) {
                     body = new byte[0];
                 }
+                assertEquals(truth.length, first.body().length, "the two blobs have the same size");
+                assertTrue(peerBytes(nb) > 0, "node b took the forged recipe's chunks from node a");
                 assertFalse(Arrays.equals(first.body(), body), "node b handed out the bytes the forged recipe named");
                 assertTrue(body.length < truth.length || Arrays.equals(truth, body), "a body that is complete is the blob's own bytes");
                 RawHttp again = RawHttp.get(nb.registryUrl(), "/v2/team/app/blobs/" + asked.blob().digest());
@@ -70,5 +74,11 @@ class ForgedRecipeFromPeerTest {
                 assertArrayEquals(truth, again.body());
             }
         }
+    }
+
+    /** Chunk bytes the node took from peers, by its metrics. */
+    private static double peerBytes(MeshNode n) {
+        return n.metrics().scrape().lines().filter(l -> l.startsWith("mesh_peer_fetched_bytes"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
