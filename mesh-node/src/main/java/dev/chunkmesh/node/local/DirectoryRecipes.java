@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 public final class DirectoryRecipes implements Recipes {
     /** Parsed recipes kept in memory, at most this many chunks in all (a recipe never changes for its blob). */
     static final int CACHED_CHUNKS = 65_536;
+    private static final Logger LOG = Logger.getLogger(DirectoryRecipes.class.getName());
     private final Path dir;
     private final LinkedHashMap<Digest, Recipe> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedChunks;
@@ -99,15 +101,48 @@ public final class DirectoryRecipes implements Recipes {
         return Optional.empty();
     }
 
+    /**
+     * Writes the recipe's file. On a full device (another program filled it, or the store took the last of
+     * it) the recipe is left out, with a warning, and nothing half-written stays: the blob's chunks are in
+     * the store whatever happens to this small file, the POP's recipe still names them, and the next pull
+     * of the blob writes it again. Any other failure to write throws {@link ChunkStoreException}.
+     */
     @Override
     public void publish(Recipe recipe) {
         Path file = dir.resolve(recipe.blob().hex() + ".json");
+        Path temp = null;
         try {
-            Path temp = Files.createTempFile(dir, ".recipe", ".tmp");
+            temp = Files.createTempFile(dir, ".recipe", ".tmp");
             Files.write(temp, RecipeJson.toBytes(recipe));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            deleteQuietly(temp);
+            if (deviceFull(e)) {
+                LOG.warning("recipe of " + recipe.blob() + " not kept in " + dir + ": the device is full (" + e.getMessage()
+                        + "); its chunks stay in the store and the next pull of the blob writes it");
+                return;
+            }
             throw new ChunkStoreException("write recipe " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean deviceFull(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a stray temp file is skipped when recipes are listed, and never read as a recipe
+            }
         }
     }
 
