@@ -9,4 +9,15 @@ public final class DeviceFullException extends StoreFullException {
     public DeviceFullException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Whether {@code e}, or one of its causes, is the operating system saying the device (or the quota on it) is full. */
+    public static boolean isDeviceFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

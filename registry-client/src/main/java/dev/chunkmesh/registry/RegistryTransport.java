@@ -70,11 +70,8 @@ final class RegistryTransport {
     /** See {@link RegistryClient#access}: one signed HEAD with the given authorization, no retries. */
     RegistryClient.Access access(String target, Optional<String> authorization) throws IOException {
         URI uri = at(target);
-        Map<String, String> secret = new LinkedHashMap<>();
-        authorization.ifPresent(a -> secret.put("Authorization", a));
-        signer.sign(secret::put, "HEAD", uri);
         Exchange.Request request = new Exchange.Request("HEAD", uri,
-                Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*"), secret,
+                Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS) + ", */*"), credentials("HEAD", uri, authorization),
                 Duration.ofSeconds(20), "HEAD " + uri);
         try {
             Exchange.Answer r = Exchange.send(http, request);
@@ -153,12 +150,16 @@ final class RegistryTransport {
         if (range != null) {
             headers.put("Range", range);
         }
+        return Exchange.send(http, new Exchange.Request(method, uri, headers, credentials(method, uri, Optional.ofNullable(authorization)),
+                readTimeout, method + " " + uri));
+    }
+
+    /** The headers that go only to the registry's own host: the Authorization, and the signer's. */
+    private Map<String, String> credentials(String method, URI uri, Optional<String> authorization) {
         Map<String, String> secret = new LinkedHashMap<>();
-        if (authorization != null) {
-            secret.put("Authorization", authorization);
-        }
+        authorization.ifPresent(a -> secret.put("Authorization", a));
         signer.sign(secret::put, method, uri);
-        return Exchange.send(http, new Exchange.Request(method, uri, headers, secret, readTimeout, method + " " + uri));
+        return secret;
     }
 
     private static String errorBody(Exchange.Answer r) {

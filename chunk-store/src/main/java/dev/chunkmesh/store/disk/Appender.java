@@ -185,11 +185,8 @@ final class Appender implements AutoCloseable {
     }
 
     private RuntimeException failure(Digest digest, Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"))) {
-                return new DeviceFullException("put chunk " + digest + ": no space left on the device under " + table.dir(), e);
-            }
+        if (DeviceFullException.isDeviceFull(e)) {
+            return new DeviceFullException("put chunk " + digest + ": no space left on the device under " + table.dir(), e);
         }
         return e instanceof RuntimeException r ? r : new ChunkStoreException("put chunk " + digest + ": " + e, e);
     }

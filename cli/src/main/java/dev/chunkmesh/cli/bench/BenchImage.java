@@ -24,6 +24,11 @@ record BenchImage(String tag, String plainLayer, long plainBytes, long blobBytes
 
     static final String REPOSITORY = "bench/app";
 
+    /** The uncompressed layer's path on a registry, {@code /v2/REPOSITORY/blobs/DIGEST}. */
+    String plainLayerPath() {
+        return "/v2/" + REPOSITORY + "/blobs/" + plainLayer;
+    }
+
     /** {@code REPOSITORY:tag}, for skopeo. */
     String reference() {
         return REPOSITORY + ":" + tag;

@@ -130,6 +130,16 @@ final class PullBench implements Callable<Integer> {
         return DemoMesh.start(home.resolve("nodes"), origin, pop, settings);
     }
 
+    /** {@link #meshRound} on {@code shared}, or on a new POP under {@code round} when there is none, stopped after. */
+    private MeshRound meshRound(DemoMesh shared, URI origin, BenchImage image, Path round, boolean hit) throws Exception {
+        if (shared != null) {
+            return meshRound(shared, image, round, hit);
+        }
+        try (DemoMesh fresh = startPop(origin, round)) {
+            return meshRound(fresh, image, round, hit);
+        }
+    }
+
     /**
      * The mesh copies of {@code image}: cold through node a, warm through node b, then (when {@code hit}) curl
      * of the image's uncompressed layer from node a, as a local hit.
@@ -145,7 +155,7 @@ final class PullBench implements Callable<Integer> {
         String warmSources = sources(b, b0);
         double mbps = 0;
         if (hit) {
-            String url = a.registryUrl() + "/v2/" + BenchImage.REPOSITORY + "/blobs/" + image.plainLayer();
+            String url = a.registryUrl() + image.plainLayerPath();
             Curl.megabytesPerSecond(url, image.plainBytes()); // warm-up, as in bench serve: JIT and page cache
             mbps = Curl.megabytesPerSecond(url, image.plainBytes());
         }
@@ -170,10 +180,7 @@ final class PullBench implements Callable<Integer> {
         try {
             for (int w = 0; w < warmups.size(); w++) {
                 Path round = Files.createDirectories(dir.resolve("warmup-" + (w + 1)));
-                MeshRound m;
-                try (DemoMesh fresh = shared == null ? startPop(origin, round) : null) {
-                    m = meshRound(shared == null ? fresh : shared, warmups.get(w), round, false);
-                }
+                MeshRound m = meshRound(shared, origin, warmups.get(w), round, false);
                 FileTrees.deleteRecursively(round);
                 System.err.printf(Locale.ROOT, "  warm-up %d of %d (not counted; this JVM's JIT compiler: nodes run for days): mesh cold %.2f / warm %.2f s%n",
                         w + 1, warmups.size(), m.cold(), m.warm());
@@ -186,17 +193,14 @@ final class PullBench implements Callable<Integer> {
                     cacheCold[r] = timedCopy(cache.authority(), image, round.resolve("cache-cold"));
                     cacheWarm[r] = timedCopy(cache.authority(), image, round.resolve("cache-warm"));
                 }
-                MeshRound m;
-                try (DemoMesh fresh = shared == null ? startPop(origin, round) : null) {
-                    m = meshRound(shared == null ? fresh : shared, image, round, loopback);
-                }
+                MeshRound m = meshRound(shared, origin, image, round, loopback);
                 meshCold[r] = m.cold();
                 meshWarm[r] = m.warm();
                 coldSources = m.coldSources();
                 warmSources = m.warmSources();
                 if (loopback) {
                     hitMesh[r] = m.hit();
-                    hitRegistry[r] = Curl.megabytesPerSecond(origin + "/v2/" + BenchImage.REPOSITORY + "/blobs/" + image.plainLayer(), image.plainBytes());
+                    hitRegistry[r] = Curl.megabytesPerSecond(origin + image.plainLayerPath(), image.plainBytes());
                 }
                 FileTrees.deleteRecursively(round);
                 System.err.printf(Locale.ROOT, "  %s round %d: direct %.2f s, cache cold %.2f / warm %.2f s, mesh cold %.2f / warm %.2f s%n",

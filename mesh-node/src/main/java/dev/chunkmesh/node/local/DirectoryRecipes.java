@@ -3,6 +3,7 @@ package dev.chunkmesh.node.local;
 import dev.chunkmesh.catalog.RecipeJson;
 import dev.chunkmesh.gossip.Recipes;
 import dev.chunkmesh.store.ChunkStoreException;
+import dev.chunkmesh.store.DeviceFullException;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.Recipe;
 import java.io.IOException;
@@ -117,23 +118,13 @@ public final class DirectoryRecipes implements Recipes {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(temp);
-            if (deviceFull(e)) {
+            if (DeviceFullException.isDeviceFull(e)) {
                 LOG.warning("recipe of " + recipe.blob() + " not kept in " + dir + ": the device is full (" + e.getMessage()
                         + "); its chunks stay in the store and the next pull of the blob writes it");
                 return;
             }
             throw new ChunkStoreException("write recipe " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean deviceFull(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void deleteQuietly(Path temp) {
