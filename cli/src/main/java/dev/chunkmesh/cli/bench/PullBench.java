@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
  * 20 ms in front of the origin only. Each figure is the median of {@code --rounds}. Every round copies a
  * new image ({@link BenchImage}) through fresh caches and a new POP, or with {@code --one-pop} through one
  * POP for all the rounds on a link, which is cold for each new image as a running fleet is for a new release.
- * {@code --warmup} uncounted mesh copies first warm the JIT compiler of the JVM the nodes share.
+ * {@code --warmup} uncounted mesh copies first warm the JIT compiler of the JVM the nodes share, and before
+ * each round's mesh copies the bench waits until that JVM is nearly idle (a new POP's start-up done). On loopback,
+ * each round also copies the image through a {@link FloorRelay} in front of the origin, passing bytes
+ * through, then doing a first pull's least work: what any node could reach on this machine, beside the goals.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = "skopeo pulls: direct, docker-registry pull-through cache, mesh cold/warm; on loopback and behind a slow link.")
@@ -70,9 +73,6 @@ final class PullBench implements Callable<Integer> {
 
     @Option(names = "--threads", description = "After each copy, print this JVM's CPU time by thread group (where the nodes spend it).")
     boolean threads;
-
-    /** One figure: seconds per round (or MB/s for the curl rows). */
-    private record Row(String what, double[] values, String sources) {}
 
     /** The mesh's figures of one round: seconds of the cold and warm copies, the bytes by source of each, local hit MB/s. */
     private record MeshRound(double cold, double warm, String coldSources, String warmSources, double hit) {}
@@ -147,6 +147,10 @@ final class PullBench implements Callable<Integer> {
     private MeshRound meshRound(DemoMesh mesh, BenchImage image, Path round, boolean hit) throws Exception {
         MeshNode a = mesh.nodes().get(0);
         MeshNode b = mesh.nodes().get(1);
+        double waited = settle();
+        if (threads) {
+            System.err.printf(Locale.ROOT, "    this JVM idle after %.1f s%n", waited);
+        }
         Map<SourceKind, Long> a0 = pulled(a);
         Map<SourceKind, Long> b0 = pulled(b);
         double cold = timedCopy(URI.create(a.registryUrl()).getAuthority(), image, round.resolve("mesh-cold"));
@@ -176,11 +180,16 @@ final class PullBench implements Callable<Integer> {
         String warmSources = "";
         boolean loopback = label.equals("loopback");
         String key = loopback ? "loopback" : "slow";
+        List<String> floorRows = new ArrayList<>();
+        Map<String, Double> floorMedians = new LinkedHashMap<>();
         DemoMesh shared = onePop ? startPop(origin, dir.resolve("pop-" + key)) : null;
-        try {
+        try (FloorRounds floor = loopback ? new FloorRounds(origin, dir.resolve("floor"), n, this::timedCopy) : null) {
             for (int w = 0; w < warmups.size(); w++) {
                 Path round = Files.createDirectories(dir.resolve("warmup-" + (w + 1)));
                 MeshRound m = meshRound(shared, origin, warmups.get(w), round, false);
+                if (floor != null) {
+                    floor.warmUp(warmups.get(w), round);
+                }
                 FileTrees.deleteRecursively(round);
                 System.err.printf(Locale.ROOT, "  warm-up %d of %d (not counted; this JVM's JIT compiler: nodes run for days): mesh cold %.2f / warm %.2f s%n",
                         w + 1, warmups.size(), m.cold(), m.warm());
@@ -188,7 +197,9 @@ final class PullBench implements Callable<Integer> {
             for (int r = 0; r < n; r++) {
                 BenchImage image = counted.get(r);
                 Path round = Files.createDirectories(dir.resolve("round-" + key + "-" + (r + 1)));
+                settle();
                 direct[r] = timedCopy(origin.getAuthority(), image, round.resolve("direct"));
+                String floorLine = floor == null ? "" : floor.round(r, image, round);
                 try (RegistryProcess cache = RegistryProcess.start(round.resolve("cache"), Optional.of(origin))) {
                     cacheCold[r] = timedCopy(cache.authority(), image, round.resolve("cache-cold"));
                     cacheWarm[r] = timedCopy(cache.authority(), image, round.resolve("cache-warm"));
@@ -203,8 +214,11 @@ final class PullBench implements Callable<Integer> {
                     hitRegistry[r] = Curl.megabytesPerSecond(origin + image.plainLayerPath(), image.plainBytes());
                 }
                 FileTrees.deleteRecursively(round);
-                System.err.printf(Locale.ROOT, "  %s round %d: direct %.2f s, cache cold %.2f / warm %.2f s, mesh cold %.2f / warm %.2f s%n",
-                        label, r + 1, direct[r], cacheCold[r], cacheWarm[r], meshCold[r], meshWarm[r]);
+                System.err.printf(Locale.ROOT, "  %s round %d: direct %.2f s, cache cold %.2f / warm %.2f s, mesh cold %.2f / warm %.2f s%s%n",
+                        label, r + 1, direct[r], cacheCold[r], cacheWarm[r], meshCold[r], meshWarm[r], floorLine);
+            }
+            if (loopback) {
+                floor.rows(label, Stopwatch.median(direct), floorRows, floorMedians);
             }
         } finally {
             if (shared != null) {
@@ -219,25 +233,27 @@ final class PullBench implements Callable<Integer> {
         medians.put("cache-warm", Stopwatch.median(cacheWarm));
         medians.put("mesh-cold", Stopwatch.median(meshCold));
         medians.put("mesh-warm", Stopwatch.median(meshWarm));
-        out.add(row(label, new Row("direct from the origin", direct, "-"), d));
-        out.add(row(label, new Row("docker-registry pull-through cache, cold", cacheCold, "-"), d));
-        out.add(row(label, new Row("docker-registry pull-through cache, warm", cacheWarm, "-"), d));
-        out.add(row(label, new Row("mesh node, cold POP", meshCold, coldSources), d));
-        out.add(row(label, new Row("mesh node, its POP peer holds the image", meshWarm, warmSources), d));
+        out.add(row(label, "direct from the origin", direct, d, "-"));
+        out.add(row(label, "docker-registry pull-through cache, cold", cacheCold, d, "-"));
+        out.add(row(label, "docker-registry pull-through cache, warm", cacheWarm, d, "-"));
+        out.add(row(label, "mesh node, cold POP", meshCold, d, coldSources));
+        out.add(row(label, "mesh node, its POP peer holds the image", meshWarm, d, warmSources));
         if (loopback) {
             medians.put("hit-mesh", Stopwatch.median(hitMesh));
             medians.put("hit-registry", Stopwatch.median(hitRegistry));
             out.add(String.format(Locale.ROOT, "| %s | curl of a held %s layer: docker-registry / mesh node (local hit) | %.0f / %.0f MB/s | %s / %s | %.2f | - |",
                     label, ByteSize.human(counted.get(0).plainBytes()), medians.get("hit-registry"), medians.get("hit-mesh"), list(hitRegistry, "%.0f"),
                     list(hitMesh, "%.0f"), medians.get("hit-mesh") / medians.get("hit-registry")));
+            out.addAll(floorRows);
+            medians.putAll(floorMedians);
         }
         return medians;
     }
 
-    private static String row(String label, Row r, double direct) {
-        double m = Stopwatch.median(r.values());
-        return String.format(Locale.ROOT, "| %s | %s | %.2f s | %s | %.2f | %s |", label, r.what(), m, list(r.values(), "%.2f"), m / direct,
-                r.sources());
+    /** A row of the table: seconds by round, their median, and it over {@code direct}. */
+    static String row(String label, String what, double[] values, double direct, String sources) {
+        double m = Stopwatch.median(values);
+        return String.format(Locale.ROOT, "| %s | %s | %.2f s | %s | %.2f | %s |", label, what, m, list(values, "%.2f"), m / direct, sources);
     }
 
     private static String list(double[] v, String format) {
@@ -256,6 +272,7 @@ final class PullBench implements Callable<Integer> {
         if (!slow.isEmpty()) {
             goal("behind the slow link, warm from a peer >= 10x faster than direct", slow.get("direct") / slow.get("mesh-warm"), 10, false);
         }
+        FloorRounds.goals(loop);
     }
 
     private static void goal(String what, double value, double bound, boolean atMost) {
@@ -295,6 +312,25 @@ final class PullBench implements Callable<Integer> {
             System.err.println("      " + ThreadCpu.since(byGroup0));
         }
         return seconds;
+    }
+
+    /**
+     * Waits, up to 10 s, until this JVM is nearly idle (under 10 % of a core for 200 ms): a new POP's start-up
+     * work, and the JIT compiling it, are done before the clock starts, as on nodes that run for days.
+     * Returns the seconds waited.
+     */
+    private static double settle() throws InterruptedException {
+        long start = System.nanoTime();
+        long cpu = processCpuNanos();
+        while (System.nanoTime() - start < 10_000_000_000L) {
+            Thread.sleep(200);
+            long now = processCpuNanos();
+            if (now - cpu < 20_000_000L) {
+                break;
+            }
+            cpu = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static long processCpuNanos() {
