@@ -1,5 +1,6 @@
 package dev.chunkmesh.cli.bench;
 
+import dev.chunkmesh.cli.FileTrees;
 import dev.chunkmesh.store.Digest;
 import dev.chunkmesh.store.chunker.ChunkerParams;
 import dev.chunkmesh.store.chunker.FastCdc;
@@ -208,11 +209,8 @@ final class FloorRelay implements AutoCloseable {
 
     /** Deletes the blobs written so far. */
     void deleteFiles() throws IOException {
-        try (var written = Files.list(scratch)) {
-            for (Path p : (Iterable<Path>) written::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTrees.deleteRecursively(scratch);
+        Files.createDirectories(scratch);
     }
 
     /** Stops taking clients and closes every connection open now. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,11 @@ final class FloorRounds implements AutoCloseable {
             seconds[mode.ordinal()][r] = copy(mode, image, round);
         }
         clear(round);
-        return String.format(Locale.ROOT, ", least-work relay %.2f / %.2f / %.2f s", seconds[0][r], seconds[1][r], seconds[2][r]);
+        List<String> each = new ArrayList<>();
+        for (double[] bySeconds : seconds) {
+            each.add(String.format(Locale.ROOT, "%.2f", bySeconds[r]));
+        }
+        return ", least-work relay " + String.join(" / ", each) + " s";
     }
 
     /**
@@ -85,7 +90,7 @@ final class FloorRounds implements AutoCloseable {
         return s;
     }
 
-    /** The rows of the table, each over {@code direct} seconds; adds the medians to {@code medians}. */
+    /** The rows of the table, each over {@code direct} seconds; adds the medians to {@code medians}. Works after {@link #close}. */
     void rows(String label, double direct, List<String> out, Map<String, Double> medians) {
         for (FloorRelay.Mode mode : FloorRelay.Mode.values()) {
             double[] v = seconds[mode.ordinal()];

@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
  * POP for all the rounds on a link, which is cold for each new image as a running fleet is for a new release.
  * {@code --warmup} uncounted mesh copies first warm the JIT compiler of the JVM the nodes share, and before
  * each round's mesh copies the bench waits until that JVM is nearly idle (a new POP's start-up done). On loopback,
- * each round also copies the image through a {@link FloorRelay} in front of the origin, passing bytes
- * through, then doing a first pull's least work: what any node could reach on this machine, beside the goals.
+ * each round also copies the image through a {@link FloorRelay} in front of the origin, once in each of its
+ * modes (bytes passed through, a pull from a peer's least work, a first pull's): what any node could reach on
+ * this machine, beside the goals.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = "skopeo pulls: direct, docker-registry pull-through cache, mesh cold/warm; on loopback and behind a slow link.")
@@ -180,10 +181,10 @@ final class PullBench implements Callable<Integer> {
         String warmSources = "";
         boolean loopback = label.equals("loopback");
         String key = loopback ? "loopback" : "slow";
-        List<String> floorRows = new ArrayList<>();
-        Map<String, Double> floorMedians = new LinkedHashMap<>();
-        DemoMesh shared = onePop ? startPop(origin, dir.resolve("pop-" + key)) : null;
-        try (FloorRounds floor = loopback ? new FloorRounds(origin, dir.resolve("floor"), n, this::timedCopy) : null) {
+        FloorRounds floor = loopback ? new FloorRounds(origin, dir.resolve("floor"), n, this::timedCopy) : null;
+        DemoMesh shared = null;
+        try (floor) {
+            shared = onePop ? startPop(origin, dir.resolve("pop-" + key)) : null;
             for (int w = 0; w < warmups.size(); w++) {
                 Path round = Files.createDirectories(dir.resolve("warmup-" + (w + 1)));
                 MeshRound m = meshRound(shared, origin, warmups.get(w), round, false);
@@ -217,9 +218,6 @@ final class PullBench implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "  %s round %d: direct %.2f s, cache cold %.2f / warm %.2f s, mesh cold %.2f / warm %.2f s%s%n",
                         label, r + 1, direct[r], cacheCold[r], cacheWarm[r], meshCold[r], meshWarm[r], floorLine);
             }
-            if (loopback) {
-                floor.rows(label, Stopwatch.median(direct), floorRows, floorMedians);
-            }
         } finally {
             if (shared != null) {
                 shared.close();
@@ -244,8 +242,7 @@ final class PullBench implements Callable<Integer> {
             out.add(String.format(Locale.ROOT, "| %s | curl of a held %s layer: docker-registry / mesh node (local hit) | %.0f / %.0f MB/s | %s / %s | %.2f | - |",
                     label, ByteSize.human(counted.get(0).plainBytes()), medians.get("hit-registry"), medians.get("hit-mesh"), list(hitRegistry, "%.0f"),
                     list(hitMesh, "%.0f"), medians.get("hit-mesh") / medians.get("hit-registry")));
-            out.addAll(floorRows);
-            medians.putAll(floorMedians);
+            floor.rows(label, d, out, medians);
         }
         return medians;
     }
